@@ -1,0 +1,128 @@
+// Package app wires lure's stages into runnable roles: the crawler role
+// produces ads to Kafka, the classifier role turns ads into verdicts, the
+// indexer role writes verdicts to the store and the search index, and the
+// serve role runs the dashboard. `lure run` starts them all in one process
+// with an embedded broker and the demo sites. The stages themselves live in
+// their own packages; app only connects them and orders start-up and
+// shutdown.
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+)
+
+// Role is one part of the pipeline that a process can run.
+type Role string
+
+// Roles a process can run.
+const (
+	RoleCrawl    Role = "crawl"
+	RoleClassify Role = "classify"
+	RoleServe    Role = "serve" // indexer + dashboard: the stateful node
+)
+
+// AllRoles is what `lure run` starts.
+var AllRoles = []Role{RoleCrawl, RoleClassify, RoleServe}
+
+// Options configure a lure process. The zero value of each field documents
+// its default.
+type Options struct {
+	// Roles to run. Empty means all.
+	Roles []Role
+	// DataDir holds the embedded broker's log, crawl state, the store and
+	// the index. Default "./data".
+	DataDir string
+	// Brokers of an external Kafka cluster. Empty starts the embedded broker.
+	Brokers []string
+	// BrokerAddr is where the embedded broker listens. Default
+	// "127.0.0.1:0" (a free port); set a fixed port so separate processes
+	// on this machine can share it.
+	BrokerAddr string
+	// TopicPrefix for all topics. Default "lure.".
+	TopicPrefix string
+	// Partitions of the topics lure creates. Default 4.
+	Partitions int
+	// HTTPAddr of the dashboard, API, /metrics and /healthz. Default
+	// "127.0.0.1:8080".
+	HTTPAddr string
+	// Demo serves the bundled demo sites and crawls them.
+	Demo bool
+	// DemoAddr is where the demo sites listen. Default "127.0.0.1:8090".
+	DemoAddr string
+	// SitesDir, if set, loads site profiles from this directory instead of
+	// the embedded defaults.
+	SitesDir string
+	// RulesDir, if set, loads rule packs from this directory instead of the
+	// embedded defaults.
+	RulesDir string
+	// Recrawl is how often the crawler starts another pass. Default 10m.
+	Recrawl time.Duration
+	// DrainTimeout bounds how long shutdown waits for queued ads to be
+	// classified and indexed. Default 15s.
+	DrainTimeout time.Duration
+	// Logger, default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o *Options) setDefaults() {
+	if len(o.Roles) == 0 {
+		o.Roles = AllRoles
+	}
+	if o.DataDir == "" {
+		o.DataDir = "./data"
+	}
+	if o.BrokerAddr == "" {
+		o.BrokerAddr = "127.0.0.1:0"
+	}
+	if o.HTTPAddr == "" {
+		o.HTTPAddr = "127.0.0.1:8080"
+	}
+	if o.DemoAddr == "" {
+		o.DemoAddr = "127.0.0.1:8090"
+	}
+	if o.Recrawl == 0 {
+		o.Recrawl = 10 * time.Minute
+	}
+	if o.DrainTimeout == 0 {
+		o.DrainTimeout = 15 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+}
+
+// Validate reports the first problem with the options.
+func (o *Options) Validate() error {
+	for _, r := range o.Roles {
+		switch r {
+		case RoleCrawl, RoleClassify, RoleServe:
+		default:
+			return fmt.Errorf("app: unknown role %q (want crawl, classify or serve)", r)
+		}
+	}
+	for name, addr := range map[string]string{"http address": o.HTTPAddr, "demo address": o.DemoAddr, "broker address": o.BrokerAddr} {
+		if addr == "" {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return fmt.Errorf("app: %s %q: %w", name, addr, err)
+		}
+	}
+	if o.Recrawl < 0 || o.DrainTimeout < 0 {
+		return errors.New("app: durations must not be negative")
+	}
+	return nil
+}
+
+func (o *Options) has(r Role) bool {
+	for _, x := range o.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}

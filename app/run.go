@@ -1,0 +1,399 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/crawler"
+	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/demo"
+	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/rules"
+	"github.com/lurewatch/lure/store"
+	"github.com/lurewatch/lure/stream"
+)
+
+// defaultDemoBase is the base URL the embedded demo profiles are written
+// for; when the demo sites listen elsewhere, those profiles are pointed
+// there.
+const defaultDemoBase = "http://127.0.0.1:8090"
+
+// App is a running lure process. Start it with Start, stop it by
+// cancelling the context given to Start, and wait with Wait.
+type App struct {
+	opts     Options
+	registry *prometheus.Registry
+
+	broker    *stream.Embedded
+	streamCfg stream.Config
+	producer  *stream.Producer
+	smetrics  *stream.Metrics
+	demo      *demo.Server
+	store     *store.Store
+	index     *index.Index
+	http      *http.Server
+	httpAddr  net.Addr
+
+	crawlDone   chan struct{}
+	passes      atomic.Int64
+	consumers   []*stream.Consumer
+	consumersWG sync.WaitGroup
+	stopConsume context.CancelFunc
+	consumeErr  chan error
+
+	done chan struct{}
+	err  error
+}
+
+// Run starts every configured role and blocks until ctx is cancelled and
+// shutdown has finished.
+func Run(ctx context.Context, opts Options) error {
+	a, err := Start(ctx, opts)
+	if err != nil {
+		return err
+	}
+	return a.Wait()
+}
+
+// Start brings up the configured roles and returns once they are running.
+// Cancelling ctx begins an orderly shutdown: crawling stops, queued ads are
+// drained through the classifier and indexer (bounded by DrainTimeout),
+// offsets are committed, and the index, store and broker are closed.
+func Start(ctx context.Context, opts Options) (_ *App, err error) {
+	opts.setDefaults()
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	a := &App{opts: opts, registry: prometheus.NewRegistry(), done: make(chan struct{}), consumeErr: make(chan error, 4)}
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	defer func() {
+		if err != nil {
+			a.closeResources()
+		}
+	}()
+	if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("app: data dir: %w", err)
+	}
+	if err := a.startStream(ctx); err != nil {
+		return nil, err
+	}
+	consumeCtx, stopConsume := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopConsume = stopConsume
+	if opts.has(RoleServe) {
+		if err := a.startServe(ctx, consumeCtx); err != nil {
+			return nil, err
+		}
+	}
+	if opts.has(RoleClassify) {
+		if err := a.startClassify(consumeCtx); err != nil {
+			return nil, err
+		}
+	}
+	crawlCtx, stopCrawl := context.WithCancel(ctx)
+	a.crawlDone = make(chan struct{})
+	if opts.has(RoleCrawl) {
+		if err := a.startCrawl(crawlCtx); err != nil {
+			stopCrawl()
+			return nil, err
+		}
+	} else {
+		close(a.crawlDone)
+	}
+	go func() {
+		<-ctx.Done()
+		stopCrawl()
+		a.err = a.shutdown()
+		close(a.done)
+	}()
+	return a, nil
+}
+
+// Wait blocks until the app has shut down and returns the first error.
+func (a *App) Wait() error {
+	<-a.done
+	return a.err
+}
+
+// HTTPURL is the base URL of the dashboard and API, or "" when this process
+// does not serve.
+func (a *App) HTTPURL() string {
+	if a.httpAddr == nil {
+		return ""
+	}
+	return "http://" + a.httpAddr.String()
+}
+
+// Brokers returns the Kafka bootstrap addresses in use.
+func (a *App) Brokers() []string { return a.streamCfg.Brokers }
+
+// DemoURL is the base URL of the demo sites, or "" when they are not served.
+func (a *App) DemoURL() string {
+	if a.demo == nil {
+		return ""
+	}
+	return a.demo.URL()
+}
+
+func (a *App) startStream(ctx context.Context) error {
+	brokers := a.opts.Brokers
+	if len(brokers) == 0 {
+		b, err := stream.StartEmbedded(stream.EmbeddedOptions{
+			DataDir:    filepath.Join(a.opts.DataDir, "kafka"),
+			Logger:     a.opts.Logger,
+			Addr:       a.opts.BrokerAddr,
+			Partitions: a.opts.Partitions,
+		})
+		if err != nil {
+			return err
+		}
+		a.broker = b
+		brokers = b.Brokers()
+		a.opts.Logger.Info("embedded broker started", "brokers", strings.Join(brokers, ","))
+	}
+	a.streamCfg = stream.Config{Brokers: brokers, TopicPrefix: a.opts.TopicPrefix, Partitions: a.opts.Partitions}
+	if err := a.streamCfg.Validate(); err != nil {
+		return err
+	}
+	if err := stream.EnsureTopics(ctx, a.streamCfg); err != nil {
+		return err
+	}
+	a.producer = stream.NewProducer(a.streamCfg, a.streamMetrics())
+	return nil
+}
+
+func (a *App) startConsumer(ctx context.Context, topic, group string, h stream.Handler) error {
+	c, err := stream.NewConsumer(stream.ConsumerOptions{
+		Config:  a.streamCfg,
+		Topic:   a.streamCfg.Topic(topic),
+		Group:   group,
+		Handler: h,
+		Dead:    a.producer,
+		Metrics: a.streamMetrics(),
+		Logger:  a.opts.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	a.consumers = append(a.consumers, c)
+	a.consumersWG.Add(1)
+	go func() {
+		defer a.consumersWG.Done()
+		if err := c.Run(ctx); err != nil {
+			a.consumeErr <- err
+		}
+	}()
+	return nil
+}
+
+func (a *App) startServe(ctx, consumeCtx context.Context) error {
+	st, err := store.Open(ctx, filepath.Join(a.opts.DataDir, "lure.db"))
+	if err != nil {
+		return err
+	}
+	a.store = st
+	ix, err := index.Open(filepath.Join(a.opts.DataDir, "index"))
+	if err != nil {
+		return err
+	}
+	a.index = ix
+	h := &indexer{store: st, index: ix, metrics: newIndexerMetrics(a.registry)}
+	if err := a.startConsumer(consumeCtx, stream.Scored, "lure-indexer", h); err != nil {
+		return err
+	}
+	handler, err := dashboard.New(dashboard.Options{
+		Store:          st,
+		Index:          ix,
+		Metrics:        promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{Registry: a.registry}),
+		Health:         st.Ping,
+		RequestMetrics: dashboard.NewMetrics(a.registry),
+		Logger:         a.opts.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.opts.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("app: dashboard: %w", err)
+	}
+	a.httpAddr = ln.Addr()
+	a.http = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
+	go func() {
+		if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			a.opts.Logger.Error("dashboard stopped", "err", err)
+		}
+	}()
+	a.opts.Logger.Info("dashboard listening", "url", a.HTTPURL())
+	return nil
+}
+
+func (a *App) startClassify(consumeCtx context.Context) error {
+	pack, err := loadRules(a.opts.RulesDir)
+	if err != nil {
+		return err
+	}
+	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry)})
+	if err != nil {
+		return err
+	}
+	a.opts.Logger.Info("classifier ready", "rule_pack", pack.Version)
+	s := &scorer{classifier: c, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
+	return a.startConsumer(consumeCtx, stream.Raw, "lure-classifier", s)
+}
+
+func loadRules(dir string) (*rules.Pack, error) {
+	if dir == "" {
+		return rules.Default()
+	}
+	return rules.Load(os.DirFS(dir))
+}
+
+func (a *App) startCrawl(ctx context.Context) error {
+	var profiles []crawler.Profile
+	var err error
+	if a.opts.SitesDir != "" {
+		profiles, err = crawler.LoadProfiles(os.DirFS(a.opts.SitesDir))
+	} else {
+		profiles, err = crawler.DefaultProfiles()
+	}
+	if err != nil {
+		return err
+	}
+	if a.opts.Demo {
+		d, err := demo.Start(a.opts.DemoAddr)
+		if err != nil {
+			return err
+		}
+		a.demo = d
+		a.opts.Logger.Info("demo sites listening", "url", d.URL())
+		for i := range profiles {
+			if strings.HasPrefix(profiles[i].BaseURL, defaultDemoBase) {
+				profiles[i].BaseURL = d.URL() + strings.TrimPrefix(profiles[i].BaseURL, defaultDemoBase)
+			}
+		}
+	}
+	state, err := crawler.OpenState(filepath.Join(a.opts.DataDir, "crawl.db"))
+	if err != nil {
+		return err
+	}
+	rawTopic := a.streamCfg.Topic(stream.Raw)
+	sink := crawler.SinkFunc(func(ctx context.Context, x ad.Ad) error {
+		b, err := json.Marshal(x)
+		if err != nil {
+			return fmt.Errorf("app: encode ad %s: %w", x.ID, err)
+		}
+		return a.producer.Produce(ctx, rawTopic, stream.Message{Key: []byte(x.ID), Value: b})
+	})
+	copts := crawler.Options{Profiles: profiles, Sink: sink, State: state, Metrics: crawler.NewMetrics(a.registry), Logger: a.opts.Logger}
+	go func() {
+		defer close(a.crawlDone)
+		defer state.Close()
+		for {
+			start := time.Now()
+			if err := crawler.Run(ctx, copts); err != nil && ctx.Err() == nil {
+				a.opts.Logger.Error("crawl pass failed", "err", err)
+			} else if ctx.Err() == nil {
+				a.passes.Add(1)
+				a.opts.Logger.Info("crawl pass finished", "took", time.Since(start).Round(time.Millisecond))
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(a.opts.Recrawl):
+			}
+		}
+	}()
+	return nil
+}
+
+// shutdown stops the roles in pipeline order so that nothing accepted is
+// lost: first the crawler, then the consumers once the queue is drained,
+// then the HTTP server, index, store, producer and broker.
+func (a *App) shutdown() error {
+	log := a.opts.Logger
+	<-a.crawlDone
+	log.Info("crawler stopped; draining queued ads", "timeout", a.opts.DrainTimeout)
+	a.drain()
+	a.stopConsume()
+	a.consumersWG.Wait()
+	close(a.consumeErr)
+	var errs []error
+	for err := range a.consumeErr {
+		errs = append(errs, err)
+	}
+	if a.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		errs = append(errs, a.http.Shutdown(ctx))
+		cancel()
+	}
+	errs = append(errs, a.closeResources())
+	log.Info("shutdown complete")
+	return errors.Join(errs...)
+}
+
+// crawlPasses counts finished crawl passes.
+func (a *App) crawlPasses() int64 { return a.passes.Load() }
+
+// idle reports whether every consumer has caught up with its topic.
+func (a *App) idle() bool {
+	for _, c := range a.consumers {
+		if c.Lag() > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// drain waits until every consumer has caught up, or DrainTimeout passes.
+func (a *App) drain() {
+	deadline := time.Now().Add(a.opts.DrainTimeout)
+	for time.Now().Before(deadline) {
+		if a.idle() {
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	a.opts.Logger.Warn("drain timed out; the rest is picked up on the next start")
+}
+
+func (a *App) streamMetrics() *stream.Metrics {
+	if a.smetrics == nil {
+		a.smetrics = stream.NewMetrics(a.registry)
+	}
+	return a.smetrics
+}
+
+func (a *App) closeResources() error {
+	var errs []error
+	if a.index != nil {
+		errs = append(errs, a.index.Close())
+	}
+	if a.store != nil {
+		errs = append(errs, a.store.Close())
+	}
+	if a.demo != nil {
+		errs = append(errs, a.demo.Close())
+	}
+	if a.producer != nil {
+		errs = append(errs, a.producer.Close())
+	}
+	if a.broker != nil {
+		errs = append(errs, a.broker.Close())
+	}
+	return errors.Join(errs...)
+}

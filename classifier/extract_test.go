@@ -1,0 +1,139 @@
+package classifier
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/lurewatch/lure/ad"
+)
+
+func TestExtractSalaries(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []ad.Salary
+	}{
+		{"Зарплата от 3000 € в месяц", []ad.Salary{{Amount: 3000, Currency: "EUR", Period: "month"}}},
+		{"2 000$/мес", []ad.Salary{{Amount: 2000, Currency: "USD", Period: "month"}}},
+		{"1500 euro pe lună", []ad.Salary{{Amount: 1500, Currency: "EUR", Period: "month"}}},
+		{"оплата 1.500-2.000 евро", []ad.Salary{{Amount: 1500, Max: 2000, Currency: "EUR"}}},
+		{"30 тыс. руб в месяц", []ad.Salary{{Amount: 30000, Currency: "RUB", Period: "month"}}},
+		{"150 000 руб.", []ad.Salary{{Amount: 150000, Currency: "RUB"}}},
+		{"12.50 €/h", []ad.Salary{{Amount: 12.5, Currency: "EUR", Period: "hour"}}},
+		{"€2,500 per month", []ad.Salary{{Amount: 2500, Currency: "EUR", Period: "month"}}},
+		{"$ 100 per day", []ad.Salary{{Amount: 100, Currency: "USD", Period: "day"}}},
+		{"4500 lei net", []ad.Salary{{Amount: 4500, Currency: "RON"}}},
+		{"20000 грн на місяць", []ad.Salary{{Amount: 20000, Currency: "UAH", Period: "month"}}},
+		{"1000 доларів", []ad.Salary{{Amount: 1000, Currency: "USD"}}},
+		{"нужны 2000 рабочих", nil},
+		{"5 europeni", nil},
+		{"без зарплаты", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var got []ad.Salary
+			for _, f := range extractSalaries(Light(tt.in).S) {
+				got = append(got, f.salary)
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMonthly(t *testing.T) {
+	for _, tt := range []struct {
+		s    ad.Salary
+		want float64
+	}{
+		{ad.Salary{Amount: 10, Period: "hour"}, 1680},
+		{ad.Salary{Amount: 100, Period: "day"}, 2200},
+		{ad.Salary{Amount: 1000, Max: 3000}, 3000},
+	} {
+		if got := Monthly(tt.s); got != tt.want {
+			t.Errorf("Monthly(%+v) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+}
+
+func TestExtractAges(t *testing.T) {
+	tests := []struct {
+		in     string
+		lo, hi []int
+	}{
+		{"девушки 18-25", []int{18}, []int{25}},
+		{"от 18 до 30 лет", []int{18}, []int{30}},
+		{"18–35 ani", []int{18}, []int{35}},
+		{"de la 18 la 35 de ani", []int{18}, []int{35}},
+		{"age 18 to 27", []int{18}, []int{27}},
+		{"не старше 28 лет", []int{0}, []int{28}},
+		{"стаж 18-25 месяцев", nil, nil},
+		{"смена 20-24 часа", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var lo, hi []int
+			for _, f := range extractAges(Light(tt.in).S) {
+				lo, hi = append(lo, f.lo), append(hi, f.hi)
+			}
+			if !slices.Equal(lo, tt.lo) || !slices.Equal(hi, tt.hi) {
+				t.Errorf("got %v-%v, want %v-%v", lo, hi, tt.lo, tt.hi)
+			}
+		})
+	}
+}
+
+func TestExtractContacts(t *testing.T) {
+	tests := []struct {
+		in   string
+		want map[string][]string
+	}{
+		{"Viber +373 69 123 456", map[string][]string{"phone": {"+37369123456"}, "messenger": {""}}},
+		{"звоните 8 (999) 123-45-67", map[string][]string{"phone": {"89991234567"}}},
+		{"tel. 0040 721 000 000", map[string][]string{"phone": {"+40721000000"}}},
+		{"пишите hr@Company.ru", map[string][]string{"email": {"hr@company.ru"}, "web": nil}},
+		{"@best_jobs_eu в телеграм", map[string][]string{"handle": {"@best_jobs_eu"}, "messenger": {""}}},
+		{"https://t.me/Work_EU", map[string][]string{"link": {"t.me/work_eu"}}},
+		{"wa.me/37369000000", map[string][]string{"link": {"wa.me/37369000000"}}},
+		{"www.company.md", map[string][]string{"web": {""}}},
+		{"зарплата 10 000 - 15 000 руб", map[string][]string{"phone": nil}},
+		{"дата 01.02.2024", map[string][]string{"phone": nil}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			l := Light(tt.in).S
+			got := map[string][]string{}
+			for _, f := range extractContacts(l, extractSalaries(l)) {
+				got[f.kind] = append(got[f.kind], f.value)
+			}
+			for k, want := range tt.want {
+				if !slices.Equal(got[k], want) {
+					t.Errorf("%s: got %q, want %q (all %v)", k, got[k], want, got)
+				}
+			}
+		})
+	}
+}
+
+func TestScoreDestinations(t *testing.T) {
+	c := newDefault(t)
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"Работа в Турции и ОАЭ", []string{"TR", "AE"}},
+		{"Робота в Німеччині та Польщі", []string{"DE", "PL"}},
+		{"Lucru în Germania și Emiratele Arabe", []string{"DE", "AE"}},
+		{"Jobs in South Korea, Thailand, Cambodia", []string{"KR", "TH", "KH"}},
+		{"Вахта в Якутии, корень проблемы", []string{"RU"}},
+		{"Греция, Кипр, Израиль", []string{"GR", "CY", "IL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			v := c.Score(t.Context(), ad.Ad{V: 1, ID: "d", Site: "s", Kind: ad.KindJob, Body: tt.in, Contact: "офис в Кишинёве"})
+			if !slices.Equal(v.Entities.Destinations, tt.want) {
+				t.Errorf("got %v, want %v", v.Entities.Destinations, tt.want)
+			}
+		})
+	}
+}

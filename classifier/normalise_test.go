@@ -1,0 +1,115 @@
+package classifier
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNormalise(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"case and punctuation", "Работа, ЗА границей!!!", "работа за границей"},
+		{"yo", "Перелёт и ЁЛКА", "перелет и елка"},
+		{"latin p in cyrillic word", "pабота", "работа"},
+		{"latin a and e in cyrillic", "дeвушки pаботa", "девушки работа"},
+		{"cyrillic o in latin word", "wоrk abrоad", "work abroad"},
+		{"digit zero in word", "раб0та w0rk", "работа work"},
+		{"digits stay in numbers", "3000р 18-25", "3000р 18 25"},
+		{"spaced letters", "р а б о т а за границей", "работа за границей"},
+		{"dotted letters", "р.а.б.о.т.а", "работа"},
+		{"two dotted words", "б.е.з о.п.ы.т.а", "без опыта"},
+		{"three spaced letters stay", "я и в", "я и в"},
+		{"short abbreviations stay", "и т.д. т.е.", "и т д т е"},
+		{"zero width", "ра\u200bбо\u200dта\u00adза\ufeffгр", "работаза" + "гр"},
+		{"full width", "ＲＡＢＯＴＡ　ｗｏｒｋ", "rabota work"},
+		{"romanian diacritics", "Fără experiență, ȘI ţară", "fara experienta si tara"},
+		{"combining stress", "рабо\u0301та", "работа"},
+		{"symbols kept", "3000€ + 💰", "3000€ + 💰"},
+		{"apostrophes", "обов’язковий", "обов язковий"},
+		{"empty", "", ""},
+		{"only punctuation", "!!! ,,, ...", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Normalise(tt.in)
+			if got.S != tt.want {
+				t.Errorf("Normalise(%q) = %q, want %q", tt.in, got.S, tt.want)
+			}
+			checkMap(t, tt.in, &got)
+		})
+	}
+}
+
+func TestLight(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Пишите:  hr@Company.RU", "пишите: hr@company.ru"},
+		{"18–25 лет", "18-25 лет"},
+		{"2\u00a0000 €/мес", "2 000 €/мес"},
+		{"t.me/Best_Jobs", "t.me/best_jobs"},
+		{"Salariu: 1.500 lei\n\nContact", "salariu: 1.500 lei contact"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := Light(tt.in)
+			if got.S != tt.want {
+				t.Errorf("Light(%q) = %q, want %q", tt.in, got.S, tt.want)
+			}
+			checkMap(t, tt.in, &got)
+		})
+	}
+}
+
+// checkMap asserts the offset-map properties: every normalised byte maps
+// to a non-empty, in-range original range on rune boundaries (for valid
+// input), and ranges never go backwards.
+func checkMap(t testing.TB, orig string, tx *Text) {
+	t.Helper()
+	if len(tx.start) != len(tx.S) || len(tx.end) != len(tx.S) {
+		t.Fatalf("map length %d/%d for %d bytes", len(tx.start), len(tx.end), len(tx.S))
+	}
+	if !utf8.ValidString(tx.S) {
+		t.Fatalf("normalised text is not UTF-8: %q", tx.S)
+	}
+	valid := utf8.ValidString(orig)
+	prevS, prevE := 0, 0
+	for i := range tx.S {
+		s, e := int(tx.start[i]), int(tx.end[i])
+		if s < 0 || e > len(orig) || s >= e {
+			t.Fatalf("byte %d maps to [%d,%d) of %d bytes", i, s, e, len(orig))
+		}
+		if s < prevS || e < prevE {
+			t.Fatalf("byte %d maps backwards: [%d,%d) after [%d,%d)", i, s, e, prevS, prevE)
+		}
+		prevS, prevE = s, e
+		if valid && (!boundary(orig, s) || !boundary(orig, e)) {
+			t.Fatalf("byte %d maps to [%d,%d), not rune boundaries of %q", i, s, e, orig)
+		}
+	}
+	// Any rune-aligned range maps to a valid original slice.
+	for i := 0; i < len(tx.S); i += utf8.RuneLen([]rune(tx.S[i:])[0]) {
+		s, e := tx.Orig(i, len(tx.S))
+		if s > e || e > len(orig) {
+			t.Fatalf("Orig(%d, end) = %d, %d", i, s, e)
+		}
+	}
+}
+
+func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }
+
+func TestOrigEvidence(t *testing.T) {
+	orig := "Срочно! Р а б о т а за гр\u200bаницей для дeвушeк"
+	tx := Normalise(orig)
+	i := strings.Index(tx.S, "работа за границей")
+	if i < 0 {
+		t.Fatalf("normalised %q", tx.S)
+	}
+	s, e := tx.Orig(i, i+len("работа за границей"))
+	if got := orig[s:e]; got != "Р а б о т а за гр\u200bаницей" {
+		t.Errorf("evidence %q", got)
+	}
+	if s, e := tx.Orig(5, 5); s != 0 || e != 0 {
+		t.Errorf("empty range maps to %d,%d", s, e)
+	}
+}

@@ -1,0 +1,97 @@
+// Command lure finds deceptive recruitment ads: it crawls regional job and
+// marriage-agency sites, scores each ad for deception signals and serves the
+// risky ones to analysts. See README.md for the roles and flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `lure finds deceptive recruitment ads.
+
+Usage:
+  lure run       [flags]   every role in one process: embedded broker, demo sites,
+                           crawler, classifier, indexer and dashboard
+  lure crawl     [flags]   crawler role only
+  lure classify  [flags]   classifier role only
+  lure serve     [flags]   indexer and dashboard role only
+  lure score     [flags] [FILE|-]
+                           score JSON Lines of ads, print one verdict per line
+  lure rules test|lint [flags]
+                           run every rule's own examples / check the rule packs
+  lure version
+
+Run "lure COMMAND -h" for the flags of a command.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "run", "crawl", "classify", "serve":
+		err = cmdRun(ctx, cmd, rest, stderr)
+	case "score":
+		err = cmdScore(ctx, rest, stdin, stdout, stderr)
+	case "rules":
+		err = cmdRules(rest, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "lure", version())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "lure: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintln(stderr, "lure:", err)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "lure:", err)
+		return 1
+	}
+}
+
+var errUsage = errors.New("usage")
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("%w: log level %q: want debug, info, warn or error", errUsage, level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// splitList parses a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

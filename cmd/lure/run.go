@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/lurewatch/lure/app"
+)
+
+func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lure "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o app.Options
+	fs.StringVar(&o.DataDir, "data-dir", envOr("LURE_DATA_DIR", "./data"), "directory for the embedded broker, crawl state, store and index (env LURE_DATA_DIR)")
+	brokers := fs.String("brokers", os.Getenv("LURE_BROKERS"), "comma-separated Kafka bootstrap brokers; empty starts the embedded broker (env LURE_BROKERS)")
+	fs.StringVar(&o.BrokerAddr, "broker-addr", "127.0.0.1:0", "listen address of the embedded broker (loopback only)")
+	fs.StringVar(&o.TopicPrefix, "topic-prefix", "lure.", "prefix of every Kafka topic")
+	fs.IntVar(&o.Partitions, "partitions", 4, "partitions of the topics lure creates")
+	fs.StringVar(&o.HTTPAddr, "http", envOr("LURE_HTTP", "127.0.0.1:8080"), "dashboard, API, /metrics and /healthz address (env LURE_HTTP)")
+	fs.BoolVar(&o.Demo, "demo", cmd == "run", "serve the bundled demo sites and crawl them")
+	fs.StringVar(&o.DemoAddr, "demo-addr", "127.0.0.1:8090", "listen address of the demo sites")
+	fs.StringVar(&o.SitesDir, "sites", "", "directory of site profiles (default: the embedded profiles)")
+	fs.StringVar(&o.RulesDir, "rules", "", "directory of rule packs (default: the embedded packs)")
+	fs.DurationVar(&o.Recrawl, "recrawl", 0, "time between crawl passes (default 10m)")
+	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default 15s)")
+	level := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected arguments %v", errUsage, fs.Args())
+	}
+	logger, err := newLogger(stderr, *level)
+	if err != nil {
+		return err
+	}
+	o.Logger = logger
+	o.Brokers = splitList(*brokers)
+	switch cmd {
+	case "crawl":
+		o.Roles = []app.Role{app.RoleCrawl}
+	case "classify":
+		o.Roles = []app.Role{app.RoleClassify}
+	case "serve":
+		o.Roles = []app.Role{app.RoleServe}
+	}
+	logger.Info("lure starting", "version", version(), "roles", fmt.Sprint(o.Roles), "data_dir", o.DataDir)
+	return app.Run(ctx, o)
+}
+
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok {
+		return v
+	}
+	return def
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return s.Value[:12]
+			}
+		}
+		if bi.Main.Version != "" {
+			return bi.Main.Version
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/rules"
+)
+
+// maxLineBytes bounds one JSON Lines record read by `lure score`.
+const maxLineBytes = 1 << 20
+
+// inputAd is the JSON Lines record `lure score` reads. Unknown fields are
+// ignored so that exports from other tools can be piped in as they are.
+type inputAd struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Body     string  `json:"body"`
+	Contact  string  `json:"contact"`
+	Location string  `json:"location"`
+	Salary   string  `json:"salary"`
+	Lang     string  `json:"lang"`
+	Kind     ad.Kind `json:"kind"`
+	Site     string  `json:"site"`
+	URL      string  `json:"url"`
+}
+
+func (in inputAd) toAd(line int) (ad.Ad, error) {
+	a := ad.Ad{V: ad.Version, ID: in.ID, Site: in.Site, URL: in.URL, Kind: in.Kind, Lang: in.Lang,
+		Title: in.Title, Body: in.Body, Salary: in.Salary, Location: in.Location, Contact: in.Contact}
+	if a.Site == "" {
+		a.Site = "input"
+	}
+	if a.Kind == "" {
+		a.Kind = ad.KindJob
+	}
+	if a.ID == "" {
+		if a.URL != "" {
+			if id, err := ad.MakeID(a.Site, a.URL); err == nil {
+				a.ID = id
+			}
+		}
+		if a.ID == "" {
+			a.ID = fmt.Sprintf("line-%d", line)
+		}
+	}
+	a.ContentHash = a.Hash()
+	return a, a.Validate()
+}
+
+func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lure score", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rulesDir := fs.String("rules", "", "directory of rule packs (default: the embedded packs)")
+	explain := fs.Bool("explain", false, "print a readable explanation instead of JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lure score [flags] [FILE|-]\n\nReads JSON Lines of ads (id, title, body, contact, location, salary, lang, kind, site, url)\nand writes one verdict per line.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 1 {
+		return fmt.Errorf("%w: lure score takes at most one file", errUsage)
+	}
+	in := stdin
+	if name := fs.Arg(0); name != "" && name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	pack, err := loadPack(*rulesDir)
+	if err != nil {
+		return err
+	}
+	c, err := classifier.New(pack, classifier.Options{})
+	if err != nil {
+		return err
+	}
+	return scoreLines(ctx, c, in, stdout, stderr, *explain)
+}
+
+func loadPack(dir string) (*rules.Pack, error) {
+	if dir == "" {
+		return rules.Default()
+	}
+	return rules.Load(os.DirFS(dir))
+}
+
+// scoreLines scores every record; a bad record is reported on stderr with
+// its line number and the rest go on. It returns an error if any record
+// was bad.
+func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, stdout, stderr io.Writer, explain bool) error {
+	r := bufio.NewReaderSize(in, 64<<10)
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	bad := 0
+	for line := 1; ; line++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := readLine(r, maxLineBytes)
+		if errors.Is(err, io.EOF) && len(rec) == 0 {
+			break
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			if !errors.Is(err, errLineTooLong) {
+				return err
+			}
+			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
+			bad++
+			continue
+		}
+		if len(bytes.TrimSpace(rec)) == 0 {
+			continue
+		}
+		var ia inputAd
+		if err := json.Unmarshal(rec, &ia); err != nil {
+			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
+			bad++
+			continue
+		}
+		a, err := ia.toAd(line)
+		if err != nil {
+			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
+			bad++
+			continue
+		}
+		v := c.Score(ctx, a)
+		if explain {
+			fmt.Fprintf(w, "== %s  %s\n%s\n", a.ID, a.Title, c.Explain(v))
+			continue
+		}
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d bad record(s); the rest were scored", bad)
+	}
+	return nil
+}
+
+var errLineTooLong = fmt.Errorf("record longer than %d bytes", maxLineBytes)
+
+// readLine reads one newline-terminated record of at most max bytes. A
+// longer record is skipped to its end and reported as errLineTooLong.
+func readLine(r *bufio.Reader, max int) ([]byte, error) {
+	var buf []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(buf)+len(chunk) > max {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = r.ReadSlice('\n')
+			}
+			return nil, errLineTooLong
+		}
+		buf = append(buf, chunk...)
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		return buf, err
+	}
+}

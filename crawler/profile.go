@@ -1,0 +1,413 @@
+package crawler
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/andybalholm/cascadia"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lurewatch/lure/ad"
+)
+
+//go:embed sites/*.yaml
+var sitesFS embed.FS
+
+// MaxProfileBytes bounds the size of one profile file.
+const MaxProfileBytes = 1 << 20
+
+// Defaults applied by Run to zero profile fields.
+const (
+	DefaultParallelism = 1
+	DefaultMaxPages    = 100
+	DefaultRecrawl     = time.Hour
+)
+
+// Profile tells the crawler how to walk one site and read its ads. It is
+// loaded from YAML with unknown fields rejected.
+type Profile struct {
+	// Site is the site ID, lowercase letters, digits and dashes. It is part
+	// of every ad ID.
+	Site string `yaml:"site"`
+	// Name is a human-readable name.
+	Name string `yaml:"name"`
+	// Kind is the kind of ads on the site: job, marriage or other.
+	Kind ad.Kind `yaml:"kind"`
+	// Lang is the ads' language when a page does not say (optional).
+	Lang string `yaml:"lang"`
+	// Country is the site's country, ISO 3166-1 alpha-2 (optional).
+	Country string `yaml:"country"`
+	// BaseURL is the site's root, e.g. "https://example.md". It may be
+	// changed after loading (for example to point at a test server): start
+	// URLs are resolved against it when the crawl starts, and only its host
+	// is crawled.
+	BaseURL string `yaml:"base_url"`
+	// StartURLs are the first list pages, relative to BaseURL or absolute
+	// on BaseURL's host.
+	StartURLs []string `yaml:"start_urls"`
+	// List says how to find ads and the next page on a list page.
+	List ListSpec `yaml:"list"`
+	// Fields says how to read an ad's detail page.
+	Fields FieldSpecs `yaml:"fields"`
+	// Delay is the pause after each request to the site; 0 means none.
+	Delay time.Duration `yaml:"delay"`
+	// Parallelism is the number of requests in flight to the site;
+	// 0 means DefaultParallelism.
+	Parallelism int `yaml:"parallelism"`
+	// MaxPages bounds the list pages visited in one crawl; 0 means
+	// DefaultMaxPages.
+	MaxPages int `yaml:"max_pages"`
+	// MaxDepth bounds the link depth from a start URL (a start page is
+	// depth 1, its next page and its ads depth 2, ...); 0 means no limit
+	// other than MaxPages.
+	MaxDepth int `yaml:"max_depth"`
+	// Recrawl is how often the caller should crawl the site again; 0 means
+	// DefaultRecrawl. Run itself crawls once.
+	Recrawl time.Duration `yaml:"recrawl"`
+	// UserAgent overrides Options.UserAgent for this site (optional).
+	UserAgent string `yaml:"user_agent"`
+
+	// Source is the file the profile was loaded from (not in YAML).
+	Source string `yaml:"-"`
+}
+
+// ListSpec holds the CSS selectors of a list page.
+type ListSpec struct {
+	// Item selects one ad in the list (required).
+	Item string `yaml:"item"`
+	// Link selects, inside an item, the element whose href is the ad's
+	// detail page (required).
+	Link string `yaml:"link"`
+	// Next selects the element whose href is the next list page
+	// (optional: without it only the start pages are read).
+	Next string `yaml:"next"`
+}
+
+// Selector reads one field: the text of the elements CSS selects, or, when
+// Attr is set, that attribute of the first of them.
+type Selector struct {
+	CSS  string `yaml:"css"`
+	Attr string `yaml:"attr"`
+}
+
+// FieldSpecs holds one Selector per ad field. Title and Body are required.
+// Lang, when set, reads the ad's language (e.g. a lang attribute);
+// Posted is parsed as RFC 3339, "2006-01-02", "02.01.2006" and a few
+// similar layouts.
+type FieldSpecs struct {
+	Title    Selector `yaml:"title"`
+	Body     Selector `yaml:"body"`
+	Salary   Selector `yaml:"salary"`
+	Location Selector `yaml:"location"`
+	Contact  Selector `yaml:"contact"`
+	Posted   Selector `yaml:"posted"`
+	Lang     Selector `yaml:"lang"`
+}
+
+// FieldError is one problem with one field of a profile. Line is the line
+// in the profile file, or 0 when unknown.
+type FieldError struct {
+	Field string
+	Line  int
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Msg)
+	}
+	return e.Field + ": " + e.Msg
+}
+
+var siteIDRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks the profile and returns every problem found, each a
+// *FieldError, joined with errors.Join.
+func (p *Profile) Validate() error {
+	var errs []error
+	bad := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+	}
+	if !siteIDRE.MatchString(p.Site) {
+		bad("site", "%q must be lowercase letters, digits and dashes", p.Site)
+	}
+	if !p.Kind.Valid() {
+		bad("kind", "%q must be job, marriage or other", p.Kind)
+	}
+	base, err := p.baseURL()
+	if err != nil {
+		bad("base_url", "%v", err)
+	}
+	if len(p.StartURLs) == 0 {
+		bad("start_urls", "at least one start URL is required")
+	}
+	for i, s := range p.StartURLs {
+		if base == nil {
+			break
+		}
+		if _, err := resolveOn(base, s); err != nil {
+			bad(fmt.Sprintf("start_urls[%d]", i), "%v", err)
+		}
+	}
+	sel := func(field, s string, required bool) {
+		if strings.TrimSpace(s) == "" {
+			if required {
+				bad(field, "a CSS selector is required")
+			}
+			return
+		}
+		if _, err := cascadia.Compile(s); err != nil {
+			bad(field, "bad CSS selector %q: %v", s, err)
+		}
+	}
+	sel("list.item", p.List.Item, true)
+	sel("list.link", p.List.Link, true)
+	sel("list.next", p.List.Next, false)
+	for _, f := range p.Fields.named() {
+		sel("fields."+f.name+".css", f.sel.CSS, f.name == "title" || f.name == "body")
+		if f.sel.Attr != "" && f.sel.CSS == "" {
+			bad("fields."+f.name+".attr", "attr needs css")
+		}
+	}
+	if p.Delay < 0 {
+		bad("delay", "must not be negative")
+	}
+	if p.Parallelism < 0 || p.Parallelism > 64 {
+		bad("parallelism", "%d must be between 0 and 64", p.Parallelism)
+	}
+	if p.MaxPages < 0 {
+		bad("max_pages", "must not be negative")
+	}
+	if p.MaxDepth < 0 {
+		bad("max_depth", "must not be negative")
+	}
+	if p.Recrawl < 0 {
+		bad("recrawl", "must not be negative")
+	}
+	return errors.Join(errs...)
+}
+
+type namedSelector struct {
+	name string
+	sel  Selector
+}
+
+func (f FieldSpecs) named() []namedSelector {
+	return []namedSelector{
+		{"title", f.Title}, {"body", f.Body}, {"salary", f.Salary}, {"location", f.Location},
+		{"contact", f.Contact}, {"posted", f.Posted}, {"lang", f.Lang},
+	}
+}
+
+// baseURL parses BaseURL and checks it is an absolute http(s) URL.
+func (p *Profile) baseURL() (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(p.BaseURL))
+	if err != nil {
+		return nil, err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return nil, fmt.Errorf("%q must be an absolute http or https URL", p.BaseURL)
+	}
+	return u, nil
+}
+
+// resolveOn resolves ref against base and checks it stays on base's host.
+func resolveOn(base *url.URL, ref string) (*url.URL, error) {
+	r, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return nil, err
+	}
+	u := base.ResolveReference(r)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("%q is not an http or https URL", ref)
+	}
+	if !strings.EqualFold(u.Hostname(), base.Hostname()) {
+		return nil, fmt.Errorf("%q is not on host %s", ref, base.Hostname())
+	}
+	return u, nil
+}
+
+// withDefaults returns p with zero limits replaced by their defaults.
+func (p Profile) withDefaults() Profile {
+	if p.Parallelism == 0 {
+		p.Parallelism = DefaultParallelism
+	}
+	if p.MaxPages == 0 {
+		p.MaxPages = DefaultMaxPages
+	}
+	if p.Recrawl == 0 {
+		p.Recrawl = DefaultRecrawl
+	}
+	return p
+}
+
+// LoadProfile reads one profile from r and validates it. name (usually the
+// file name) prefixes every error, with the line of the problem where
+// known: "crawler: profile x.yaml:7: fields.title.css: ...".
+func LoadProfile(r io.Reader, name string) (Profile, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxProfileBytes+1))
+	if err != nil {
+		return Profile{}, fmt.Errorf("crawler: profile %s: %w", name, err)
+	}
+	if len(b) > MaxProfileBytes {
+		return Profile{}, fmt.Errorf("crawler: profile %s: larger than %d bytes", name, MaxProfileBytes)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	var p Profile
+	if err := dec.Decode(&p); err != nil {
+		if errors.Is(err, io.EOF) {
+			return Profile{}, fmt.Errorf("crawler: profile %s: empty", name)
+		}
+		return Profile{}, &LoadError{File: name, Msgs: fileLine(name, err), Err: err}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return Profile{}, fmt.Errorf("crawler: profile %s:%d: more than one YAML document", name, extra.Line)
+	}
+	p.Source = name
+	if err := p.Validate(); err != nil {
+		var root yaml.Node
+		_ = yaml.Unmarshal(b, &root) // it decoded above, so it parses
+		var msgs []string
+		for _, e := range unjoin(err) {
+			var fe *FieldError
+			if errors.As(e, &fe) {
+				msgs = append(msgs, fmt.Sprintf("%s:%d: %s: %s", name, lineOf(&root, fe.Field), fe.Field, fe.Msg))
+			} else {
+				msgs = append(msgs, name+": "+e.Error())
+			}
+		}
+		return Profile{}, &LoadError{File: name, Msgs: msgs, Err: err}
+	}
+	return p, nil
+}
+
+// LoadError is returned by LoadProfile for a profile that parses but is
+// invalid, or does not match the schema. Each message starts with
+// "file:line:". Err is the underlying error.
+type LoadError struct {
+	File string
+	Msgs []string
+	Err  error
+}
+
+func (e *LoadError) Error() string {
+	return "crawler: profile " + strings.Join(e.Msgs, "; ")
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+var yamlLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+// lineOf returns the line of the deepest existing node on a field path
+// such as "fields.title.css" or "start_urls[2]", or 1.
+func lineOf(root *yaml.Node, field string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := max(n.Line, 1)
+	for _, seg := range strings.Split(field, ".") {
+		idx := -1
+		if i := strings.IndexByte(seg, '['); i >= 0 && strings.HasSuffix(seg, "]") {
+			idx, _ = strconv.Atoi(seg[i+1 : len(seg)-1])
+			seg = seg[:i]
+		}
+		if n.Kind != yaml.MappingNode {
+			return line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == seg {
+				line, next = n.Content[i].Line, n.Content[i+1]
+				break
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+		if idx >= 0 && n.Kind == yaml.SequenceNode && idx < len(n.Content) {
+			n = n.Content[idx]
+			line = n.Line
+		}
+	}
+	return line
+}
+
+// LoadProfiles loads every *.yaml file at the top of fsys, sorted by name.
+// Two profiles with the same site ID are an error.
+func LoadProfiles(fsys fs.FS) ([]Profile, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("crawler: profiles: %w", err)
+	}
+	sort.Strings(names)
+	var out []Profile
+	seen := map[string]string{}
+	for _, n := range names {
+		f, err := fsys.Open(n)
+		if err != nil {
+			return nil, fmt.Errorf("crawler: profiles: %w", err)
+		}
+		p, err := LoadProfile(f, n)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := seen[p.Site]; ok {
+			return nil, fmt.Errorf("crawler: profile %s: site %q already defined in %s", n, p.Site, prev)
+		}
+		seen[p.Site] = n
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// DefaultProfiles returns the profiles embedded from crawler/sites.
+func DefaultProfiles() ([]Profile, error) {
+	sub, err := fs.Sub(sitesFS, "sites")
+	if err != nil {
+		return nil, fmt.Errorf("crawler: %w", err)
+	}
+	return LoadProfiles(sub)
+}
+
+// fileLine turns yaml's "line N: msg" errors into "file:N: msg".
+func fileLine(name string, err error) []string {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		out := make([]string, len(te.Errors))
+		for i, e := range te.Errors {
+			if m := yamlLineRE.FindStringSubmatch(e); m != nil {
+				out[i] = name + ":" + m[1] + ": " + m[2]
+			} else {
+				out[i] = name + ": " + e
+			}
+		}
+		return out
+	}
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		return []string{name + ":" + m[1] + ": " + m[2]}
+	}
+	return []string{name + ": " + msg}
+}

@@ -1,0 +1,255 @@
+package dashboard
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/store"
+)
+
+type listData struct {
+	Ads   []ad.Verdict
+	Total int
+	Stats store.Stats
+	Bands []ad.Band
+	Site  string
+	Band  string
+	Pager pager
+}
+
+// handleList shows the flagged ads, riskiest first.
+func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
+	page, err := pageParam(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	q := r.URL.Query()
+	flagged := true
+	f := store.Filter{Flagged: &flagged, Site: q.Get("site"), Band: q.Get("band"),
+		Limit: PageSize, Offset: (page - 1) * PageSize}
+	ads, total, err := s.opts.Store.List(r.Context(), f)
+	if err != nil {
+		s.log.Error("dashboard: list", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
+		return
+	}
+	st, err := s.opts.Store.Stats(r.Context())
+	if err != nil {
+		s.log.Error("dashboard: stats", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the statistics.")
+		return
+	}
+	keep := url.Values{}
+	for _, k := range []string{"site", "band"} {
+		if q.Get(k) != "" {
+			keep.Set(k, q.Get(k))
+		}
+	}
+	s.render(w, r, http.StatusOK, "list", view{Title: "Flagged ads", Nav: "flagged", Data: listData{
+		Ads: ads, Total: total, Stats: st, Bands: ad.Bands, Site: f.Site, Band: f.Band,
+		Pager: newPager("/", keep, page, total, PageSize),
+	}})
+}
+
+type searchRow struct {
+	ID        string
+	Found     bool // the store has the verdict
+	V         ad.Verdict
+	Relevance float64
+	Fragments []fragment
+}
+
+type fragment struct {
+	Field string
+	HTML  template.HTML
+}
+
+type facetView struct {
+	Name  string
+	Param string
+	Terms []facetTerm
+}
+
+type facetTerm struct {
+	Term   string
+	Count  int
+	URL    string
+	Active bool
+}
+
+type searchData struct {
+	Q      string
+	Total  uint64
+	Rows   []searchRow
+	Facets []facetView
+	Filter map[string]string
+	Pager  pager
+}
+
+// handleSearch runs a full-text search over the flagged ads.
+func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Index == nil {
+		s.renderError(w, r, http.StatusServiceUnavailable, "Search is not available on this node.")
+		return
+	}
+	page, err := pageParam(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	q := r.URL.Query()
+	iq := index.Query{Text: q.Get("q"), Site: q.Get("site"), Band: q.Get("band"),
+		Signal: q.Get("signal"), Limit: PageSize, Offset: (page - 1) * PageSize}
+	res, err := s.opts.Index.Search(r.Context(), iq)
+	if errors.Is(err, index.ErrBadQuery) {
+		s.renderError(w, r, http.StatusBadRequest, "The search is too long or malformed.")
+		return
+	}
+	if err != nil {
+		s.log.Error("dashboard: search", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "The search failed.")
+		return
+	}
+	verdicts, err := s.loadByID(r, res.Hits)
+	if err != nil {
+		s.log.Error("dashboard: search: load ads", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
+		return
+	}
+	d := searchData{Q: iq.Text, Total: res.Total, Filter: map[string]string{}}
+	for _, h := range res.Hits {
+		v, ok := verdicts[h.ID]
+		row := searchRow{ID: h.ID, Found: ok, V: v, Relevance: h.Score}
+		for _, f := range ad.Fields {
+			for _, fr := range h.Fragments[f] {
+				row.Fragments = append(row.Fragments, fragment{Field: f, HTML: safeFragment(fr)})
+			}
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	keep := url.Values{}
+	for _, k := range []string{"q", "site", "band", "signal"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+			d.Filter[k] = v
+		}
+	}
+	for _, fc := range []struct{ name, facet, param string }{
+		{"Site", index.FacetSite, "site"},
+		{"Band", index.FacetBand, "band"},
+		{"Signal", index.FacetSignal, "signal"},
+	} {
+		fv := facetView{Name: fc.name, Param: fc.param}
+		for _, t := range res.Facets[fc.facet] {
+			v := url.Values{}
+			for k, vs := range keep {
+				v[k] = vs
+			}
+			active := keep.Get(fc.param) == t.Term
+			if active {
+				v.Del(fc.param)
+			} else {
+				v.Set(fc.param, t.Term)
+			}
+			fv.Terms = append(fv.Terms, facetTerm{Term: t.Term, Count: t.Count,
+				URL: "/search?" + v.Encode(), Active: active})
+		}
+		d.Facets = append(d.Facets, fv)
+	}
+	d.Pager = newPager("/search", keep, page, int(min(res.Total, uint64(MaxPage*PageSize))), PageSize)
+	s.render(w, r, http.StatusOK, "search", view{Title: "Search", Nav: "search", Q: iq.Text, Data: d})
+}
+
+// loadByID reads the verdicts of search hits from the store.
+func (s *server) loadByID(r *http.Request, hits []index.Hit) (map[string]ad.Verdict, error) {
+	out := map[string]ad.Verdict{}
+	if len(hits) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	vs, _, err := s.opts.Store.List(r.Context(), store.Filter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		out[v.Ad.ID] = v
+	}
+	return out, nil
+}
+
+type fieldView struct {
+	Name  string
+	Label string
+	HTML  template.HTML
+}
+
+type evidenceView struct {
+	Field string
+	Text  string
+	Found bool // the span's offsets are valid in the field's text
+}
+
+type hitView struct {
+	Rule     string
+	Signal   string
+	Weight   float64
+	Evidence []evidenceView
+}
+
+type adData struct {
+	V        ad.Verdict
+	Link     string // "" when the URL must not be a link
+	Fields   []fieldView
+	Title    template.HTML
+	Hits     []hitView
+	Signals  []string
+	Entities ad.Entities
+}
+
+var fieldLabels = map[string]string{
+	ad.FieldTitle: "Title", ad.FieldBody: "Body", ad.FieldSalary: "Salary",
+	ad.FieldLocation: "Location", ad.FieldContact: "Contact",
+}
+
+// handleAd shows one ad with its evidence highlighted in place.
+func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
+	v, err := s.opts.Store.Get(r.Context(), r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		s.renderError(w, r, http.StatusNotFound, "No ad with this ID.")
+		return
+	}
+	if err != nil {
+		s.log.Error("dashboard: get ad", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ad.")
+		return
+	}
+	spans := fieldSpans(v)
+	d := adData{V: v, Link: linkURL(v.Ad.URL), Signals: v.Signals(), Entities: v.Entities,
+		Title: highlight(v.Ad.Title, spans[ad.FieldTitle])}
+	for _, f := range ad.Fields {
+		if text := v.Ad.Field(f); text != "" {
+			d.Fields = append(d.Fields, fieldView{Name: f, Label: fieldLabels[f], HTML: highlight(text, spans[f])})
+		}
+	}
+	for _, h := range v.Hits {
+		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight}
+		for _, sp := range h.Evidence {
+			hv.Evidence = append(hv.Evidence, evidenceView{Field: sp.Field, Text: sp.Text,
+				Found: validSpan(v.Ad.Field(sp.Field), sp.Start, sp.End)})
+		}
+		d.Hits = append(d.Hits, hv)
+	}
+	title := v.Ad.Title
+	if title == "" {
+		title = "Ad " + v.Ad.ID
+	}
+	s.render(w, r, http.StatusOK, "ad", view{Title: title, Data: d})
+}

@@ -1,0 +1,188 @@
+// Package rules holds lure's rule packs: the YAML files that say which
+// phrases, extracted facts and combinations are deception signals, with
+// what weight, and the scoring model (bias, threshold, bands) they feed.
+//
+// The default packs are embedded in the binary (see Default); Load reads
+// the same layout from any fs.FS so a directory can override them. Loading
+// is strict: unknown fields, unknown signals, duplicate ids, dangling
+// references and rules without examples are errors naming file and line.
+//
+// The package only describes rules. Normalising text, matching patterns,
+// extracting entities and computing scores is left to package classifier,
+// which also runs every rule's own examples (see rules_test).
+package rules
+
+import "slices"
+
+// Kinds a rule can apply to. A rule of kind job does not fire on marriage
+// ads and vice versa; KindAny fires on every ad, and every rule fires on
+// ads of kind "other".
+const (
+	KindJob      = "job"
+	KindMarriage = "marriage"
+	KindAny      = "any"
+)
+
+// SignalRef is the prefix of a combination-rule reference that names a
+// signal instead of a rule id: "signal:high_pay" holds when any rule with
+// that signal fired.
+const SignalRef = "signal:"
+
+// Positive signals, after INDICATORS.md.
+var PositiveSignals = []string{
+	"vague_offer", "high_pay", "no_experience", "debt_travel", "looks_filter",
+	"risky_title", "irregular_route", "worker_fees", "no_contract", "urgency",
+	"documents_held", "scam_compound", "messenger_only", "obscured_contact",
+	"destination", "marriage_travel", "catalogue", "paid_marriage",
+	"translator_lure", "money_request",
+}
+
+// NegativeSignals lower the score; rules reading them must have a negative
+// weight.
+var NegativeSignals = []string{
+	"licensed", "named_employer", "official_programme", "awareness",
+	"formal_contract", "skilled_job",
+}
+
+// Features are the extractor-driven conditions a rule can name with
+// `feature:`; package classifier computes them.
+var Features = []string{
+	"pay_far_above",       // a monthly-equivalent salary at or above model.high_pay for its currency
+	"foreign_destination", // a destination country outside the ad's home countries
+	"risky_destination",   // a destination listed in gazetteer risky
+	"messenger_only",      // messenger handle/link/name and no email or website
+	"young_age_limit",     // an upper age bound of 30 or less
+}
+
+// IsNegative reports whether signal is one of NegativeSignals.
+func IsNegative(signal string) bool { return slices.Contains(NegativeSignals, signal) }
+
+func knownSignal(s string) bool {
+	return slices.Contains(PositiveSignals, s) || slices.Contains(NegativeSignals, s)
+}
+
+// Pack is a loaded, validated set of rule files.
+type Pack struct {
+	// Version is a content hash of every file of the pack; the same ad
+	// scored with the same Version gets the same verdict.
+	Version   string
+	Model     Model
+	Gazetteer Gazetteer
+	Files     []Meta
+	Rules     []Rule
+}
+
+// Meta describes one rule file.
+type Meta struct {
+	File        string
+	Name        string   `yaml:"name"`
+	Languages   []string `yaml:"languages"`
+	Description string   `yaml:"description"`
+}
+
+// Model is the scoring model of model.yaml.
+type Model struct {
+	// Bias is added to the weighted sum; negative so that one weak signal
+	// alone stays low. Default -3.
+	Bias float64 `yaml:"bias"`
+	// Threshold is the score (0–100) at or above which an ad is flagged.
+	// Default 50.
+	Threshold float64 `yaml:"threshold"`
+	Bands     Bands   `yaml:"bands"`
+	// HighPay is the monthly amount per currency (ISO 4217, "RON" for lei)
+	// at or above which feature pay_far_above holds.
+	HighPay map[string]float64 `yaml:"high_pay"`
+	// Home lists, per ad language, the countries (ISO 3166 alpha-2) that
+	// are not "foreign" for feature foreign_destination.
+	Home map[string][]string `yaml:"home"`
+}
+
+// Bands are the score cut-offs of the medium and high bands.
+type Bands struct {
+	Medium float64 `yaml:"medium"` // default 35
+	High   float64 `yaml:"high"`   // default 70
+}
+
+// Gazetteer maps country codes to the phrases that name them.
+type Gazetteer struct {
+	// Countries maps an ISO 3166 alpha-2 code to patterns in the same
+	// syntax as rule patterns (a trailing * is a stem).
+	Countries map[string][]string `yaml:"countries"`
+	// Risky lists destination countries with a prior (feature
+	// risky_destination).
+	Risky []string `yaml:"risky"`
+}
+
+// Rule is one feature of the scoring model. Exactly one of Patterns/Regex,
+// Feature or When says when it fires.
+type Rule struct {
+	ID          string   `yaml:"id"`
+	Description string   `yaml:"description"`
+	Signal      string   `yaml:"signal"`
+	Langs       []string `yaml:"langs"`
+	Kind        string   `yaml:"kind"`
+	Weight      float64  `yaml:"weight"`
+	// Patterns are literal phrases, normalised like ad text before
+	// matching; a trailing * makes a stem (the prefix at a word start).
+	Patterns []string `yaml:"patterns"`
+	// Regex are Go regular expressions run on normalised text, for what
+	// literals cannot express.
+	Regex   []string `yaml:"regex"`
+	Feature string   `yaml:"feature"`
+	When    *When    `yaml:"when"`
+	// Examples must make the rule fire (Fire) and must not (Silent).
+	Examples Examples `yaml:"examples"`
+
+	File string `yaml:"-"`
+	Line int    `yaml:"-"`
+}
+
+// When is the condition of a combination rule: every reference in All and
+// at least AnyN.N of AnyN.Of must hold. A reference is a rule id or
+// "signal:NAME".
+type When struct {
+	All  []string `yaml:"all"`
+	AnyN *AnyN    `yaml:"any_n"`
+}
+
+// AnyN is an n-of-m condition.
+type AnyN struct {
+	N  int      `yaml:"n"`
+	Of []string `yaml:"of"`
+}
+
+// Refs returns every reference of w.
+func (w *When) Refs() []string {
+	out := slices.Clone(w.All)
+	if w.AnyN != nil {
+		out = append(out, w.AnyN.Of...)
+	}
+	return out
+}
+
+// Examples are texts a rule must and must not fire on.
+type Examples struct {
+	Fire   []string `yaml:"fire"`
+	Silent []string `yaml:"silent"`
+}
+
+// Rule returns the rule with the given id.
+func (p *Pack) Rule(id string) (*Rule, bool) {
+	for i := range p.Rules {
+		if p.Rules[i].ID == id {
+			return &p.Rules[i], true
+		}
+	}
+	return nil, false
+}
+
+// Langs returns how many rules name each language.
+func (p *Pack) Langs() map[string]int {
+	out := map[string]int{}
+	for _, r := range p.Rules {
+		for _, l := range r.Langs {
+			out[l]++
+		}
+	}
+	return out
+}
