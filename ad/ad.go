@@ -229,6 +229,11 @@ type Entities struct {
 	Destinations []string `json:"destinations,omitempty"`
 	Salaries     []Salary `json:"salaries,omitempty"`
 	Ages         []int    `json:"ages,omitempty"`
+	// Companies are employer or agency names with a legal form, as
+	// written ("ООО «СеверСтрой»", "Agro Fruct SRL").
+	Companies []string `json:"companies,omitempty"`
+	// Licences are licence or registry numbers stated in the ad.
+	Licences []string `json:"licences,omitempty"`
 }
 
 // Verdict is a scored ad: the message on the lure.ads.scored topic.

@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/lurewatch/lure/stream"
 )
 
 // Role is one part of the pipeline that a process can run.
@@ -46,6 +48,22 @@ type Options struct {
 	TopicPrefix string
 	// Partitions of the topics lure creates. Default 4.
 	Partitions int
+	// ReplicationFactor of the topics lure creates. Default 1.
+	ReplicationFactor int
+	// KafkaClientID identifies this process to the brokers. Default "lure".
+	KafkaClientID string
+	// KafkaSASL authenticates to an external cluster. Default: none.
+	KafkaSASL stream.SASL
+	// KafkaTLS encrypts connections to an external cluster. Default:
+	// plaintext.
+	KafkaTLS stream.TLS
+	// ClassifierGroup and IndexerGroup are the consumer-group IDs of the
+	// classifier and indexer roles. Defaults "lure-classifier" and
+	// "lure-indexer".
+	ClassifierGroup, IndexerGroup string
+	// KafkaSessionTimeout is how long a consumer group waits for a silent
+	// member before reassigning its partitions. Default 10s.
+	KafkaSessionTimeout time.Duration
 	// HTTPAddr of the dashboard, API, /metrics and /healthz. Default
 	// "127.0.0.1:8080".
 	HTTPAddr string
@@ -125,4 +143,21 @@ func (o *Options) has(r Role) bool {
 		}
 	}
 	return false
+}
+
+// Default consumer-group IDs of the classifier and indexer roles.
+const (
+	defaultClassifierGroup = "lure-classifier"
+	defaultIndexerGroup    = "lure-indexer"
+)
+
+// group returns the configured consumer-group ID for a role's default one.
+func (o *Options) group(def string) string {
+	switch {
+	case def == defaultClassifierGroup && o.ClassifierGroup != "":
+		return o.ClassifierGroup
+	case def == defaultIndexerGroup && o.IndexerGroup != "":
+		return o.IndexerGroup
+	}
+	return def
 }

@@ -166,7 +166,15 @@ func (a *App) startStream(ctx context.Context) error {
 		brokers = b.Brokers()
 		a.opts.Logger.Info("embedded broker started", "brokers", strings.Join(brokers, ","))
 	}
-	a.streamCfg = stream.Config{Brokers: brokers, TopicPrefix: a.opts.TopicPrefix, Partitions: a.opts.Partitions}
+	a.streamCfg = stream.Config{
+		Brokers:           brokers,
+		TopicPrefix:       a.opts.TopicPrefix,
+		ClientID:          a.opts.KafkaClientID,
+		Partitions:        a.opts.Partitions,
+		ReplicationFactor: a.opts.ReplicationFactor,
+		SASL:              a.opts.KafkaSASL,
+		TLS:               a.opts.KafkaTLS,
+	}
 	if err := a.streamCfg.Validate(); err != nil {
 		return err
 	}
@@ -179,13 +187,15 @@ func (a *App) startStream(ctx context.Context) error {
 
 func (a *App) startConsumer(ctx context.Context, topic, group string, h stream.Handler) error {
 	c, err := stream.NewConsumer(stream.ConsumerOptions{
-		Config:  a.streamCfg,
-		Topic:   a.streamCfg.Topic(topic),
-		Group:   group,
-		Handler: h,
-		Dead:    a.producer,
-		Metrics: a.streamMetrics(),
-		Logger:  a.opts.Logger,
+		Config: a.streamCfg,
+		Topic:  a.streamCfg.Topic(topic),
+		Group:  a.opts.group(group),
+
+		SessionTimeout: a.opts.KafkaSessionTimeout,
+		Handler:        h,
+		Dead:           a.producer,
+		Metrics:        a.streamMetrics(),
+		Logger:         a.opts.Logger,
 	})
 	if err != nil {
 		return err
@@ -216,9 +226,25 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 	if err := a.startConsumer(consumeCtx, stream.Scored, "lure-indexer", h); err != nil {
 		return err
 	}
+	if path, err := dashboard.EnsureAdmin(ctx, st, a.opts.DataDir); err != nil {
+		return err
+	} else if path != "" {
+		a.opts.Logger.Info("created the first user, admin; its password is in a file", "file", path)
+	}
+	pack, err := loadRules(a.opts.RulesDir)
+	if err != nil {
+		return err
+	}
+	// Read-only use of the crawler's archived pages (same data dir).
+	snaps, err := crawler.OpenSnapshots(filepath.Join(a.opts.DataDir, "snapshots"), crawler.SnapshotOptions{})
+	if err != nil {
+		return err
+	}
 	handler, err := dashboard.New(dashboard.Options{
 		Store:          st,
 		Index:          ix,
+		Rules:          pack,
+		Snapshots:      snaps,
 		Metrics:        promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{Registry: a.registry}),
 		Health:         st.Ping,
 		RequestMetrics: dashboard.NewMetrics(a.registry),
@@ -252,7 +278,11 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 		return err
 	}
 	a.opts.Logger.Info("classifier ready", "rule_pack", pack.Version)
-	s := &scorer{classifier: c, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
+	h := classifier.NewHolder(c)
+	if a.opts.RulesDir != "" {
+		watchRules(consumeCtx, h, a.opts.RulesDir, RulesPollInterval, a.opts.Logger)
+	}
+	s := &scorer{classifier: h, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
 	return a.startConsumer(consumeCtx, stream.Raw, "lure-classifier", s)
 }
 
@@ -299,22 +329,96 @@ func (a *App) startCrawl(ctx context.Context) error {
 		}
 		return a.producer.Produce(ctx, rawTopic, stream.Message{Key: []byte(x.ID), Value: b})
 	})
-	copts := crawler.Options{Profiles: profiles, Sink: sink, State: state, Metrics: crawler.NewMetrics(a.registry), Logger: a.opts.Logger}
+	removedTopic := a.streamCfg.Topic(stream.Removed)
+	removals := crawler.RemovalSinkFunc(func(ctx context.Context, r ad.Removal) error {
+		b, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("app: encode removal %s: %w", r.ID, err)
+		}
+		return a.producer.Produce(ctx, removedTopic, stream.Message{Key: []byte(r.ID), Value: b})
+	})
+	snaps, err := crawler.OpenSnapshots(filepath.Join(a.opts.DataDir, "snapshots"), crawler.SnapshotOptions{})
+	if err != nil {
+		state.Close()
+		return err
+	}
+	progress := new(crawler.Progress)
+	// logProgress logs the crawl's progress every interval while a pass
+	// runs, when something changed.
+	logProgress := func(ctx context.Context, interval time.Duration) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		last := progress.Stats()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				s := progress.Stats()
+				if s != last {
+					a.opts.Logger.Info("crawl progress", "pages", s.Pages, "new", s.New, "changed", s.Changed,
+						"unchanged", s.Unchanged, "removed", s.Removed, "errors", s.Errors,
+						"pages_per_s", float64(s.Pages-last.Pages)/interval.Seconds())
+					last = s
+				}
+			}
+		}
+	}
+	copts := crawler.Options{Profiles: profiles, Sink: sink, Removals: removals, State: state, Snapshots: snaps,
+		Metrics: crawler.NewMetrics(a.registry), Progress: progress, Logger: a.opts.Logger}
 	go func() {
 		defer close(a.crawlDone)
 		defer state.Close()
+		// Each site is crawled again after its profile's recrawl
+		// interval, or Options.Recrawl when the profile sets none; a pass
+		// crawls the sites that are due.
+		interval := func(p crawler.Profile) time.Duration {
+			if p.Recrawl > 0 {
+				return p.Recrawl
+			}
+			return a.opts.Recrawl
+		}
+		next := map[string]time.Time{}
 		for {
 			start := time.Now()
-			if err := crawler.Run(ctx, copts); err != nil && ctx.Err() == nil {
-				a.opts.Logger.Error("crawl pass failed", "err", err)
-			} else if ctx.Err() == nil {
-				a.passes.Add(1)
-				a.opts.Logger.Info("crawl pass finished", "took", time.Since(start).Round(time.Millisecond))
+			var due []crawler.Profile
+			for _, p := range profiles {
+				if !next[p.Site].After(start) {
+					due = append(due, p)
+				}
+			}
+			if len(due) > 0 {
+				before := progress.Stats()
+				passCtx, endPass := context.WithCancel(ctx)
+				go logProgress(passCtx, 10*time.Second)
+				popts := copts
+				popts.Profiles = due
+				err := crawler.Run(ctx, popts)
+				endPass()
+				if err != nil && ctx.Err() == nil {
+					a.opts.Logger.Error("crawl pass failed", "err", err)
+				} else if ctx.Err() == nil {
+					a.passes.Add(1)
+					d := progress.Stats()
+					a.opts.Logger.Info("crawl pass finished", "sites", len(due), "took", time.Since(start).Round(time.Millisecond),
+						"pages", d.Pages-before.Pages, "new", d.New-before.New, "changed", d.Changed-before.Changed,
+						"unchanged", d.Unchanged-before.Unchanged, "removed", d.Removed-before.Removed,
+						"errors", d.Errors-before.Errors)
+				}
+				for _, p := range due {
+					next[p.Site] = start.Add(interval(p))
+				}
+			}
+			wake := time.Time{}
+			for _, t := range next {
+				if wake.IsZero() || t.Before(wake) {
+					wake = t
+				}
 			}
 			select {
 			case <-ctx.Done():
 				return
-			case <-time.After(a.opts.Recrawl):
+			case <-time.After(time.Until(wake)):
 			}
 		}
 	}()

@@ -1,10 +1,22 @@
-// Package classifier scores an ad for deception signals with a rule pack:
-// it normalises each text field (keeping a map back to the original
-// bytes), finds every literal pattern of every rule and the destination
-// gazetteer in one Aho–Corasick pass, runs the few regular expressions,
-// extracts salaries, ages, destinations and contacts, evaluates feature
-// and combination rules, and combines the fired rules into a logistic
-// score with evidence spans into the original text.
+// Package classifier scores an ad for deception signals with a rule pack.
+//
+// Each text field is normalised into views that keep a map back to the
+// original bytes: NFKC, case folding, no format or zero-width characters,
+// Latin/Cyrillic/Greek look-alikes folded (from the Unicode confusables
+// data) and digits used as letters, spaced or dotted letters joined, emoji
+// as words and flags kept for the gazetteer; the extraction view also
+// reads numbers written as words. One Aho–Corasick pass finds every
+// literal pattern of every rule, the destination gazetteer, the literals
+// that pre-filter the few regular expressions, and the trigger words of
+// the costlier extractors; fields of Russian, Ukrainian and related ads
+// written in Latin letters are also scanned in a transliterated view.
+// Extractors read salaries (with periods), ages, destinations, phones
+// (E.164 through libphonenumber), e-mails, messenger handles, company
+// names and licence numbers; feature rules compare them with the pack's
+// model (for example the wage table of rules/wages.yaml), combination
+// rules count co-occurring signals, and the fired rules give a logistic
+// score with evidence spans into the original text. Holder swaps packs in
+// running classifiers.
 //
 // It leaves the rules themselves to package rules, transport to package
 // stream, and storage and display to the indexer and dashboard.
@@ -17,6 +29,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lurewatch/lure/ad"
@@ -38,15 +51,21 @@ type Options struct {
 	Now func() time.Time
 }
 
-// owner is what a literal pattern belongs to: a rule or a country.
+// owner is what a literal pattern belongs to: a rule, a country, or the
+// pre-filter of a rule's regular expressions.
 type owner struct {
 	rule    int // index into Classifier.rules, or -1
 	country string
+	trigger int   // rule whose regexes the pattern pre-filters, or -1
+	need    uint8 // extractors the pattern triggers (need* bits)
 }
 
 type compiled struct {
 	*rules.Rule
 	regex []*regexp.Regexp
+	// refs are, for a combination rule, the rule indexes each reference
+	// of When.All and When.AnyN.Of stands for.
+	all, anyOf [][]int
 }
 
 // Classifier scores ads. It is safe for concurrent use.
@@ -58,6 +77,11 @@ type Classifier struct {
 	ac     *automaton
 	owners [][]owner
 	risky  map[string]bool
+	// regexRules lists the rules with regular expressions.
+	regexRules []int
+	byID       map[string]int
+	cyrillic   []bool    // per rule: written for a Cyrillic-script language
+	pool       sync.Pool // *scoring
 }
 
 // New compiles a pack. It fails when a pattern normalises to nothing or
@@ -84,6 +108,9 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	addPattern := func(raw string, o owner) error {
 		body, stem := strings.CutSuffix(raw, "*")
 		pt := pattern{text: Normalise(body).S, stem: stem}
+		if o.trigger >= 0 {
+			pt = pattern{text: raw, sub: true}
+		}
 		if pt.text == "" {
 			return fmt.Errorf("pattern %q normalises to nothing", raw)
 		}
@@ -98,7 +125,7 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 			if prev == o {
 				return nil
 			}
-			if o.rule >= 0 && prev.rule >= 0 && c.rules[prev.rule].Signal == c.rules[o.rule].Signal {
+			if o.rule >= 0 && prev.rule >= 0 && o.trigger < 0 && prev.trigger < 0 && c.rules[prev.rule].Signal == c.rules[o.rule].Signal {
 				return fmt.Errorf("pattern %q is also in rule %s with the same signal", raw, c.rules[prev.rule].ID)
 			}
 		}
@@ -108,16 +135,28 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	for i := range p.Rules {
 		r := &p.Rules[i]
 		cr := compiled{Rule: r}
+		c.rules = append(c.rules, cr)
 		for _, re := range r.Regex {
 			x, err := regexp.Compile(re)
 			if err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 			}
-			cr.regex = append(cr.regex, x)
+			lits, err := requiredLiterals(re)
+			if err != nil {
+				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
+			}
+			for _, l := range lits {
+				if err := addPattern(l, owner{rule: -1, trigger: i}); err != nil {
+					return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
+				}
+			}
+			c.rules[i].regex = append(c.rules[i].regex, x)
 		}
-		c.rules = append(c.rules, cr)
+		if len(r.Regex) > 0 {
+			c.regexRules = append(c.regexRules, i)
+		}
 		for _, pat := range r.Patterns {
-			if err := addPattern(pat, owner{rule: i}); err != nil {
+			if err := addPattern(pat, owner{rule: i, trigger: -1}); err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 			}
 		}
@@ -128,14 +167,65 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	}
 	slices.Sort(codes)
 	for _, code := range codes {
+		if err := addPattern(flag(code), owner{rule: -1, country: code, trigger: -1}); err != nil {
+			return nil, fmt.Errorf("classifier: gazetteer %s flag: %w", code, err)
+		}
 		for _, pat := range p.Gazetteer.Countries[code] {
-			if err := addPattern(pat, owner{rule: -1, country: code}); err != nil {
+			if err := addPattern(pat, owner{rule: -1, country: code, trigger: -1}); err != nil {
 				return nil, fmt.Errorf("classifier: gazetteer %s: %w", code, err)
 			}
 		}
 	}
+	for _, t := range []struct {
+		pats []string
+		need uint8
+	}{{companyTriggers, needCompany}, {licenceTriggers, needLicence}, {msgrTriggers, needMessenger}} {
+		for _, pat := range t.pats {
+			if err := addPattern(pat, owner{rule: -1, trigger: -1, need: t.need}); err != nil {
+				return nil, fmt.Errorf("classifier: extractor trigger: %w", err)
+			}
+		}
+	}
 	c.ac = newAutomaton(pats)
+	c.byID = make(map[string]int, len(c.rules))
+	c.cyrillic = make([]bool, len(c.rules))
+	for i, r := range c.rules {
+		c.byID[r.ID] = i
+		for _, l := range r.Langs {
+			c.cyrillic[i] = c.cyrillic[i] || translitLangs[l] && l != ""
+		}
+	}
+	c.resolveRefs()
 	return c, nil
+}
+
+// resolveRefs turns the references of combination rules into rule
+// indexes once, so that scoring does not search by name.
+func (c *Classifier) resolveRefs() {
+	resolve := func(self int, ref string) []int {
+		var out []int
+		sig, isSig := strings.CutPrefix(ref, rules.SignalRef)
+		for j, o := range c.rules {
+			if j != self && (isSig && o.Signal == sig || !isSig && o.ID == ref) {
+				out = append(out, j)
+			}
+		}
+		return out
+	}
+	for i := range c.rules {
+		w := c.rules[i].When
+		if w == nil {
+			continue
+		}
+		for _, ref := range w.All {
+			c.rules[i].all = append(c.rules[i].all, resolve(i, ref))
+		}
+		if w.AnyN != nil {
+			for _, ref := range w.AnyN.Of {
+				c.rules[i].anyOf = append(c.rules[i].anyOf, resolve(i, ref))
+			}
+		}
+	}
 }
 
 // Pack returns the rule pack the classifier was built from.
@@ -152,15 +242,21 @@ func applies(ruleKind string, k ad.Kind) bool {
 	return true
 }
 
-// scoring is the state of one Score call.
+// scoring is the state of one Score call; it is pooled, so every slice
+// is reset, not reallocated, between calls.
 type scoring struct {
-	c        *Classifier
-	a        *ad.Ad
-	fired    []bool
-	evidence [][]ad.Span
-	ents     ad.Entities
-	places   []place
-	found    map[string][]spanned // extracted facts by kind
+	c         *Classifier
+	a         *ad.Ad
+	fired     []bool
+	triggered []bool // per rule: a regex pre-filter literal was seen in the field
+	evidence  [][]ad.Span
+	ents      ad.Entities
+	places    []place
+	found     [nKinds][]spanned // extracted facts by kind
+	buf       views             // reused normalisation buffers
+	translit  bool              // scan the transliterated view too
+	region    string            // default phone region
+	need      uint8             // extractors triggered in the current field
 }
 
 type place struct {
@@ -173,10 +269,54 @@ type spanned struct {
 	span ad.Span
 }
 
+func (c *Classifier) getScoring(a *ad.Ad) *scoring {
+	s, _ := c.pool.Get().(*scoring)
+	if s == nil {
+		s = &scoring{c: c,
+			fired:     make([]bool, len(c.rules)),
+			triggered: make([]bool, len(c.rules)),
+			evidence:  make([][]ad.Span, len(c.rules)),
+		}
+	}
+	s.a = a
+	s.translit = translitLangs[a.Lang]
+	s.region = c.phoneRegion(a.Site, a.Lang)
+	return s
+}
+
+func (c *Classifier) putScoring(s *scoring) {
+	clear(s.fired)
+	clear(s.triggered)
+	for i := range s.evidence {
+		s.evidence[i] = nil // handed out in hits
+	}
+	s.ents = ad.Entities{}
+	s.places = s.places[:0]
+	for k := range s.found {
+		s.found[k] = s.found[k][:0]
+	}
+	s.a = nil
+	c.pool.Put(s)
+}
+
+// addEvidence fires a rule and records a span of its evidence; of two
+// nested spans only the longer is kept.
 func (s *scoring) addEvidence(rule int, sp ad.Span) {
 	s.fired[rule] = true
 	ev := s.evidence[rule]
-	if len(ev) >= s.c.opts.MaxEvidence || slices.Contains(ev, sp) {
+	for i, e := range ev {
+		if e.Field != sp.Field {
+			continue
+		}
+		if e.Start <= sp.Start && sp.End <= e.End {
+			return // already covered
+		}
+		if sp.Start <= e.Start && e.End <= sp.End {
+			ev[i] = sp
+			return
+		}
+	}
+	if len(ev) >= s.c.opts.MaxEvidence {
 		return
 	}
 	s.evidence[rule] = append(ev, sp)
@@ -189,14 +329,18 @@ func span(field, orig string, t *Text, i, j int) ad.Span {
 
 // Score scores one ad. The result depends only on the ad, the pack and
 // the options: the same inputs give the same verdict.
+//
+// Counting policy: one piece of text is one piece of evidence. When
+// several direct (pattern, regex or feature) rules of the same signal
+// fire and every evidence span of one of them overlaps the evidence of a
+// stronger one already counted, it is listed as a hit with weight 0
+// instead of its own weight: "только в телеграм @x" is one
+// messenger-only signal, not three. Combination rules always count: their
+// evidence is co-occurrence.
 func (c *Classifier) Score(ctx context.Context, a ad.Ad) ad.Verdict {
 	t0 := time.Now()
-	s := &scoring{
-		c: c, a: &a,
-		fired:    make([]bool, len(c.rules)),
-		evidence: make([][]ad.Span, len(c.rules)),
-		found:    map[string][]spanned{},
-	}
+	s := c.getScoring(&a)
+	defer c.putScoring(s)
 	for _, f := range ad.Fields {
 		if ctx.Err() != nil {
 			break
@@ -206,24 +350,21 @@ func (c *Classifier) Score(ctx context.Context, a ad.Ad) ad.Verdict {
 	s.features()
 	s.combinations()
 
-	v := ad.Verdict{V: ad.Version, Ad: a, RulePack: c.pack.Version, Entities: s.ents, Hits: []ad.Hit{}}
+	v := ad.Verdict{V: ad.Version, Ad: a, RulePack: c.pack.Version, Entities: s.ents}
 	z := c.pack.Model.Bias
+	v.Hits = make([]ad.Hit, 0, 8)
 	for i, r := range c.rules {
 		if !s.fired[i] {
 			continue
 		}
-		z += r.Weight
 		v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: r.Weight, Signal: r.Signal, Evidence: s.evidence[i]})
 	}
-	slices.SortFunc(v.Hits, func(x, y ad.Hit) int {
-		if d := math.Abs(y.Weight) - math.Abs(x.Weight); d != 0 {
-			if d > 0 {
-				return 1
-			}
-			return -1
-		}
-		return strings.Compare(x.Rule, y.Rule)
-	})
+	slices.SortFunc(v.Hits, byWeight)
+	s.dedupe(v.Hits)
+	for _, h := range v.Hits {
+		z += h.Weight
+	}
+	slices.SortStableFunc(v.Hits, byWeight)
 	v.Score = math.Round(10000/(1+math.Exp(-z))) / 100
 	m := c.pack.Model
 	switch {
@@ -240,6 +381,53 @@ func (c *Classifier) Score(ctx context.Context, a ad.Ad) ad.Verdict {
 	}
 	c.opts.Metrics.observe(v.Band, time.Since(t0).Seconds())
 	return v
+}
+
+// byWeight orders hits by |weight| descending, then rule id.
+func byWeight(x, y ad.Hit) int {
+	if d := math.Abs(y.Weight) - math.Abs(x.Weight); d != 0 {
+		if d > 0 {
+			return 1
+		}
+		return -1
+	}
+	return strings.Compare(x.Rule, y.Rule)
+}
+
+// dedupe applies the counting policy of Score to hits sorted by weight:
+// a direct rule whose every span overlaps a counted rule of the same
+// signal gets weight 0.
+func (s *scoring) dedupe(hits []ad.Hit) {
+	for i := range hits {
+		ri, ok := s.c.byID[hits[i].Rule]
+		if !ok || s.c.rules[ri].When != nil || len(hits[i].Evidence) == 0 {
+			continue
+		}
+		covered := true
+		for _, e := range hits[i].Evidence {
+			if !overlapsCounted(hits[:i], hits[i].Signal, e) {
+				covered = false
+				break
+			}
+		}
+		if covered {
+			hits[i].Weight = 0
+		}
+	}
+}
+
+func overlapsCounted(prev []ad.Hit, signal string, e ad.Span) bool {
+	for _, h := range prev {
+		if h.Signal != signal || h.Weight == 0 {
+			continue
+		}
+		for _, p := range h.Evidence {
+			if p.Field == e.Field && p.Start < e.End && e.Start < p.End {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // truncate cuts s to at most n bytes on a rune boundary.
@@ -259,53 +447,83 @@ func (s *scoring) field(f, orig string) {
 		return
 	}
 	c := s.c
-	t, l := views(orig)
+	t, l := s.buf.of(orig)
+	s.need = 0
 	c.ac.scan(t.S, func(id, i, j int) {
 		for _, o := range c.owners[id] {
 			switch {
+			case o.need != 0:
+				s.need |= o.need
+			case o.trigger >= 0:
+				s.triggered[o.trigger] = true
 			case o.rule < 0:
 				if f != ad.FieldContact {
-					s.places = append(s.places, place{o.country, span(f, orig, &t, i, j)})
+					s.places = append(s.places, place{o.country, span(f, orig, t, i, j)})
 				}
 			case applies(c.rules[o.rule].Kind, s.a.Kind):
-				s.addEvidence(o.rule, span(f, orig, &t, i, j))
+				s.addEvidence(o.rule, span(f, orig, t, i, j))
 			}
 		}
 	})
-	for ri, r := range c.rules {
-		if len(r.regex) == 0 || !applies(r.Kind, s.a.Kind) {
+	for _, ri := range c.regexRules {
+		r := c.rules[ri]
+		if !s.triggered[ri] || !applies(r.Kind, s.a.Kind) {
 			continue
 		}
+		s.triggered[ri] = false
 		for _, re := range r.regex {
 			for _, m := range re.FindAllStringIndex(t.S, s.c.opts.MaxEvidence) {
 				if m[1] > m[0] {
-					s.addEvidence(ri, span(f, orig, &t, m[0], m[1]))
+					s.addEvidence(ri, span(f, orig, t, m[0], m[1]))
 				}
 			}
 		}
 	}
-	sal := extractSalaries(l.S)
-	all := append(sal, extractAges(l.S)...)
-	all = append(all, extractContacts(l.S, sal)...)
-	for _, x := range all {
-		sp := span(f, orig, &l, x.start, x.end)
+	clear(s.triggered)
+	if s.translit && wantTranslit(t.S) {
+		tt := s.buf.translit(t, s.a.Lang == "uk")
+		c.ac.scan(tt.S, func(id, i, j int) {
+			for _, o := range c.owners[id] {
+				switch {
+				case o.trigger >= 0, o.need != 0:
+				case o.rule < 0:
+					if f != ad.FieldContact {
+						s.places = append(s.places, place{o.country, span(f, orig, tt, i, j)})
+					}
+				case c.cyrillic[o.rule] && len(c.ac.pats[id].text) >= MinTranslitPattern && applies(c.rules[o.rule].Kind, s.a.Kind):
+					s.addEvidence(o.rule, span(f, orig, tt, i, j))
+				}
+			}
+		})
+	}
+	s.extract(f, orig, l)
+}
+
+func (s *scoring) extract(f, orig string, l *Text) {
+	fs := extractAll(l.S, s.region, s.need)
+	for _, x := range fs {
+		sp := span(f, orig, l, x.start, x.end)
 		s.found[x.kind] = append(s.found[x.kind], spanned{x, sp})
 		switch x.kind {
-		case "salary":
+		case kindSalary:
 			x.salary.Text = sp.Text
 			s.ents.Salaries = append(s.ents.Salaries, x.salary)
-		case "age":
+		case kindAge:
 			for _, n := range []int{x.lo, x.hi} {
 				if n > 0 && !slices.Contains(s.ents.Ages, n) {
 					s.ents.Ages = append(s.ents.Ages, n)
 				}
 			}
-		case "phone":
+		case kindPhone:
 			s.ents.Phones = appendNew(s.ents.Phones, x.value)
-		case "email":
+		case kindEmail:
 			s.ents.Emails = appendNew(s.ents.Emails, x.value)
-		case "handle", "link":
+		case kindHandle, kindLink:
 			s.ents.Handles = appendNew(s.ents.Handles, x.value)
+		case kindCompany:
+			s.ents.Companies = appendNew(s.ents.Companies, sp.Text)
+		case kindLicence:
+			s.ents.Licences = appendNew(s.ents.Licences, x.value)
 		}
 	}
 }

@@ -49,3 +49,29 @@ func ExampleClassifier_Explain() {
 	//         title[11:16] "Dubai"
 	//  +1.00  en.risky_title [risky_title] High-risk job title (hostess, dancer, model tour, massage, webcam, escort)
 }
+
+// A Holder swaps rule packs under running scorers; a pack whose rules
+// fail their own examples is rejected and the old one stays.
+func ExampleHolder_Reload() {
+	pack, _ := rules.Default()
+	c, _ := classifier.New(pack, classifier.Options{})
+	h := classifier.NewHolder(c)
+
+	bad, _ := rules.Default()
+	r, _ := bad.Rule("ru.work_abroad")
+	r.Examples.Silent = append(r.Examples.Silent, "Работа за границей")
+	bad.Version = "rp-broken"
+	err := h.Reload(context.Background(), bad)
+	fmt.Println(err != nil, h.Classifier().Pack().Version == pack.Version)
+	// Output: true true
+}
+
+// E164 reads a phone number as written in an ad, national numbers in the
+// region of the ad's site or language.
+func ExampleE164() {
+	fmt.Println(classifier.E164("8 (916) 204-55-18", "RU"))
+	fmt.Println(classifier.E164("069 123 456", "MD"))
+	// Output:
+	// +79162045518 true
+	// +37369123456 true
+}

@@ -12,13 +12,37 @@ import (
 // Explain returns a plain-text explanation of a verdict: score, band and
 // rule pack, then each hit with its weight, description and quoted
 // evidence.
-func (c *Classifier) Explain(v ad.Verdict) string {
+func (c *Classifier) Explain(v ad.Verdict) string { return c.explain(v, plain) }
+
+// ExplainColour is Explain with ANSI colours for a terminal: the score in
+// the colour of its band, positive weights red, negative (reassuring)
+// weights green, rules not counted dim, evidence bold.
+func (c *Classifier) ExplainColour(v ad.Verdict) string { return c.explain(v, ansi) }
+
+type palette struct{ red, yellow, green, bold, dim, reset string }
+
+var (
+	plain = palette{}
+	ansi  = palette{red: "\x1b[31m", yellow: "\x1b[33m", green: "\x1b[32m", bold: "\x1b[1m", dim: "\x1b[2m", reset: "\x1b[0m"}
+)
+
+func (p palette) band(b ad.Band) string {
+	switch b {
+	case ad.BandHigh:
+		return p.red
+	case ad.BandMedium:
+		return p.yellow
+	}
+	return p.green
+}
+
+func (c *Classifier) explain(v ad.Verdict, p palette) string {
 	var b strings.Builder
 	flag := "not flagged"
 	if v.Flagged {
 		flag = "flagged"
 	}
-	fmt.Fprintf(&b, "score %.2f (%s, %s), rule pack %s\n", v.Score, v.Band, flag, v.RulePack)
+	fmt.Fprintf(&b, "%sscore %.2f (%s, %s)%s, rule pack %s\n", p.bold+p.band(v.Band), v.Score, v.Band, flag, p.reset, v.RulePack)
 	if v.RulePack != c.pack.Version {
 		fmt.Fprintf(&b, "note: scored with another rule pack than %s; descriptions may differ\n", c.pack.Version)
 	}
@@ -30,9 +54,16 @@ func (c *Classifier) Explain(v ad.Verdict) string {
 		if r, ok := c.pack.Rule(h.Rule); ok {
 			desc = r.Description
 		}
-		fmt.Fprintf(&b, "%+6.2f  %s [%s] %s\n", h.Weight, h.Rule, h.Signal, desc)
+		col, note := p.red, ""
+		switch {
+		case h.Weight < 0:
+			col = p.green
+		case h.Weight == 0:
+			col, note = p.dim, " (not counted: same evidence as a stronger rule of this signal)"
+		}
+		fmt.Fprintf(&b, "%s%+6.2f%s  %s [%s] %s%s\n", col, h.Weight, p.reset, h.Rule, h.Signal, desc, note)
 		for _, e := range h.Evidence {
-			fmt.Fprintf(&b, "        %s[%d:%d] %q\n", e.Field, e.Start, e.End, e.Text)
+			fmt.Fprintf(&b, "        %s[%d:%d] %s%q%s\n", e.Field, e.Start, e.End, p.bold, e.Text, p.reset)
 		}
 	}
 	e := v.Entities

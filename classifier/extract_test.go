@@ -24,6 +24,14 @@ func TestExtractSalaries(t *testing.T) {
 		{"4500 lei net", []ad.Salary{{Amount: 4500, Currency: "RON"}}},
 		{"20000 грн на місяць", []ad.Salary{{Amount: 20000, Currency: "UAH", Period: "month"}}},
 		{"1000 доларів", []ad.Salary{{Amount: 1000, Currency: "USD"}}},
+		{"$3000 per summer", []ad.Salary{{Amount: 3000, Currency: "USD", Period: "season"}}},
+		{"15 euro pe oră", []ad.Salary{{Amount: 15, Currency: "EUR", Period: "hour"}}},
+		{"500 € в неделю", []ad.Salary{{Amount: 500, Currency: "EUR", Period: "week"}}},
+		{"зп от 200 т.р. в месяц", []ad.Salary{{Amount: 200000, Currency: "RUB", Period: "month"}}},
+		{"200 тонн", nil},
+		{"до 20 000 шекелей", []ad.Salary{{Amount: 20000, Currency: "ILS"}}},
+		{"от 3 000 у.е. в мес", []ad.Salary{{Amount: 3000, Currency: "USD", Period: "month"}}},
+		{"CAD 4500", []ad.Salary{{Amount: 4500, Currency: "CAD"}}},
 		{"нужны 2000 рабочих", nil},
 		{"5 europeni", nil},
 		{"без зарплаты", nil},
@@ -49,6 +57,8 @@ func TestMonthly(t *testing.T) {
 		{ad.Salary{Amount: 10, Period: "hour"}, 1680},
 		{ad.Salary{Amount: 100, Period: "day"}, 2200},
 		{ad.Salary{Amount: 1000, Max: 3000}, 3000},
+		{ad.Salary{Amount: 3000, Period: "season"}, 1000},
+		{ad.Salary{Amount: 500, Period: "week"}, 2165},
 	} {
 		if got := Monthly(tt.s); got != tt.want {
 			t.Errorf("Monthly(%+v) = %v, want %v", tt.s, got, tt.want)
@@ -89,7 +99,8 @@ func TestExtractContacts(t *testing.T) {
 		want map[string][]string
 	}{
 		{"Viber +373 69 123 456", map[string][]string{"phone": {"+37369123456"}, "messenger": {""}}},
-		{"звоните 8 (999) 123-45-67", map[string][]string{"phone": {"89991234567"}}},
+		{"звоните 8 (999) 123-45-67", map[string][]string{"phone": {"+79991234567"}}},
+		{"тел 0 (69) 123 456", map[string][]string{"phone": {"069123456"}}}, // not a Russian number: digits kept
 		{"tel. 0040 721 000 000", map[string][]string{"phone": {"+40721000000"}}},
 		{"пишите hr@Company.ru", map[string][]string{"email": {"hr@company.ru"}, "web": nil}},
 		{"@best_jobs_eu в телеграм", map[string][]string{"handle": {"@best_jobs_eu"}, "messenger": {""}}},
@@ -103,8 +114,8 @@ func TestExtractContacts(t *testing.T) {
 		t.Run(tt.in, func(t *testing.T) {
 			l := Light(tt.in).S
 			got := map[string][]string{}
-			for _, f := range extractContacts(l, extractSalaries(l)) {
-				got[f.kind] = append(got[f.kind], f.value)
+			for _, f := range extractContacts(l, extractSalaries(l), "RU", true) {
+				got[f.kind.String()] = append(got[f.kind.String()], f.value)
 			}
 			for k, want := range tt.want {
 				if !slices.Equal(got[k], want) {

@@ -1,10 +1,9 @@
 package classifier
 
 import (
-	"strings"
+	"unicode"
 
 	"github.com/lurewatch/lure/ad"
-	"github.com/lurewatch/lure/rules"
 )
 
 // features fills Entities.Destinations and fires the feature rules.
@@ -32,12 +31,28 @@ func (s *scoring) feature(name string, home []string) []ad.Span {
 	var ev []ad.Span
 	switch name {
 	case "pay_far_above":
-		for _, x := range s.found["salary"] {
+		for _, x := range s.found[kindSalary] {
 			line, ok := s.c.pack.Model.HighPay[x.salary.Currency]
 			if ok && Monthly(x.salary) >= line {
 				ev = append(ev, x.span)
 			}
 		}
+	case "obscured_contact":
+		for _, x := range s.found[kindPhone] {
+			if obscured(x.span.Text) {
+				ev = append(ev, x.span)
+			}
+		}
+	case "company_named":
+		for _, x := range s.found[kindCompany] {
+			ev = append(ev, x.span)
+		}
+	case "licence_stated":
+		for _, x := range s.found[kindLicence] {
+			ev = append(ev, x.span)
+		}
+	case "pay_ratio":
+		return s.payRatio(home)
 	case "foreign_destination", "risky_destination":
 		for _, p := range s.places {
 			foreign := !contains(home, p.code)
@@ -46,22 +61,78 @@ func (s *scoring) feature(name string, home []string) []ad.Span {
 			}
 		}
 	case "messenger_only":
-		if len(s.found["email"]) > 0 || len(s.found["web"]) > 0 {
+		if len(s.found[kindEmail]) > 0 || len(s.found[kindWeb]) > 0 {
 			return nil
 		}
-		for _, k := range []string{"handle", "link", "messenger"} {
+		for _, k := range []kind{kindHandle, kindLink, kindMessenger} {
 			for _, x := range s.found[k] {
 				ev = append(ev, x.span)
 			}
 		}
 	case "young_age_limit":
-		for _, x := range s.found["age"] {
+		for _, x := range s.found[kindAge] {
 			if x.hi > 0 && x.hi <= 30 {
 				ev = append(ev, x.span)
 			}
 		}
 	}
 	return ev
+}
+
+// payRatio compares each stated salary with the typical low-skill wage of
+// the named foreign destinations (the highest of them, to stay on the
+// safe side when several are named).
+func (s *scoring) payRatio(home []string) []ad.Span {
+	w := &s.c.pack.Wages
+	typical, at := 0.0, -1
+	for i, p := range s.places {
+		if wg, ok := w.Countries[p.code]; ok && !contains(home, p.code) && wg.Monthly > typical {
+			typical, at = wg.Monthly, i
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	var ev []ad.Span
+	for _, x := range s.found[kindSalary] {
+		pay, ok := w.InCurrency(Monthly(x.salary), x.salary.Currency)
+		if ok && pay >= s.c.pack.Model.PayRatio*typical {
+			ev = append(ev, x.span)
+		}
+	}
+	if len(ev) > 0 {
+		ev = append(ev, s.places[at].span)
+	}
+	return ev
+}
+
+// obscured reports whether a phone number as written hides its digits:
+// letters among them (digits spelled out or swapped for look-alikes) or
+// split into many one-digit groups ("0-6-7 / 5-5-5 / 1-2").
+func obscured(orig string) bool {
+	groups, short := 0, 0
+	run := 0
+	end := func() {
+		if run > 0 {
+			groups++
+			if run <= 1 {
+				short++
+			}
+		}
+		run = 0
+	}
+	for _, r := range orig {
+		switch {
+		case '0' <= r && r <= '9':
+			run++
+		case unicode.IsLetter(r):
+			return true
+		default:
+			end()
+		}
+	}
+	end()
+	return groups >= 5 && short*2 >= groups
 }
 
 func contains(xs []string, x string) bool {
@@ -77,44 +148,32 @@ func contains(xs []string, x string) bool {
 func (s *scoring) combinations() {
 	c := s.c
 	for _, i := range c.order {
-		r := c.rules[i]
+		r := &c.rules[i]
 		if r.When == nil || !applies(r.Kind, s.a.Kind) {
 			continue
 		}
-		var ev []ad.Span
-		holds := func(ref string) bool {
-			ok := false
-			if sig, isSig := strings.CutPrefix(ref, rules.SignalRef); isSig {
-				for j, o := range c.rules {
-					if j != i && o.Signal == sig && s.fired[j] {
-						ok = true
-						ev = append(ev, s.evidence[j]...)
-					}
-				}
-				return ok
-			}
-			for j, o := range c.rules {
-				if o.ID == ref && s.fired[j] {
-					ev = append(ev, s.evidence[j]...)
+		holds := func(idx []int) bool {
+			for _, j := range idx {
+				if s.fired[j] {
 					return true
 				}
 			}
 			return false
 		}
-		all := true
-		for _, ref := range r.When.All {
-			if !holds(ref) {
-				all = false
+		ok := true
+		for _, idx := range r.all {
+			if !holds(idx) {
+				ok = false
 				break
 			}
 		}
-		if !all {
+		if !ok {
 			continue
 		}
 		if a := r.When.AnyN; a != nil {
 			n := 0
-			for _, ref := range a.Of {
-				if holds(ref) {
+			for _, idx := range r.anyOf {
+				if holds(idx) {
 					n++
 				}
 			}
@@ -123,8 +182,16 @@ func (s *scoring) combinations() {
 			}
 		}
 		s.fired[i] = true
-		for _, sp := range ev {
-			s.addEvidence(i, sp)
+		for _, refs := range [][][]int{r.all, r.anyOf} {
+			for _, idx := range refs {
+				for _, j := range idx {
+					if s.fired[j] {
+						for _, sp := range s.evidence[j] {
+							s.addEvidence(i, sp)
+						}
+					}
+				}
+			}
 		}
 	}
 }

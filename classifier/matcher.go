@@ -5,10 +5,13 @@ import (
 )
 
 // pattern is one normalised literal. A stem matches at a word start and
-// may continue inside the word; other patterns must end at a word end.
+// may continue inside the word; a substring (sub) matches anywhere, for
+// pre-filtering regular expressions; other patterns must start and end at
+// word boundaries.
 type pattern struct {
 	text string
 	stem bool
+	sub  bool
 }
 
 // automaton is an Aho–Corasick DFA over bytes: all patterns of all rules
@@ -16,12 +19,17 @@ type pattern struct {
 type automaton struct {
 	class  [256]uint16 // byte -> column; 0 for bytes no pattern uses
 	ncls   int
-	next   []int32   // state*ncls + column -> state
+	next   []int32   // state*ncls + column -> state (built, then compacted)
+	next16 []uint16  // next, when every state fits in 16 bits (half the cache footprint)
+	hasOut []bool    // state has outputs
 	out    [][]int32 // state -> patterns ending here (including suffixes)
 	pats   []pattern
 	wordLo []bool // pattern starts with a word rune
 	wordHi []bool // pattern ends with a word rune
 }
+
+// maxCompactStates is the most states a 16-bit transition table holds.
+var maxCompactStates = 1 << 16
 
 func newAutomaton(pats []pattern) *automaton {
 	a := &automaton{pats: pats}
@@ -86,6 +94,17 @@ func newAutomaton(pats []pattern) *automaton {
 			}
 		}
 	}
+	a.hasOut = make([]bool, len(a.out))
+	for st, o := range a.out {
+		a.hasOut[st] = len(o) > 0
+	}
+	if len(a.out) <= maxCompactStates {
+		a.next16 = make([]uint16, len(a.next))
+		for k, t := range a.next {
+			a.next16[k] = uint16(t)
+		}
+		a.next = nil
+	}
 	return a
 }
 
@@ -93,12 +112,24 @@ func newAutomaton(pats []pattern) *automaton {
 // s that respects word boundaries. The range of a stem extends to the end
 // of the word it starts.
 func (a *automaton) scan(s string, fn func(id, start, end int)) {
-	st := int32(0)
+	st := 0
 	for i := 0; i < len(s); i++ {
-		st = a.next[int(st)*a.ncls+int(a.class[s[i]])]
+		k := st*a.ncls + int(a.class[s[i]])
+		if a.next16 != nil {
+			st = int(a.next16[k])
+		} else {
+			st = int(a.next[k])
+		}
+		if !a.hasOut[st] {
+			continue
+		}
 		for _, id := range a.out[st] {
 			end := i + 1
 			start := end - len(a.pats[id].text)
+			if a.pats[id].sub {
+				fn(int(id), start, end)
+				continue
+			}
 			if a.wordLo[id] && start > 0 {
 				if r, _ := utf8.DecodeLastRuneInString(s[:start]); isWord(r) {
 					continue

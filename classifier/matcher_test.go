@@ -23,8 +23,8 @@ func scanAll(a *automaton, s string) []hit {
 
 func TestMatcher(t *testing.T) {
 	pats := []pattern{
-		{"работа", false}, {"работа за границ", true}, {"за", false}, {"границ", true},
-		{"он", false}, {"18+", false}, {"€", false},
+		{text: "работа", stem: false}, {text: "работа за границ", stem: true}, {text: "за", stem: false}, {text: "границ", stem: true},
+		{text: "он", stem: false}, {text: "18+", stem: false}, {text: "€", stem: false},
 	}
 	a := newAutomaton(pats)
 	tests := []struct {
@@ -49,8 +49,18 @@ func TestMatcher(t *testing.T) {
 }
 
 // TestMatcherNaive compares the automaton with a naive search on random
-// texts over a small alphabet, where overlaps are frequent.
+// texts over a small alphabet, where overlaps are frequent, with the
+// compact (16-bit) and the wide transition table.
 func TestMatcherNaive(t *testing.T) {
+	t.Run("compact", testMatcherNaive)
+	t.Run("wide", func(t *testing.T) {
+		defer func(n int) { maxCompactStates = n }(maxCompactStates)
+		maxCompactStates = 0
+		testMatcherNaive(t)
+	})
+}
+
+func testMatcherNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	alpha := []string{"а", "б", "a", "b", " "}
 	word := func(n int) string {
@@ -64,7 +74,7 @@ func TestMatcherNaive(t *testing.T) {
 		var pats []pattern
 		seen := map[pattern]bool{}
 		for range 1 + rng.IntN(8) {
-			p := pattern{word(1 + rng.IntN(4)), rng.IntN(2) == 0}
+			p := pattern{text: word(1 + rng.IntN(4)), stem: rng.IntN(2) == 0}
 			if !seen[p] {
 				seen[p] = true
 				pats = append(pats, p)

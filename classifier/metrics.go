@@ -10,6 +10,7 @@ import (
 type Metrics struct {
 	scored  *prometheus.CounterVec
 	seconds prometheus.Histogram
+	reloads *prometheus.CounterVec
 }
 
 // NewMetrics creates the classifier metrics and registers them with reg
@@ -26,11 +27,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(0.00002, 2.5, 10),
 		}),
 	}
+	m.reloads = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "lure", Subsystem: "classifier", Name: "rule_reloads_total",
+		Help: "Rule-pack reloads, by result (ok, rejected).",
+	}, []string{"result"})
 	for _, b := range ad.Bands {
 		m.scored.WithLabelValues(string(b))
 	}
+	m.reloads.WithLabelValues("ok")
+	m.reloads.WithLabelValues("rejected")
 	if reg != nil {
-		reg.MustRegister(m.scored, m.seconds)
+		reg.MustRegister(m.scored, m.seconds, m.reloads)
 	}
 	return m
 }
@@ -41,4 +48,15 @@ func (m *Metrics) observe(b ad.Band, seconds float64) {
 	}
 	m.scored.WithLabelValues(string(b)).Inc()
 	m.seconds.Observe(seconds)
+}
+
+func (m *Metrics) reload(ok bool) {
+	if m == nil {
+		return
+	}
+	r := "rejected"
+	if ok {
+		r = "ok"
+	}
+	m.reloads.WithLabelValues(r).Inc()
 }

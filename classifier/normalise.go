@@ -3,6 +3,7 @@ package classifier
 import (
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -45,23 +46,62 @@ func Normalise(s string) Text {
 
 // Light returns the extraction view of s: the same character folding as
 // Normalise, but punctuation kept (so that e-mails, handles, numbers and
-// ranges survive) and only whitespace runs collapsed.
+// ranges survive), numbers written as words turned into digits, and only
+// whitespace runs collapsed.
 func Light(s string) Text {
 	cs := fold(s, nil)
 	foldLookalikes(cs)
-	return lightView(cs)
+	return lightView(convertNumberWords(cs, nil))
 }
 
-// views returns both views of s from one folding pass.
-func views(s string) (match, light Text) {
-	cs := fold(s, make([]char, 0, len(s)))
-	foldLookalikes(cs)
-	return matchView(cs), lightView(cs)
+// views holds reusable buffers for both views of one field.
+type views struct {
+	cs           []char
+	drop         []bool
+	match, light builder
+	mt, lt       Text
+	num          []char // cs with number words as digits
+	tr           builder
+	trt          Text
+}
+
+// translit returns the transliterated view of a match view; valid until
+// the next call.
+func (v *views) translit(t *Text, uk bool) *Text {
+	v.tr.reset()
+	translitInto(&v.tr, t, uk)
+	v.trt = v.tr.view()
+	return &v.trt
+}
+
+// of returns both views of s from one folding pass. The texts are valid
+// until the next call.
+func (v *views) of(s string) (match, light *Text) {
+	v.cs = fold(s, v.cs[:0])
+	foldLookalikes(v.cs)
+	v.match.reset()
+	v.light.reset()
+	v.drop = spacedRuns(v.cs, v.drop)
+	matchInto(&v.match, v.cs, v.drop)
+	v.num = convertNumberWords(v.cs, v.num[:0])
+	lightInto(&v.light, v.num)
+	v.mt = v.match.view()
+	v.lt = v.light.view()
+	return &v.mt, &v.lt
 }
 
 // fold runs NFKC over s and folds each resulting rune, keeping the
 // original range of each NFKC segment.
 func fold(s string, cs []char) []char {
+	if simpleText(s) || norm.NFKC.QuickSpanString(s) == len(s) {
+		// Already NFKC (most ad text): fold rune by rune.
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			cs = appendRune(cs, r, int32(i), int32(i+n))
+			i += n
+		}
+		return cs
+	}
 	var it norm.Iter
 	it.InitString(norm.NFKC, s)
 	segStart, pending := 0, len(cs)
@@ -70,9 +110,7 @@ func fold(s string, cs []char) []char {
 		for len(seg) > 0 {
 			r, n := utf8.DecodeRune(seg)
 			seg = seg[n:]
-			if r = foldRune(r); r >= 0 {
-				cs = append(cs, char{r: r})
-			}
+			cs = appendRune(cs, r, 0, 0) // ranges set below
 		}
 		if p := it.Pos(); p > segStart {
 			for k := pending; k < len(cs); k++ {
@@ -85,6 +123,23 @@ func fold(s string, cs []char) []char {
 		cs[k].s, cs[k].e = int32(segStart), int32(len(s))
 	}
 	return cs
+}
+
+// simpleText reports whether s has only printable ASCII and basic
+// Cyrillic letters (U+0400–U+045F), which NFKC leaves as they are: most
+// ads, checked without the normalisation tables.
+func simpleText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b >= 0x20 && b < 0x7f, b == '\n', b == '\t', b == '\r':
+		case (b == 0xD0 || b == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 && (b == 0xD0 || s[i+1] <= 0x9F):
+			i++
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // foldRune lower-cases r and folds it to its matching form; -1 drops it.
@@ -101,6 +156,15 @@ func foldRune(r rune) rune {
 		}
 		return r
 	}
+	if 0x410 <= r && r <= 0x44F { // basic Cyrillic, the bulk of ad text
+		if r < 0x430 {
+			r += 0x20
+		}
+		if r == 'э' {
+			return 'е'
+		}
+		return r
+	}
 	switch {
 	case r == utf8.RuneError:
 		return ' '
@@ -113,7 +177,7 @@ func foldRune(r rune) rune {
 		return '-'
 	}
 	switch r {
-	case 'Ё', 'ё':
+	case 'Ё', 'ё', 'Э', 'э':
 		return 'е'
 	case 'ʼ', '‘', '’', '′':
 		return '\''
@@ -128,11 +192,17 @@ func foldRune(r rune) rune {
 }
 
 func isWord(r rune) bool {
+	if 0x400 <= r && r <= 0x481 || 0x48A <= r && r <= 0x52F {
+		return true // Cyrillic letters, the bulk of ad text
+	}
 	return r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9') ||
 		r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 func isKept(r rune) bool {
+	if 0x400 <= r && r <= 0x481 || 0x48A <= r && r <= 0x52F {
+		return true
+	}
 	return isWord(r) || r >= utf8.RuneSelf && unicode.IsSymbol(r) || r == '$' || r == '+'
 }
 
@@ -153,12 +223,26 @@ func (b *builder) add(r rune, s, e int32) {
 
 func (b *builder) text() Text { return Text{S: string(b.b), start: b.start, end: b.end} }
 
+// view returns a Text sharing the builder's memory (no copy).
+func (b *builder) view() Text {
+	return Text{S: unsafe.String(unsafe.SliceData(b.b), len(b.b)), start: b.start, end: b.end}
+}
+
+func (b *builder) reset() {
+	b.b, b.start, b.end = b.b[:0], b.start[:0], b.end[:0]
+}
+
 func newBuilder(n int) *builder {
 	return &builder{b: make([]byte, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
 }
 
 func lightView(cs []char) Text {
 	b := newBuilder(len(cs) * 2)
+	lightInto(b, cs)
+	return b.text()
+}
+
+func lightInto(b *builder, cs []char) {
 	space := false
 	for _, c := range cs {
 		if c.r == ' ' {
@@ -171,7 +255,6 @@ func lightView(cs []char) Text {
 		space = false
 		b.add(c.r, c.s, c.e)
 	}
-	return b.text()
 }
 
 // Spaced-out words: at least MinSpacedLetters single letters in a row
@@ -184,8 +267,12 @@ const (
 )
 
 func matchView(cs []char) Text {
-	joined := spacedRuns(cs)
 	b := newBuilder(len(cs) * 2)
+	matchInto(b, cs, spacedRuns(cs, nil))
+	return b.text()
+}
+
+func matchInto(b *builder, cs []char, joined []bool) {
 	sep := false
 	var sepS, sepE int32
 	for i, c := range cs {
@@ -205,27 +292,67 @@ func matchView(cs []char) Text {
 		sep = false
 		b.add(c.r, c.s, c.e)
 	}
-	return b.text()
 }
 
 // spacedRuns marks the separators to drop inside spaced-out words.
-func spacedRuns(cs []char) []bool {
-	drop := make([]bool, len(cs))
+func spacedRuns(cs []char, drop []bool) []bool {
+	if cap(drop) < len(cs) {
+		drop = make([]bool, len(cs))
+	}
+	drop = drop[:len(cs)]
+	clear(drop)
 	type tok struct{ lo, hi int } // word rune indexes [lo, hi)
 	var run []tok
 	var gap0 []char
-	flush := func() {
+	join := func(toks []tok) {
+		for k := 0; k+1 < len(toks); k++ {
+			for j := toks[k].hi; j < toks[k+1].lo; j++ {
+				drop[j] = true
+			}
+		}
+	}
+	// wide reports whether cs[a:b] is two or more spaces: the word gap
+	// of a line written "р а б о т а   з а   г р а н и ц е й".
+	wide := func(a, b int) bool {
+		if b-a < 2 {
+			return false
+		}
+		for _, c := range cs[a:b] {
+			if c.r != ' ' {
+				return false
+			}
+		}
+		return true
+	}
+	lastJoined := -1  // end of the last joined run
+	var pending []tok // a short spaced run that may precede a joined one
+	flush := func(beforeWord bool) {
+		if beforeWord && len(run) > 0 && isPreposition(cs[run[len(run)-1].lo].r) {
+			// "р а б о т а в Турции": the last letter is a preposition of
+			// the next word, not the end of the spaced-out one.
+			run = run[:len(run)-1]
+		}
 		min := MinSpacedLetters
 		for _, c := range gap0 {
 			if c.r != ' ' {
 				min = MinDottedLetters
 			}
 		}
-		if len(run) >= min {
-			for k := 0; k+1 < len(run); k++ {
-				for j := run[k].hi; j < run[k+1].lo; j++ {
-					drop[j] = true
-				}
+		single := len(gap0) == 1 && gap0[0].r == ' '
+		switch {
+		case len(run) >= min:
+			join(run)
+			if len(pending) > 0 && wide(pending[len(pending)-1].hi, run[0].lo) {
+				join(pending)
+			}
+			lastJoined, pending = run[len(run)-1].hi, nil
+		case len(run) >= 2 && single:
+			// a short word between spaced-out words joins them
+			if lastJoined >= 0 && wide(lastJoined, run[0].lo) {
+				join(run)
+				lastJoined, pending = run[len(run)-1].hi, nil
+			} else {
+				pending = append(pending[:0], run...)
 			}
 		}
 		run, gap0 = run[:0], nil
@@ -241,22 +368,32 @@ func spacedRuns(cs []char) []bool {
 			i++
 		}
 		if i-lo != 1 || !unicode.IsLetter(cs[lo].r) {
-			flush()
+			flush(len(run) > 0 && sameGap(cs[run[len(run)-1].hi:lo], gap0))
 			continue
 		}
 		if len(run) > 0 {
 			gap := cs[run[len(run)-1].hi:lo]
 			switch {
 			case len(gap) > 2 || gapBreaks(gap) || gap0 != nil && !sameGap(gap, gap0):
-				flush()
+				flush(false)
 			case gap0 == nil:
 				gap0 = gap
 			}
 		}
 		run = append(run, tok{lo, i})
 	}
-	flush()
+	flush(false)
 	return drop
+}
+
+// isPreposition reports whether a one-letter word is a common preposition
+// or conjunction (ru, uk, ro, en) that may follow a spaced-out word.
+func isPreposition(r rune) bool {
+	switch r {
+	case 'в', 'к', 'с', 'у', 'о', 'и', 'з', 'і', 'a', 'o', 'e', 'i':
+		return true
+	}
+	return false
 }
 
 func sameGap(a, b []char) bool {

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestNormalise(t *testing.T) {
@@ -16,6 +18,8 @@ func TestNormalise(t *testing.T) {
 		{"latin a and e in cyrillic", "дeвушки pаботa", "девушки работа"},
 		{"cyrillic o in latin word", "wоrk abrоad", "work abroad"},
 		{"digit zero in word", "раб0та w0rk", "работа work"},
+		{"digits for letters in latin words", "w0rk 4br0ad f0r g1rls, b1g m0ney, eur0", "work abroad for girls big money euro"},
+		{"digits stay in codes", "5km mp3 4x4 3000р 1st", "5km mp3 4x4 3000р 1st"},
 		{"digits stay in numbers", "3000р 18-25", "3000р 18 25"},
 		{"spaced letters", "р а б о т а за границей", "работа за границей"},
 		{"dotted letters", "р.а.б.о.т.а", "работа"},
@@ -26,7 +30,16 @@ func TestNormalise(t *testing.T) {
 		{"full width", "ＲＡＢＯＴＡ　ｗｏｒｋ", "rabota work"},
 		{"romanian diacritics", "Fără experiență, ȘI ţară", "fara experienta si tara"},
 		{"combining stress", "рабо\u0301та", "работа"},
-		{"symbols kept", "3000€ + 💰", "3000€ + 💰"},
+		{"symbols kept", "3000€ + ★", "3000€ + ★"},
+		{"emoji to words", "Работа 💃 в клубе ✈️ 💰💰", "работа dancer в клубе flight money money"},
+		{"flags stay symbols", "🇹🇷 работа", "🇹🇷 работа"},
+		{"spaced words with wide gaps", "р а б о т а   з а   г р а н и ц е й", "работа за границей"},
+		{"short spaced word first", "з а   г р а н и ц е й", "за границей"},
+		{"short words without spaced neighbours stay", "и я   пошли", "и я пошли"},
+		{"spaced word then preposition", "р а б о т а в Турции", "работа в турции"},
+		{"spaced word ending like a preposition", "р а б о т а", "работа"},
+		{"greek look-alikes in cyrillic word", "pαбοта", "работа"},
+		{"e with diaeresis and e reversed", "Эскорт", "ескорт"},
 		{"apostrophes", "обов’язковий", "обов язковий"},
 		{"empty", "", ""},
 		{"only punctuation", "!!! ,,, ...", ""},
@@ -111,5 +124,19 @@ func TestOrigEvidence(t *testing.T) {
 	}
 	if s, e := tx.Orig(5, 5); s != 0 || e != 0 {
 		t.Errorf("empty range maps to %d,%d", s, e)
+	}
+}
+
+// TestSimpleTextIsNFKC checks the assumption behind fold's fast path:
+// every text simpleText accepts is already NFKC.
+func TestSimpleTextIsNFKC(t *testing.T) {
+	for r := rune(0); r < 0x500; r++ {
+		s := "a" + string(r) + "я"
+		if simpleText(s) && !norm.NFKC.IsNormalString(s) {
+			t.Errorf("%U accepted but not NFKC", r)
+		}
+	}
+	if simpleText("e\u0301") || simpleText("ﬁ") || !simpleText("Работа за границей, 3000 €"[:len("Работа за границей, 3000 ")]) {
+		t.Error("simpleText misclassifies")
 	}
 }

@@ -3,6 +3,7 @@ package classifier
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -271,5 +272,52 @@ func TestCheckExamplesReportsFailures(t *testing.T) {
 		if f.Rule != "ru.work_abroad" || f.Error() == "" {
 			t.Errorf("unexpected failure %v", f)
 		}
+	}
+}
+
+func TestExplainColour(t *testing.T) {
+	c := newDefault(t)
+	f := loadAds(t)[0]
+	v := c.Score(context.Background(), f.ad())
+	col := c.ExplainColour(v)
+	for _, want := range []string{"\x1b[31m", "\x1b[1m", "\x1b[0m", "ru.debt_travel"} {
+		if !strings.Contains(col, want) {
+			t.Errorf("coloured explanation lacks %q:\n%q", want, col)
+		}
+	}
+	if strings.Contains(c.Explain(v), "\x1b[") {
+		t.Error("plain explanation has colour escapes")
+	}
+}
+
+// TestCountingPolicy checks that one piece of text counts once per
+// signal: rules of the same signal whose evidence overlaps a stronger
+// counted rule are listed with weight 0, and separate evidence still adds.
+func TestCountingPolicy(t *testing.T) {
+	c := newDefault(t)
+	sum := func(v ad.Verdict, signal string) (w float64, n int) {
+		for _, h := range v.Hits {
+			if h.Signal == signal {
+				w += h.Weight
+				n++
+			}
+		}
+		return w, n
+	}
+	v := c.Score(t.Context(), ad.Ad{V: 1, ID: "m", Site: "s", Kind: ad.KindJob, Lang: "ru", Body: "Подробности только в телеграм @best_jobs_eu"})
+	if w, n := sum(v, "messenger_only"); n < 2 || w != 0.8 {
+		t.Errorf("messenger_only: %d hits weighing %v, want 2+ hits counted once at 0.8: %+v", n, w, v.Hits)
+	}
+	z := c.Pack().Model.Bias
+	for _, h := range v.Hits {
+		z += h.Weight
+	}
+	if want := math.Round(10000/(1+math.Exp(-z))) / 100; v.Score != want {
+		t.Errorf("score %v is not the logistic of the listed weights (%v)", v.Score, want)
+	}
+	// Distinct evidence of one signal adds up.
+	v = c.Score(t.Context(), ad.Ad{V: 1, ID: "l", Site: "s", Kind: ad.KindJob, Lang: "ru", Body: "Приглашаем девушек. Требования: приятная внешность, фото в полный рост"})
+	if w, _ := sum(v, "looks_filter"); w < 1.5 {
+		t.Errorf("looks_filter weight %v: separate phrases should add up: %+v", w, v.Hits)
 	}
 }

@@ -60,11 +60,12 @@ func openState(t *testing.T) *State {
 }
 
 // testProfile is the rabota-md profile pointed at base, without delay.
-func testProfile(t *testing.T, base string) Profile {
+func testProfile(t testing.TB, base string) Profile {
 	p := rabotaProfile(t)
 	p.BaseURL = base
 	p.Delay = 0
 	p.Parallelism = 4
+	p.Timeout = 0 // Options.Timeout applies
 	return p
 }
 
@@ -81,10 +82,11 @@ func TestRunDemoSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	demoAds, err := demo.Ads()
+	demoAds, err := demo.SiteAds("rabota-md")
 	if err != nil {
 		t.Fatal(err)
 	}
+	all, brokenTitle := siteAds(t, "rabota-md")
 	sink := &collector{}
 	st := openState(t)
 	m := NewMetrics(prometheus.NewRegistry())
@@ -127,16 +129,20 @@ func TestRunDemoSite(t *testing.T) {
 			t.Errorf("ad %s:\n got %+v\nwant %+v (posted %v)", d.Slug, a, want, d.Posted)
 		}
 	}
-	lists := (len(demoAds) + demo.PageSize - 1) / demo.PageSize
-	if v := counter(t, m.PagesFetched.WithLabelValues("rabota-md")); v != float64(len(demoAds)+lists) {
-		t.Errorf("pages fetched %v, want %d", v, len(demoAds)+lists)
+	lists := (all + demo.PageSize - 1) / demo.PageSize
+	if v := counter(t, m.PagesFetched.WithLabelValues("rabota-md")); v != float64(all+lists) {
+		t.Errorf("pages fetched %v, want %d", v, all+lists)
 	}
 	if v := counter(t, m.AdsProduced.WithLabelValues("rabota-md")); v != float64(len(demoAds)) {
 		t.Errorf("ads produced %v", v)
 	}
-	for _, r := range reasons {
-		if v := counter(t, m.Failures.WithLabelValues("rabota-md", r)); v != 0 {
-			t.Errorf("failures{%s} = %v", r, v)
+	for _, r := range Reasons {
+		want := 0
+		if r == ReasonMissingField {
+			want = brokenTitle
+		}
+		if v := counter(t, m.Failures.WithLabelValues("rabota-md", r)); v != float64(want) {
+			t.Errorf("failures{%s} = %v, want %d", r, v, want)
 		}
 	}
 
@@ -155,6 +161,25 @@ func TestRunDemoSite(t *testing.T) {
 	if err != nil || !ok || ps.Status != StatusOK || ps.AdID == "" || ps.LastSeen.Before(ps.FirstSeen) {
 		t.Errorf("state of hostess-turkey: %+v %v %v", ps, ok, err)
 	}
+}
+
+// siteAds returns the number of ads a demo site lists, and how many of
+// them have a page without title.
+func siteAds(t *testing.T, site string) (all, missingTitle int) {
+	t.Helper()
+	ads, err := demo.AllAds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range ads {
+		if a.Site == site {
+			all++
+			if a.Broken == demo.BrokenMissingTitle {
+				missingTitle++
+			}
+		}
+	}
+	return all, missingTitle
 }
 
 // rewriter serves demo.Handler with the page at Path rewritten by Edit.
@@ -243,8 +268,9 @@ func TestRunChangedAndBrokenAds(t *testing.T) {
 	if got := sink.take(); len(got) != 0 {
 		t.Errorf("third crawl sent %d ads, want 0", len(got))
 	}
-	if v := counter(t, m.Failures.WithLabelValues("rabota-md", ReasonMissingField)); v != 1 {
-		t.Errorf("missing_field failures %v, want 1", v)
+	_, brokenTitle := siteAds(t, "rabota-md")
+	if v := counter(t, m.Failures.WithLabelValues("rabota-md", ReasonMissingField)); v != float64(3*brokenTitle+1) {
+		t.Errorf("missing_field failures %v, want %d", v, 3*brokenTitle+1)
 	}
 	logMu.Lock()
 	n := 0

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/crawler"
@@ -72,4 +73,43 @@ fields:
 	_, err := crawler.LoadProfile(strings.NewReader(yml), "example.yaml")
 	fmt.Println(err)
 	// Output: crawler: profile example.yaml:9: field salry not found in type crawler.FieldSpecs
+}
+
+// Try a profile on one page while setting up a site.
+func ExampleTry() {
+	srv, err := demo.Start("127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer srv.Close()
+	profiles, _ := crawler.DefaultProfiles()
+	for _, p := range profiles {
+		if p.Site != "doska-ua" {
+			continue
+		}
+		p.BaseURL = srv.URL()
+		res, err := crawler.Try(context.Background(), p, srv.URL()+demo.CategoryPath("doska-ua", "posluhy", 1), crawler.Options{})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(res.Status, res.Items, len(res.Links), res.AdErr != nil)
+	}
+	// Output: 200 7 7 true
+}
+
+// Keep the pages of sent ads as evidence.
+func ExampleSnapshots() {
+	dir, _ := os.MkdirTemp("", "lure-snapshots")
+	defer os.RemoveAll(dir)
+	snaps, err := crawler.OpenSnapshots(dir, crawler.SnapshotOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ref, _ := snaps.Put([]byte("<html>an ad</html>"), time.Now())
+	page, _, err := snaps.Get(ref.String())
+	fmt.Println(strings.HasPrefix(ref.String(), "sha256:"), string(page), err)
+	// Output: true <html>an ad</html> <nil>
 }

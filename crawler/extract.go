@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"regexp"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (p *Profile) Extract(pageURL string, page io.Reader, now time.Time) (ad.Ad,
 	if err != nil {
 		return ad.Ad{}, fmt.Errorf("crawler: %s: %w", pageURL, err)
 	}
-	if b, err = decodeBody(b, ""); err != nil {
+	if b, err = decodeBody(b, "", p.Charset); err != nil {
 		return ad.Ad{}, fmt.Errorf("crawler: %s: %w", pageURL, err)
 	}
 	doc, err := parseHTML(b)
@@ -47,23 +48,51 @@ func (p *Profile) Extract(pageURL string, page io.Reader, now time.Time) (ad.Ad,
 	return p.extractDoc(pageURL, doc, now)
 }
 
-// decodeBody returns body as UTF-8. When the Content-Type header names a
-// charset, colly has already converted the body. Otherwise the charset is
-// sniffed as browsers do (byte-order mark, <meta charset>); a body that is
-// valid UTF-8 and names no charset is kept as it is.
-func decodeBody(body []byte, contentType string) ([]byte, error) {
-	if strings.Contains(strings.ToLower(contentType), "charset") {
-		return body, nil
+// decodeBody returns body as UTF-8. The charset is taken as browsers do:
+// a byte-order mark, then the charset of the Content-Type header, then a
+// <meta charset> or http-equiv in the first 1024 bytes. A page that names
+// none is kept as it is when it is valid UTF-8, and otherwise decoded
+// with def (the profile's charset, e.g. windows-1251), or windows-1252
+// when def is empty.
+func decodeBody(body []byte, contentType, def string) ([]byte, error) {
+	enc, name, certain := charset.DetermineEncoding(body, contentType)
+	head := bytes.ToLower(body[:min(len(body), 1024)])
+	if !certain && name == "windows-1252" && !bytes.Contains(head, []byte("charset")) {
+		// Nothing named a charset: windows-1252 is only the fallback.
+		if utf8.Valid(body) {
+			return body, nil
+		}
+		if def != "" {
+			if e, n := charset.Lookup(def); e != nil {
+				enc, name = e, n
+			}
+		}
 	}
-	enc, name, certain := charset.DetermineEncoding(body, "text/html")
-	if name == "utf-8" || (!certain && utf8.Valid(body)) {
-		return body, nil
+	if name == "utf-8" {
+		return bytes.ToValidUTF8(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), []byte("\uFFFD")), nil
 	}
 	out, err := io.ReadAll(transform.NewReader(bytes.NewReader(body), enc.NewDecoder()))
 	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// isHTML reports whether a response looks like an HTML page: an HTML or
+// unlabelled text Content-Type, and no NUL bytes in its first kilobyte.
+func isHTML(contentType string, body []byte) bool {
+	if contentType != "" {
+		mt, _, err := mime.ParseMediaType(contentType)
+		if err != nil {
+			return false
+		}
+		switch mt {
+		case "text/html", "application/xhtml+xml", "text/plain", "application/octet-stream":
+		default:
+			return false
+		}
+	}
+	return !bytes.Contains(body[:min(len(body), 1024)], []byte{0})
 }
 
 // parseHTML parses a page body.

@@ -16,12 +16,15 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/net/html/charset"
 
 	"github.com/lurewatch/lure/ad"
 )
 
+// SitesFS holds the embedded profiles, as sites/*.yaml.
+//
 //go:embed sites/*.yaml
-var sitesFS embed.FS
+var SitesFS embed.FS
 
 // MaxProfileBytes bounds the size of one profile file.
 const MaxProfileBytes = 1 << 20
@@ -76,9 +79,39 @@ type Profile struct {
 	Recrawl time.Duration `yaml:"recrawl"`
 	// UserAgent overrides Options.UserAgent for this site (optional).
 	UserAgent string `yaml:"user_agent"`
+	// Type is how the site is read: "html" (the default: list pages link
+	// to ad pages read with Fields) or "telegram" (a public channel
+	// preview, t.me/s/<channel>: each post on the page is an ad, and List
+	// and Fields must be left empty).
+	Type string `yaml:"type"`
+	// AllowedDomains are further hosts the crawl may follow links to (ad
+	// pages on a CDN or a sister domain). BaseURL's host is always allowed.
+	AllowedDomains []string `yaml:"allowed_domains"`
+	// Domains sets the delay and parallelism per host, overriding Delay and
+	// Parallelism for that host.
+	Domains map[string]DomainLimit `yaml:"domains"`
+	// Charset is the site's charset for pages that do not name theirs
+	// (header, byte-order mark or <meta>) and are not valid UTF-8, e.g.
+	// windows-1251 or koi8-r (optional).
+	Charset string `yaml:"charset"`
+	// Timeout bounds each request to the site, overriding
+	// Options.Timeout when set.
+	Timeout time.Duration `yaml:"timeout"`
 
 	// Source is the file the profile was loaded from (not in YAML).
 	Source string `yaml:"-"`
+}
+
+// Profile types.
+const (
+	TypeHTML     = "html"
+	TypeTelegram = "telegram"
+)
+
+// DomainLimit is the politeness of the crawl towards one host.
+type DomainLimit struct {
+	Delay       time.Duration `yaml:"delay"`
+	Parallelism int           `yaml:"parallelism"`
 }
 
 // ListSpec holds the CSS selectors of a list page.
@@ -129,7 +162,47 @@ func (e *FieldError) Error() string {
 	return e.Field + ": " + e.Msg
 }
 
-var siteIDRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var (
+	siteIDRE  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
+	hostRE    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
+)
+
+// allowsHost reports whether host is base's host or an allowed domain.
+func (p *Profile) allowsHost(base *url.URL, host string) bool {
+	if strings.EqualFold(host, base.Hostname()) {
+		return true
+	}
+	for _, d := range p.AllowedDomains {
+		if strings.EqualFold(d, host) {
+			return true
+		}
+	}
+	return false
+}
+
+// hosts returns the hosts the crawl may visit: base's host first.
+func (p *Profile) hosts(base *url.URL) []string {
+	out := []string{strings.ToLower(base.Hostname())}
+	for _, d := range p.AllowedDomains {
+		if !strings.EqualFold(d, base.Hostname()) {
+			out = append(out, strings.ToLower(d))
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// IsTelegram reports whether the profile reads a channel preview.
+func (p *Profile) IsTelegram() bool { return p.Type == TypeTelegram }
 
 // Validate checks the profile and returns every problem found, each a
 // *FieldError, joined with errors.Join.
@@ -155,7 +228,7 @@ func (p *Profile) Validate() error {
 		if base == nil {
 			break
 		}
-		if _, err := resolveOn(base, s); err != nil {
+		if _, err := p.resolve(base, s); err != nil {
 			bad(fmt.Sprintf("start_urls[%d]", i), "%v", err)
 		}
 	}
@@ -170,13 +243,58 @@ func (p *Profile) Validate() error {
 			bad(field, "bad CSS selector %q: %v", s, err)
 		}
 	}
-	sel("list.item", p.List.Item, true)
-	sel("list.link", p.List.Link, true)
-	sel("list.next", p.List.Next, false)
-	for _, f := range p.Fields.named() {
-		sel("fields."+f.name+".css", f.sel.CSS, f.name == "title" || f.name == "body")
-		if f.sel.Attr != "" && f.sel.CSS == "" {
-			bad("fields."+f.name+".attr", "attr needs css")
+	switch p.Type {
+	case "", TypeHTML:
+		sel("list.item", p.List.Item, true)
+		sel("list.link", p.List.Link, true)
+		sel("list.next", p.List.Next, false)
+		for _, f := range p.Fields.named() {
+			sel("fields."+f.name+".css", f.sel.CSS, f.name == "title" || f.name == "body")
+			if f.sel.Attr != "" && f.sel.CSS == "" {
+				bad("fields."+f.name+".attr", "attr needs css")
+			}
+		}
+	case TypeTelegram:
+		if p.List != (ListSpec{}) {
+			bad("list", "not used by type telegram (the channel preview layout is built in)")
+		}
+		if p.Fields != (FieldSpecs{}) {
+			bad("fields", "not used by type telegram (the channel preview layout is built in)")
+		}
+	default:
+		bad("type", "%q must be html or telegram", p.Type)
+	}
+	if p.Lang != "" && normLang(p.Lang) == "" {
+		bad("lang", "%q is not a language tag such as ru or ro", p.Lang)
+	}
+	if p.Country != "" && !countryRE.MatchString(p.Country) {
+		bad("country", "%q must be an ISO 3166-1 alpha-2 code such as MD", p.Country)
+	}
+	for i, d := range p.AllowedDomains {
+		if !hostRE.MatchString(d) {
+			bad(fmt.Sprintf("allowed_domains[%d]", i), "%q is not a host name", d)
+		}
+	}
+	for _, h := range sortedKeys(p.Domains) {
+		d := p.Domains[h]
+		if !hostRE.MatchString(h) {
+			bad("domains."+h, "%q is not a host name", h)
+		} else if base != nil && !p.allowsHost(base, h) {
+			bad("domains."+h, "%q is neither the base_url host nor in allowed_domains", h)
+		}
+		if d.Delay < 0 {
+			bad("domains."+h+".delay", "must not be negative")
+		}
+		if d.Parallelism < 0 || d.Parallelism > 64 {
+			bad("domains."+h+".parallelism", "%d must be between 0 and 64", d.Parallelism)
+		}
+	}
+	if p.Timeout < 0 {
+		bad("timeout", "must not be negative")
+	}
+	if p.Charset != "" {
+		if e, _ := charset.Lookup(p.Charset); e == nil {
+			bad("charset", "unknown charset %q", p.Charset)
 		}
 	}
 	if p.Delay < 0 {
@@ -221,8 +339,8 @@ func (p *Profile) baseURL() (*url.URL, error) {
 	return u, nil
 }
 
-// resolveOn resolves ref against base and checks it stays on base's host.
-func resolveOn(base *url.URL, ref string) (*url.URL, error) {
+// resolve resolves ref against base and checks it stays on an allowed host.
+func (p *Profile) resolve(base *url.URL, ref string) (*url.URL, error) {
 	r, err := url.Parse(strings.TrimSpace(ref))
 	if err != nil {
 		return nil, err
@@ -231,8 +349,8 @@ func resolveOn(base *url.URL, ref string) (*url.URL, error) {
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return nil, fmt.Errorf("%q is not an http or https URL", ref)
 	}
-	if !strings.EqualFold(u.Hostname(), base.Hostname()) {
-		return nil, fmt.Errorf("%q is not on host %s", ref, base.Hostname())
+	if !p.allowsHost(base, u.Hostname()) {
+		return nil, fmt.Errorf("%q is not on host %s or an allowed domain", ref, base.Hostname())
 	}
 	return u, nil
 }
@@ -247,6 +365,9 @@ func (p Profile) withDefaults() Profile {
 	}
 	if p.Recrawl == 0 {
 		p.Recrawl = DefaultRecrawl
+	}
+	if p.Type == "" {
+		p.Type = TypeHTML
 	}
 	return p
 }
@@ -384,7 +505,7 @@ func LoadProfiles(fsys fs.FS) ([]Profile, error) {
 
 // DefaultProfiles returns the profiles embedded from crawler/sites.
 func DefaultProfiles() ([]Profile, error) {
-	sub, err := fs.Sub(sitesFS, "sites")
+	sub, err := fs.Sub(SitesFS, "sites")
 	if err != nil {
 		return nil, fmt.Errorf("crawler: %w", err)
 	}

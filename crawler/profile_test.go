@@ -85,6 +85,11 @@ func TestLoadBadProfiles(t *testing.T) {
 		{"no-start-urls.yaml", []string{"no-start-urls.yaml:1:", "start_urls", "at least one"}},
 		{"attr-without-css.yaml", []string{"attr-without-css.yaml:16:", "fields.salary.attr", "needs css"}},
 		{"empty.yaml", []string{"empty.yaml", "empty"}},
+		{"bad-type.yaml", []string{"bad-type.yaml:15:", "type", "html or telegram"}},
+		{"bad-country-lang.yaml", []string{"bad-country-lang.yaml:15:", "country", "ISO 3166", "bad-country-lang.yaml:16:", "lang"}},
+		{"bad-charset.yaml", []string{"bad-charset.yaml:15:", "unknown charset"}},
+		{"domain-not-allowed.yaml", []string{"domain-not-allowed.yaml:17:", "domains.other.example", "allowed_domains"}},
+		{"telegram-with-list.yaml", []string{"telegram-with-list.yaml:8:", "not used by type telegram"}},
 	}
 	entries, err := os.ReadDir("testdata/profiles/bad")
 	if err != nil {

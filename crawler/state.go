@@ -9,9 +9,12 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/lurewatch/lure/ad"
 )
 
-// Page statuses kept in State.
+// Page statuses kept in State: StatusOK, a failure reason (Reason*) of
+// the last visit, or the removal reason (ad.Removed*) of a removed ad.
 const (
 	StatusOK = "ok"
 )
@@ -24,7 +27,18 @@ type PageState struct {
 	ContentHash string // hash of the last ad sent, "" if none was
 	FirstSeen   time.Time
 	LastSeen    time.Time
-	Status      string // StatusOK or the failure reason of the last visit
+	Status      string    // StatusOK, the failure reason of the last visit, or a removal reason
+	Snapshot    string    // reference of the snapshot of the last ad sent, "" if none
+	Fetched     time.Time // when the page of the last ad sent was fetched
+}
+
+// Removed reports whether the page's ad was recorded as removed.
+func (p PageState) Removed() bool {
+	switch p.Status {
+	case ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted:
+		return true
+	}
+	return false
 }
 
 // State is the crawler's persistent memory in SQLite: for each ad page,
@@ -47,6 +61,41 @@ CREATE TABLE IF NOT EXISTS pages (
 CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
 `
 
+// stateColumns are columns added after the first schema; OpenState adds
+// them to older files.
+var stateColumns = []struct{ name, def string }{
+	{"snapshot", "TEXT NOT NULL DEFAULT ''"},
+	{"fetched", "INTEGER NOT NULL DEFAULT 0"},
+}
+
+func migrateState(db *sql.DB) error {
+	rows, err := db.Query(`SELECT name FROM pragma_table_info('pages')`)
+	if err != nil {
+		return err
+	}
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		have[n] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range stateColumns {
+		if !have[c.name] {
+			if _, err := db.Exec(`ALTER TABLE pages ADD COLUMN ` + c.name + ` ` + c.def); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // OpenState opens (creating if needed) the state database at path.
 func OpenState(path string) (*State, error) {
 	if path == "" {
@@ -67,6 +116,10 @@ func OpenState(path string) (*State, error) {
 		db.Close()
 		return nil, fmt.Errorf("crawler: state %s: %w", path, err)
 	}
+	if err := migrateState(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("crawler: state %s: migrate: %w", path, err)
+	}
 	return &State{db: db}, nil
 }
 
@@ -81,30 +134,102 @@ func (s *State) Close() error {
 // Get returns what is known about the page at the canonical URL u; ok is
 // false for a page never seen.
 func (s *State) Get(ctx context.Context, u string) (p PageState, ok bool, err error) {
-	var first, last int64
-	err = s.db.QueryRowContext(ctx,
-		`SELECT url, site, ad_id, content_hash, first_seen, last_seen, status FROM pages WHERE url = ?`, u).
-		Scan(&p.URL, &p.Site, &p.AdID, &p.ContentHash, &first, &last, &p.Status)
+	p, err = scanPage(s.db.QueryRowContext(ctx, `SELECT `+pageCols+` FROM pages WHERE url = ?`, u))
 	if errors.Is(err, sql.ErrNoRows) {
 		return PageState{}, false, nil
 	}
 	if err != nil {
 		return PageState{}, false, fmt.Errorf("crawler: state: %w", err)
 	}
-	p.FirstSeen, p.LastSeen = time.UnixMilli(first).UTC(), time.UnixMilli(last).UTC()
 	return p, true, nil
 }
 
-// Sent records that the ad of page p was sent: it stores p's ad ID and
-// content hash with status ok, keeping the first-seen time of a known page.
+const pageCols = `url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched`
+
+func scanPage(row interface{ Scan(...any) error }) (PageState, error) {
+	var p PageState
+	var first, last, fetched int64
+	if err := row.Scan(&p.URL, &p.Site, &p.AdID, &p.ContentHash, &first, &last, &p.Status, &p.Snapshot, &fetched); err != nil {
+		return PageState{}, err
+	}
+	p.FirstSeen, p.LastSeen = time.UnixMilli(first).UTC(), time.UnixMilli(last).UTC()
+	if fetched != 0 {
+		p.Fetched = time.UnixMilli(fetched).UTC()
+	}
+	return p, nil
+}
+
+// Live returns the pages of site whose ad was sent and not removed, and
+// whose last visit succeeded.
+func (s *State) Live(ctx context.Context, site string) ([]PageState, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+pageCols+` FROM pages
+WHERE site = ? AND status = ? AND ad_id != '' AND content_hash != '' ORDER BY url`, site, StatusOK)
+	if err != nil {
+		return nil, fmt.Errorf("crawler: state: %w", err)
+	}
+	defer rows.Close()
+	var out []PageState
+	for rows.Next() {
+		p, err := scanPage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("crawler: state: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("crawler: state: %w", err)
+	}
+	return out, nil
+}
+
+// MarkRemoved records that the ad of page u was removed for reason (one
+// of ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted) at t.
+func (s *State) MarkRemoved(ctx context.Context, u, reason string, t time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE pages SET status = ?, last_seen = MAX(last_seen, ?) WHERE url = ?`,
+		reason, t.UnixMilli(), u)
+	if err != nil {
+		return fmt.Errorf("crawler: state: %w", err)
+	}
+	return nil
+}
+
+// Counts returns the number of pages per status for site ("" for all).
+func (s *State) Counts(ctx context.Context, site string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM pages WHERE ? = '' OR site = ? GROUP BY status`, site, site)
+	if err != nil {
+		return nil, fmt.Errorf("crawler: state: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("crawler: state: %w", err)
+		}
+		out[st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("crawler: state: %w", err)
+	}
+	return out, nil
+}
+
+// Sent records that the ad of page p was sent: it stores p's ad ID,
+// content hash and snapshot with status ok, keeping the first-seen time of a known page.
 func (s *State) Sent(ctx context.Context, p PageState) error {
 	t := p.LastSeen.UnixMilli()
+	var fetched int64
+	if !p.Fetched.IsZero() {
+		fetched = p.Fetched.UnixMilli()
+	}
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(url) DO UPDATE SET site = excluded.site, ad_id = excluded.ad_id,
-	content_hash = excluded.content_hash, last_seen = excluded.last_seen, status = excluded.status`,
-		p.URL, p.Site, p.AdID, p.ContentHash, t, t, StatusOK)
+	content_hash = excluded.content_hash, last_seen = excluded.last_seen, status = excluded.status,
+	snapshot = excluded.snapshot, fetched = excluded.fetched`,
+		p.URL, p.Site, p.AdID, p.ContentHash, t, t, StatusOK, p.Snapshot, fetched)
 	if err != nil {
 		return fmt.Errorf("crawler: state: %w", err)
 	}
@@ -121,13 +246,15 @@ func (s *State) Seen(ctx context.Context, u string, t time.Time) error {
 }
 
 // Failed records a failed visit to page u of site at t with the failure
-// reason as status. The last ad sent, if any, is kept.
+// reason as status. The last ad sent, if any, is kept, and so is the
+// status of a removed ad.
 func (s *State) Failed(ctx context.Context, u, site, reason string, t time.Time) error {
 	_, err := s.db.ExecContext(ctx, `
 INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status)
 VALUES (?, ?, '', '', ?, ?, ?)
-ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen, status = excluded.status`,
-		u, site, t.UnixMilli(), t.UnixMilli(), reason)
+ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen,
+	status = CASE WHEN status IN (?, ?, ?) THEN status ELSE excluded.status END`,
+		u, site, t.UnixMilli(), t.UnixMilli(), reason, ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted)
 	if err != nil {
 		return fmt.Errorf("crawler: state: %w", err)
 	}

@@ -45,6 +45,24 @@ type apiAd struct {
 	ScoredAt  time.Time           `json:"scored_at,omitzero"`
 	Relevance float64             `json:"relevance,omitempty"`
 	Fragments map[string][]string `json:"fragments,omitempty"`
+	Review    *store.Review       `json:"review,omitempty"`
+}
+
+// withReviews sets the review state of each listed ad.
+func (s *server) withReviews(r *http.Request, as []apiAd) error {
+	ids := make([]string, len(as))
+	for i, a := range as {
+		ids[i] = a.ID
+	}
+	revs, err := s.db.Reviews(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	for i := range as {
+		rv := revs[as[i].ID]
+		as[i].Review = &rv
+	}
+	return nil
 }
 
 func summary(v ad.Verdict) apiAd {
@@ -130,8 +148,13 @@ func (s *server) handleAPIList(w http.ResponseWriter, r *http.Request) {
 			Kind: q.Get("kind"), Lang: q.Get("lang"), Signal: q.Get("signal"), Limit: limit, Offset: offset})
 		return
 	}
-	vs, total, err := s.opts.Store.List(r.Context(), store.Filter{Flagged: flagged, Site: q.Get("site"),
-		Band: q.Get("band"), Kind: q.Get("kind"), Lang: q.Get("lang"), Limit: limit, Offset: offset})
+	f, err := queueFilter(q, who(r).Name)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	f.Flagged, f.Limit, f.Offset = flagged, limit, offset
+	vs, total, err := s.db.List(r.Context(), f)
 	if err != nil {
 		s.log.Error("dashboard: api list", "err", err)
 		writeJSONError(w, http.StatusInternalServerError, "could not read the ads")
@@ -140,6 +163,11 @@ func (s *server) handleAPIList(w http.ResponseWriter, r *http.Request) {
 	out := apiList{Total: uint64(total), Ads: make([]apiAd, 0, len(vs))}
 	for _, v := range vs {
 		out.Ads = append(out.Ads, summary(v))
+	}
+	if err := s.withReviews(r, out.Ads); err != nil {
+		s.log.Error("dashboard: api list: reviews", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the reviews")
+		return
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -189,12 +217,17 @@ func (s *server) apiSearch(w http.ResponseWriter, r *http.Request, iq index.Quer
 		a.Fragments = h.Fragments
 		out.Ads = append(out.Ads, a)
 	}
+	if err := s.withReviews(r, out.Ads); err != nil {
+		s.log.Error("dashboard: api search: reviews", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the reviews")
+		return
+	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 // handleAPIAd returns one ad's full verdict.
 func (s *server) handleAPIAd(w http.ResponseWriter, r *http.Request) {
-	v, err := s.opts.Store.Get(r.Context(), r.PathValue("id"))
+	v, err := s.db.Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		writeJSONError(w, http.StatusNotFound, "ad not found")
 		return
@@ -205,4 +238,22 @@ func (s *server) handleAPIAd(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// handleAPISearch is GET /api/v1/search?q=…: full-text search over the
+// flagged ads with the list's filters, relevance first.
+func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	limit, err := intParam(r, "limit", APIDefaultLimit, 1, APIMaxLimit)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	offset, err := intParam(r, "offset", 0, 0, APIMaxOffset)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	s.apiSearch(w, r, index.Query{Text: q.Get("q"), Site: q.Get("site"), Band: q.Get("band"),
+		Kind: q.Get("kind"), Lang: q.Get("lang"), Signal: q.Get("signal"), Limit: limit, Offset: offset})
 }

@@ -4,10 +4,15 @@
 //
 // Every ad field is untrusted: templates escape it, evidence highlighting
 // escapes each segment before adding marks, only http(s) URLs become links,
-// and every response carries a strict Content-Security-Policy. The package
-// reads through the small AdStore and Searcher interfaces declared here;
-// consuming Kafka, writing the store and index, and authentication are left
-// to others.
+// archived pages are shown as escaped text, and every response carries a
+// strict Content-Security-Policy. Access is by local users (argon2id
+// passwords, server-side sessions in HttpOnly SameSite=Strict cookies,
+// login throttling) or hashed API tokens, each holding a role: viewer
+// (statistics without personal data), analyst (review) or admin (users,
+// audit log). Every state-changing request passes
+// http.CrossOriginProtection. Review decisions and assignments go to the
+// store's append-only audit log. Consuming Kafka and writing the store and
+// index are left to others.
 package dashboard
 
 import (
@@ -17,18 +22,18 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
+	"time"
 
-	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
 
-// AdStore is what the dashboard reads from the system of record.
-// *store.Store implements it.
-type AdStore interface {
-	Get(ctx context.Context, id string) (ad.Verdict, error)
-	List(ctx context.Context, f store.Filter) ([]ad.Verdict, int, error)
-	Stats(ctx context.Context) (store.Stats, error)
+// Snapshots reads archived ad pages by their reference ("sha256:<hex>"),
+// with the time of the first fetch. *crawler.Snapshots implements it.
+type Snapshots interface {
+	Get(ref string) ([]byte, time.Time, error)
 }
 
 // Searcher is the full-text search over flagged ads. *index.Index
@@ -39,10 +44,21 @@ type Searcher interface {
 
 // Options configure the dashboard. Store is required.
 type Options struct {
-	Store AdStore
+	// Store is the system of record: ads, reviews, users, sessions,
+	// tokens and the audit log.
+	Store *store.Store
 	// Index serves /search and the API's q parameter; nil disables them
 	// (they answer 503).
 	Index Searcher
+	// Rules, if set, gives each fired rule's description on the ad page.
+	Rules *rules.Pack
+	// Snapshots, if set, serves archived pages as text on the ad page.
+	Snapshots Snapshots
+	// SessionTTL is how long a login lasts; 0 means DefaultSessionTTL.
+	SessionTTL time.Duration
+	// SecureCookies marks session cookies Secure even when the request
+	// did not arrive over TLS (set it behind a TLS-terminating proxy).
+	SecureCookies bool
 	// Metrics, if set, is served at GET /metrics.
 	Metrics http.Handler
 	// Health reports readiness for GET /healthz; nil means always healthy.
@@ -51,6 +67,8 @@ type Options struct {
 	RequestMetrics *Metrics
 	// Logger receives errors and request logs; nil means slog.Default().
 	Logger *slog.Logger
+	// Now is the clock (sessions, throttling); nil means time.Now.
+	Now func() time.Time
 }
 
 // Page sizes.
@@ -61,9 +79,21 @@ const (
 )
 
 type server struct {
-	opts  Options
-	log   *slog.Logger
-	pages pages
+	opts      Options
+	db        *store.Store
+	log       *slog.Logger
+	pages     pages
+	byAccount *throttle
+	byAddr    *throttle
+	counts    counts
+}
+
+func (s *server) now() time.Time { return s.opts.Now() }
+
+func (s *server) metricsLogin(outcome string) {
+	if m := s.opts.RequestMetrics; m != nil {
+		m.Logins.WithLabelValues(outcome).Inc()
+	}
 }
 
 // New returns the dashboard's HTTP handler.
@@ -74,11 +104,18 @@ func New(opts Options) (http.Handler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.SessionTTL <= 0 {
+		opts.SessionTTL = DefaultSessionTTL
+	}
 	p, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	s := &server{opts: opts, log: opts.Logger, pages: p}
+	s := &server{opts: opts, db: opts.Store, log: opts.Logger, pages: p,
+		byAccount: newThrottle(LoginFailsAccount, LoginWindow), byAddr: newThrottle(LoginFailsAddr, LoginWindow)}
 
 	static, err := fs.Sub(webFS, "web/static")
 	if err != nil {
@@ -88,11 +125,44 @@ func New(opts Options) (http.Handler, error) {
 	handle := func(pattern, route string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.instrument(route, h))
 	}
-	handle("GET /{$}", routeList, s.handleList)
-	handle("GET /search", routeSearch, s.handleSearch)
-	handle("GET /ads/{id}", routeAd, s.handleAd)
-	handle("GET /api/v1/ads", routeAPIList, s.handleAPIList)
-	handle("GET /api/v1/ads/{id}", routeAPIAd, s.handleAPIAd)
+	page := func(role string, h http.HandlerFunc) http.HandlerFunc { return s.require(role, false, h) }
+	api := func(role string, h http.HandlerFunc) http.HandlerFunc { return s.require(role, true, h) }
+	const (
+		viewer  = store.RoleViewer
+		analyst = store.RoleAnalyst
+		admin   = store.RoleAdmin
+	)
+	handle("GET /login", routeLogin, s.handleLoginPage)
+	handle("POST /login", routeLogin, s.handleLogin)
+	handle("POST /logout", routeLogout, s.handleLogout)
+	handle("POST /logout-all", routeLogout, page(viewer, s.handleLogoutAll))
+	handle("GET /{$}", routeList, page(viewer, s.handleList))
+	handle("GET /stats", routeStats, page(viewer, s.handleStats))
+	handle("GET /search", routeSearch, page(analyst, s.handleSearch))
+	handle("GET /ads/{id}", routeAd, page(analyst, s.handleAd))
+	handle("GET /ads/{id}/snapshot", routeAd, page(analyst, s.handleSnapshot))
+	handle("POST /ads/{id}/review", routeDecide, page(analyst, s.handleReview))
+	handle("POST /review", routeDecide, page(analyst, s.handleBulkReview))
+	handle("GET /next", routeList, page(analyst, s.handleNext))
+	handle("POST /saved", routeSaved, page(analyst, s.handleSaveSearch))
+	handle("POST /saved/{id}/delete", routeSaved, page(analyst, s.handleDeleteSearch))
+	handle("GET /export/labels.jsonl", routeExport, page(analyst, s.handleExportLabels))
+	handle("GET /audit", routeAudit, page(admin, s.handleAudit))
+	handle("GET /admin/users", routeAdmin, page(admin, s.handleUsers))
+	handle("POST /admin/users", routeAdmin, page(admin, s.handleCreateUser))
+	handle("POST /admin/users/{name}", routeAdmin, page(admin, s.handleUpdateUser))
+	handle("POST /admin/tokens", routeAdmin, page(admin, s.handleCreateToken))
+
+	handle("GET /api/v1/me", routeAPIMe, api(viewer, s.handleAPIMe))
+	handle("GET /api/v1/stats", routeAPIStats, api(viewer, s.handleAPIStats))
+	handle("GET /api/v1/ads", routeAPIList, api(analyst, s.handleAPIList))
+	handle("GET /api/v1/search", routeAPIList, api(analyst, s.handleAPISearch))
+	handle("GET /api/v1/ads/{id}", routeAPIAd, api(analyst, s.handleAPIAd))
+	handle("GET /api/v1/ads/{id}/audit", routeAPIAudit, api(analyst, s.handleAPIAdAudit))
+	handle("POST /api/v1/ads/{id}/review", routeAPIDecide, api(analyst, s.handleAPIReview))
+	handle("POST /api/v1/reviews", routeAPIDecide, api(analyst, s.handleAPIBulkReview))
+	handle("GET /api/v1/audit", routeAPIAudit, api(admin, s.handleAPIAudit))
+	handle("GET /api/v1/labels", routeExport, api(analyst, s.handleExportLabels))
 	handle("/api/", routeNotFound, func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")
 	})
@@ -105,7 +175,16 @@ func New(opts Options) (http.Handler, error) {
 	handle("/", routeNotFound, func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "Page not found.")
 	})
-	return securityHeaders(s.recoverer(mux)), nil
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.log.Warn("dashboard: cross-origin request refused", "path", r.URL.Path)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeJSONError(w, http.StatusForbidden, "cross-origin request refused")
+			return
+		}
+		s.renderError(w, r, http.StatusForbidden, "Cross-site request refused.")
+	}))
+	return securityHeaders(s.recoverer(cop.Handler(s.authenticate(mux)))), nil
 }
 
 // csp is the Content-Security-Policy of every response: no inline script
@@ -120,6 +199,12 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -59,14 +59,14 @@ func TestListPaging(t *testing.T) {
 	}
 	f := newFixture(t, Options{}, vs...)
 	_, body := f.get(t, "/")
-	if n := strings.Count(body, `href="/ads/`); n != PageSize {
+	if n := strings.Count(body, `<tr class="row"`); n != PageSize {
 		t.Errorf("page 1 has %d ads, want %d", n, PageSize)
 	}
 	if !strings.Contains(body, `href="/?page=2"`) {
 		t.Error("page 1 has no link to page 2")
 	}
 	_, body = f.get(t, "/?page=2")
-	if n := strings.Count(body, `href="/ads/`); n != 3 {
+	if n := strings.Count(body, `<tr class="row"`); n != 3 {
 		t.Errorf("page 2 has %d ads, want 3", n)
 	}
 }
@@ -144,7 +144,7 @@ func TestSearchPage(t *testing.T) {
 		t.Error("search page lacks the highlighted inflected form")
 	}
 	_, body = f.get(t, "/search")
-	if strings.Count(body, `<article class="result">`) != 3 {
+	if strings.Count(body, `<article class="result row"`) != 3 {
 		t.Error("empty search must list every flagged ad")
 	}
 	if !strings.Contains(body, `href="/search?signal=free_travel"`) {

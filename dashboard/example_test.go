@@ -41,3 +41,38 @@ func Example() {
 	fmt.Print(rec.Code, " ", rec.Body.String())
 	// Output: 200 ok
 }
+
+// ExampleEnsureAdmin shows the first start of a serving node: with no user
+// in the store, "admin" is created and its password written to a private
+// file in the data directory, once.
+func ExampleEnsureAdmin() {
+	dir, err := os.MkdirTemp("", "lure-first-run")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer st.Close()
+	path, err := dashboard.EnsureAdmin(ctx, st, dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fi, _ := os.Stat(path)
+	again, _ := dashboard.EnsureAdmin(ctx, st, dir)
+	fmt.Println(filepath.Base(path), fi.Mode().Perm(), again == "")
+	// Output: initial-admin-password -rw------- true
+}
+
+// ExampleHashPassword hashes a password with argon2id and checks it.
+func ExampleHashPassword() {
+	h, err := dashboard.HashPassword("a long enough passphrase")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(h[:10], dashboard.CheckPassword(h, "a long enough passphrase"), dashboard.CheckPassword(h, "wrong"))
+	// Output: $argon2id$ true false
+}

@@ -11,55 +11,11 @@ import (
 	"github.com/lurewatch/lure/store"
 )
 
-type listData struct {
-	Ads   []ad.Verdict
-	Total int
-	Stats store.Stats
-	Bands []ad.Band
-	Site  string
-	Band  string
-	Pager pager
-}
-
-// handleList shows the flagged ads, riskiest first.
-func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
-	page, err := pageParam(r)
-	if err != nil {
-		s.renderError(w, r, http.StatusBadRequest, err.Error())
-		return
-	}
-	q := r.URL.Query()
-	flagged := true
-	f := store.Filter{Flagged: &flagged, Site: q.Get("site"), Band: q.Get("band"),
-		Limit: PageSize, Offset: (page - 1) * PageSize}
-	ads, total, err := s.opts.Store.List(r.Context(), f)
-	if err != nil {
-		s.log.Error("dashboard: list", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
-		return
-	}
-	st, err := s.opts.Store.Stats(r.Context())
-	if err != nil {
-		s.log.Error("dashboard: stats", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Could not read the statistics.")
-		return
-	}
-	keep := url.Values{}
-	for _, k := range []string{"site", "band"} {
-		if q.Get(k) != "" {
-			keep.Set(k, q.Get(k))
-		}
-	}
-	s.render(w, r, http.StatusOK, "list", view{Title: "Flagged ads", Nav: "flagged", Data: listData{
-		Ads: ads, Total: total, Stats: st, Bands: ad.Bands, Site: f.Site, Band: f.Band,
-		Pager: newPager("/", keep, page, total, PageSize),
-	}})
-}
-
 type searchRow struct {
 	ID        string
 	Found     bool // the store has the verdict
 	V         ad.Verdict
+	Review    store.Review
 	Relevance float64
 	Fragments []fragment
 }
@@ -89,6 +45,8 @@ type searchData struct {
 	Facets []facetView
 	Filter map[string]string
 	Pager  pager
+	Saved  []store.SavedSearch
+	Query  string
 }
 
 // handleSearch runs a full-text search over the flagged ads.
@@ -103,8 +61,8 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	iq := index.Query{Text: q.Get("q"), Site: q.Get("site"), Band: q.Get("band"),
-		Signal: q.Get("signal"), Limit: PageSize, Offset: (page - 1) * PageSize}
+	iq := index.Query{Text: q.Get("q"), Site: q.Get("site"), Band: q.Get("band"), Kind: q.Get("kind"),
+		Lang: q.Get("lang"), Signal: q.Get("signal"), Limit: PageSize, Offset: (page - 1) * PageSize}
 	res, err := s.opts.Index.Search(r.Context(), iq)
 	if errors.Is(err, index.ErrBadQuery) {
 		s.renderError(w, r, http.StatusBadRequest, "The search is too long or malformed.")
@@ -121,10 +79,20 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
 		return
 	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	revs, err := s.db.Reviews(r.Context(), ids)
+	if err != nil {
+		s.log.Error("dashboard: search: reviews", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the reviews.")
+		return
+	}
 	d := searchData{Q: iq.Text, Total: res.Total, Filter: map[string]string{}}
 	for _, h := range res.Hits {
 		v, ok := verdicts[h.ID]
-		row := searchRow{ID: h.ID, Found: ok, V: v, Relevance: h.Score}
+		row := searchRow{ID: h.ID, Found: ok, V: v, Relevance: h.Score, Review: revs[h.ID]}
 		for _, f := range ad.Fields {
 			for _, fr := range h.Fragments[f] {
 				row.Fragments = append(row.Fragments, fragment{Field: f, HTML: safeFragment(fr)})
@@ -133,7 +101,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		d.Rows = append(d.Rows, row)
 	}
 	keep := url.Values{}
-	for _, k := range []string{"q", "site", "band", "signal"} {
+	for _, k := range []string{"q", "site", "band", "kind", "lang", "signal"} {
 		if v := q.Get(k); v != "" {
 			keep.Set(k, v)
 			d.Filter[k] = v
@@ -161,7 +129,11 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		d.Facets = append(d.Facets, fv)
 	}
+	d.Query = "/search?" + keep.Encode()
 	d.Pager = newPager("/search", keep, page, int(min(res.Total, uint64(MaxPage*PageSize))), PageSize)
+	if p := who(r); p.UserID != 0 {
+		d.Saved, _ = s.db.SavedSearches(r.Context(), p.UserID)
+	}
 	s.render(w, r, http.StatusOK, "search", view{Title: "Search", Nav: "search", Q: iq.Text, Data: d})
 }
 
@@ -175,7 +147,7 @@ func (s *server) loadByID(r *http.Request, hits []index.Hit) (map[string]ad.Verd
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	vs, _, err := s.opts.Store.List(r.Context(), store.Filter{IDs: ids, Limit: len(ids)})
+	vs, _, err := s.db.List(r.Context(), store.Filter{IDs: ids, Limit: len(ids)})
 	if err != nil {
 		return nil, err
 	}
@@ -198,10 +170,11 @@ type evidenceView struct {
 }
 
 type hitView struct {
-	Rule     string
-	Signal   string
-	Weight   float64
-	Evidence []evidenceView
+	Rule        string
+	Signal      string
+	Weight      float64
+	Description string
+	Evidence    []evidenceView
 }
 
 type adData struct {
@@ -212,6 +185,14 @@ type adData struct {
 	Hits     []hitView
 	Signals  []string
 	Entities ad.Entities
+	Review   store.Review
+	Audit    []auditRow
+	Related  []store.Related
+	Statuses []statusOption
+	Snapshot bool // the archived page can be shown
+	Me       string
+	Positive float64 // sum of positive weights
+	Negative float64 // sum of negative weights
 }
 
 var fieldLabels = map[string]string{
@@ -221,7 +202,7 @@ var fieldLabels = map[string]string{
 
 // handleAd shows one ad with its evidence highlighted in place.
 func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
-	v, err := s.opts.Store.Get(r.Context(), r.PathValue("id"))
+	v, err := s.db.Get(r.Context(), r.PathValue("id"))
 	if errors.Is(err, store.ErrNotFound) {
 		s.renderError(w, r, http.StatusNotFound, "No ad with this ID.")
 		return
@@ -239,8 +220,33 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 			d.Fields = append(d.Fields, fieldView{Name: f, Label: fieldLabels[f], HTML: highlight(text, spans[f])})
 		}
 	}
+	ctx := r.Context()
+	revs, err := s.db.Reviews(ctx, []string{v.Ad.ID})
+	if err != nil {
+		s.log.Error("dashboard: ad review", "err", err)
+	}
+	d.Review = revs[v.Ad.ID]
+	es, _, err := s.db.AuditLog(ctx, store.AuditFilter{AdID: v.Ad.ID, Limit: 100})
+	if err != nil {
+		s.log.Error("dashboard: ad audit", "err", err)
+	}
+	d.Audit = auditRows(es)
+	if d.Related, err = s.db.Related(ctx, v.Ad.ID, 50); err != nil {
+		s.log.Error("dashboard: related ads", "err", err)
+	}
+	d.Statuses, d.Snapshot, d.Me = statusOptions, s.opts.Snapshots != nil && v.Ad.Snapshot != "", who(r).Name
 	for _, h := range v.Hits {
+		if h.Weight >= 0 {
+			d.Positive += h.Weight
+		} else {
+			d.Negative += h.Weight
+		}
 		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight}
+		if s.opts.Rules != nil {
+			if rule, ok := s.opts.Rules.Rule(h.Rule); ok {
+				hv.Description = rule.Description
+			}
+		}
 		for _, sp := range h.Evidence {
 			hv.Evidence = append(hv.Evidence, evidenceView{Field: sp.Field, Text: sp.Text,
 				Found: validSpan(v.Ad.Field(sp.Field), sp.Start, sp.End)})
@@ -251,5 +257,5 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 	if title == "" {
 		title = "Ad " + v.Ad.ID
 	}
-	s.render(w, r, http.StatusOK, "ad", view{Title: title, Data: d})
+	s.render(w, r, http.StatusOK, "ad", view{Title: title, Nav: "queue", Data: d})
 }

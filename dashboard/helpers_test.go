@@ -61,7 +61,23 @@ type fixture struct {
 	index *index.Index
 	srv   *httptest.Server
 	byID  map[string]ad.Verdict
+	// tokens holds an API token per role; get and getJSON send the
+	// analyst's unless a test switches f.as.
+	tokens map[string]string
+	as     string
 }
+
+// testPassword is every fixture user's password.
+const testPassword = "correct horse battery staple"
+
+// testHash is testPassword hashed once (argon2id is slow on purpose).
+var testHash = func() string {
+	h, err := HashPassword(testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()
 
 func newFixture(t *testing.T, opts Options, vs ...ad.Verdict) *fixture {
 	t.Helper()
@@ -87,6 +103,20 @@ func newFixture(t *testing.T, opts Options, vs ...ad.Verdict) *fixture {
 		}
 		f.byID[v.Ad.ID] = v
 	}
+	f.tokens, f.as = map[string]string{}, store.RoleAnalyst
+	for _, role := range store.Roles {
+		if _, err := st.CreateUser(ctx, role+"1", role, testHash); err != nil {
+			t.Fatal(err)
+		}
+		secret, hash, err := NewToken()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.CreateToken(ctx, role+"-token", role, hash); err != nil {
+			t.Fatal(err)
+		}
+		f.tokens[role] = secret
+	}
 	opts.Store, opts.Index = st, ix
 	h, err := New(opts)
 	if err != nil {
@@ -99,7 +129,14 @@ func newFixture(t *testing.T, opts Options, vs ...ad.Verdict) *fixture {
 
 func (f *fixture) get(t *testing.T, path string) (*http.Response, string) {
 	t.Helper()
-	resp, err := f.srv.Client().Get(f.srv.URL + path)
+	req, err := http.NewRequest(http.MethodGet, f.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.as != "" {
+		req.Header.Set("Authorization", "Bearer "+f.tokens[f.as])
+	}
+	resp, err := f.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

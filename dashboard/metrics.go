@@ -10,27 +10,45 @@ import (
 
 // Route labels of lure_dashboard_requests_total.
 const (
-	routeList     = "list"
-	routeSearch   = "search"
-	routeAd       = "ad"
-	routeAPIList  = "api_list"
-	routeAPIAd    = "api_ad"
-	routeHealth   = "healthz"
-	routeMetrics  = "metrics"
-	routeStatic   = "static"
-	routeNotFound = "not_found"
+	routeList      = "list"
+	routeSearch    = "search"
+	routeAd        = "ad"
+	routeAPIList   = "api_list"
+	routeAPIAd     = "api_ad"
+	routeHealth    = "healthz"
+	routeMetrics   = "metrics"
+	routeStatic    = "static"
+	routeNotFound  = "not_found"
+	routeLogin     = "login"
+	routeLogout    = "logout"
+	routeStats     = "stats"
+	routeDecide    = "review"
+	routeSaved     = "saved"
+	routeExport    = "export"
+	routeAudit     = "audit"
+	routeAdmin     = "admin"
+	routeAPIMe     = "api_me"
+	routeAPIStats  = "api_stats"
+	routeAPIAudit  = "api_audit"
+	routeAPIDecide = "api_review"
 )
 
 var routes = []string{routeList, routeSearch, routeAd, routeAPIList, routeAPIAd,
-	routeHealth, routeMetrics, routeStatic, routeNotFound}
+	routeHealth, routeMetrics, routeStatic, routeNotFound, routeLogin, routeLogout, routeStats,
+	routeDecide, routeSaved, routeExport, routeAudit, routeAdmin, routeAPIMe, routeAPIStats,
+	routeAPIAudit, routeAPIDecide}
+
+// loginOutcomes label lure_dashboard_logins_total.
+var loginOutcomes = []string{"ok", "failed", "throttled"}
 
 // codes are the status-code labels; any other code counts as "other".
-var codes = []string{"200", "304", "400", "404", "405", "500", "503", "other"}
+var codes = []string{"200", "303", "304", "400", "401", "403", "404", "405", "429", "500", "503", "other"}
 
 // Metrics counts dashboard requests.
 type Metrics struct {
 	Requests *prometheus.CounterVec
 	Duration *prometheus.HistogramVec
+	Logins   *prometheus.CounterVec
 }
 
 // NewMetrics creates the dashboard metrics, with every series up front,
@@ -46,6 +64,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Dashboard HTTP request latency by route.",
 			Buckets: prometheus.DefBuckets,
 		}, []string{"route"}),
+		Logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: "lure", Subsystem: "dashboard", Name: "logins_total",
+			Help: "Login attempts by outcome (ok, failed, throttled).",
+		}, []string{"outcome"}),
+	}
+	for _, o := range loginOutcomes {
+		m.Logins.WithLabelValues(o)
 	}
 	for _, r := range routes {
 		for _, c := range codes {
@@ -54,7 +79,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		m.Duration.WithLabelValues(r)
 	}
 	if reg != nil {
-		reg.MustRegister(m.Requests, m.Duration)
+		reg.MustRegister(m.Requests, m.Duration, m.Logins)
 	}
 	return m
 }

@@ -20,7 +20,7 @@ var webFS embed.FS
 // pages holds one template set per page, each with the shared layout.
 type pages map[string]*template.Template
 
-var pageNames = []string{"list", "search", "ad", "error"}
+var pageNames = []string{"list", "search", "ad", "error", "login", "stats", "audit", "users", "snapshot"}
 
 var funcs = template.FuncMap{
 	"time": func(t time.Time) string {
@@ -36,6 +36,15 @@ var funcs = template.FuncMap{
 	"link":    linkURL,
 	"topN":    topN,
 	"signals": func(v ad.Verdict) []string { return v.Signals() },
+	"status":  func(s string) string { return statusLabels[s] },
+	"pct": func(n, m int) int {
+		if m <= 0 {
+			return 0
+		}
+		return (n*20 + m - 1) / m
+	},
+	"list": func(ss ...string) []string { return ss },
+	"kb":   func(n int) string { return strconv.Itoa((n+1023)/1024) + " KB" },
 }
 
 func bandClass(b ad.Band) string {
@@ -68,15 +77,17 @@ func parsePages() (pages, error) {
 
 // view is what every page template gets.
 type view struct {
-	Title string // page title
-	Nav   string // active nav item: "flagged" or "search"
-	Q     string // search box content
+	User  *principal // nil when not logged in
+	Title string     // page title
+	Nav   string     // active nav item: "flagged" or "search"
+	Q     string     // search box content
 	Data  any
 }
 
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 rather than half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, code int, page string, v view) {
+	v.User = who(r)
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("dashboard: render", "page", page, "err", err)

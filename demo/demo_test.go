@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/text/encoding/charmap"
 )
 
 func get(t *testing.T, base, path string) (int, *goquery.Document) {
@@ -29,35 +30,78 @@ func TestCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ads) < 30 {
-		t.Errorf("got %d ads, want at least 30", len(ads))
+	all, err := AllAds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ads) < 200 {
+		t.Errorf("got %d stored ads, want at least 200", len(ads))
+	}
+	if len(all)-len(ads) < 6 {
+		t.Errorf("only %d broken pages", len(all)-len(ads))
 	}
 	count := map[string]int{}
 	langs := map[string]int{}
+	sites := map[string]int{}
+	broken := map[string]int{}
 	bySlug := map[string]Ad{}
-	for _, a := range ads {
+	for _, a := range all {
+		broken[a.Broken]++
+		if !a.Stored() {
+			continue
+		}
 		count[a.Expect]++
 		langs[a.Lang]++
-		bySlug[a.Slug] = a
-		if a.Site != "rabota-md" {
-			t.Errorf("ad %s: site %q", a.Slug, a.Site)
+		sites[a.Site]++
+		bySlug[a.Site+"/"+a.Slug] = a
+	}
+	for _, k := range []string{BrokenMissingTitle, BrokenMalformed, BrokenSlow, BrokenError, BrokenRedirectLoop, BrokenHuge, BrokenBinary} {
+		if broken[k] == 0 {
+			t.Errorf("no ad broken as %s", k)
 		}
 	}
-	if count[ExpectRisky] < 10 || count[ExpectBenign] < 10 {
-		t.Errorf("labels %v: want at least 10 of each", count)
+	if count[ExpectRisky] < 60 || count[ExpectBenign] < 60 {
+		t.Errorf("labels %v: want at least 60 of each", count)
 	}
-	for _, l := range []string{"ru", "ro", "en"} {
+	for _, l := range []string{"ru", "ro", "en", "uk"} {
 		if langs[l] < 3 {
 			t.Errorf("only %d ads in %s", langs[l], l)
 		}
 	}
-	for slug, want := range map[string]string{"hostess-turkey": ExpectRisky, "accountant-chisinau": ExpectBenign} {
+	for _, s := range []string{"rabota-md", "doska-ua", "svaha-intl", "tg-kordon"} {
+		if sites[s] < 30 {
+			t.Errorf("site %s has %d stored ads, want at least 30", s, sites[s])
+		}
+	}
+	for slug, want := range map[string]string{"rabota-md/hostess-turkey": ExpectRisky, "rabota-md/accountant-chisinau": ExpectBenign} {
 		if got := bySlug[slug].Expect; got != want {
 			t.Errorf("%s: expect %q, want %q", slug, got, want)
 		}
 	}
-	if bySlug["hostess-turkey"].Lang != "ru" || bySlug["accountant-chisinau"].Lang != "ro" {
+	if bySlug["rabota-md/hostess-turkey"].Lang != "ru" || bySlug["rabota-md/accountant-chisinau"].Lang != "ro" {
 		t.Error("hostess-turkey must be Russian and accountant-chisinau Romanian")
+	}
+}
+
+// TestWindows1251 checks that every ad of a windows-1251 site survives
+// the charset: nothing is replaced by "?".
+func TestWindows1251(t *testing.T) {
+	sites, err := Sites()
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := charmap.Windows1251.NewEncoder()
+	for _, s := range sites {
+		if s.Charset != "windows-1251" {
+			continue
+		}
+		for _, a := range s.Ads {
+			for _, f := range []string{a.Title, a.Body, a.Salary, a.Location, a.Contact} {
+				if _, err := enc.String(f); err != nil {
+					t.Errorf("%s/%s: %q is not encodable in windows-1251: %v", s.ID, a.Slug, f, err)
+				}
+			}
+		}
 	}
 }
 
@@ -87,9 +131,15 @@ func TestParseSiteRejects(t *testing.T) {
 func TestListPages(t *testing.T) {
 	srv := httptest.NewServer(Handler())
 	defer srv.Close()
-	ads, err := Ads()
+	all, err := AllAds()
 	if err != nil {
 		t.Fatal(err)
+	}
+	var ads []Ad // the board lists broken pages too
+	for _, a := range all {
+		if a.Site == "rabota-md" {
+			ads = append(ads, a)
+		}
 	}
 	pages := (len(ads) + PageSize - 1) / PageSize
 	seen := map[string]bool{}

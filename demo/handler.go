@@ -1,9 +1,13 @@
 // Package demo serves lure's bundled demo sites: fictional regional
-// classifieds sites whose ads are written from the project's deception
-// indicators, so that a fresh checkout can crawl, score and review something
-// without touching the internet. It serves HTML and keeps the ad corpus
-// (with the expected label of each ad, for tests); crawling, scoring and
-// storing are left to other packages.
+// classifieds sites (a Moldovan job board, a Ukrainian classifieds site in
+// windows-1251, a marriage agency's catalogue, and a Telegram-style channel
+// preview) whose ads are written from the project's deception indicators,
+// so that a fresh checkout can crawl, score and review something without
+// touching the internet. Some pages are broken on purpose (slow, 500s,
+// redirect loops, a 50 MB page, an endless pagination trap, missing
+// fields, malformed HTML) to exercise a crawler's defences. It serves HTML
+// and keeps the ad corpus (with the expected label of each ad, for tests);
+// crawling, scoring and storing are left to other packages.
 package demo
 
 import (
@@ -18,10 +22,20 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // PageSize is the number of ads on one list page.
 const PageSize = 10
+
+// HugeBytes is the size of the page of a BrokenHuge ad. It is generated
+// as it is sent, never held in memory.
+const HugeBytes = 50 << 20
+
+// SlowDelay is how long the page of a BrokenSlow ad takes to answer.
+var SlowDelay = 8 * time.Second
 
 //go:embed templates/*.html
 var templateFS embed.FS
@@ -30,25 +44,37 @@ var funcs = template.FuncMap{
 	"adPath":  func(a Ad) string { return AdPath(a.Site, a.Slug) },
 	"rfc3339": func(t time.Time) string { return t.Format(time.RFC3339) },
 	"dmy":     func(t time.Time) string { return t.Format("02.01.2006") },
+	"hm":      func(t time.Time) string { return t.Format("15:04") },
 	"snippet": snippet,
 	"views": func(a Ad) int {
 		h := fnv.New32a()
 		h.Write([]byte(a.Slug))
 		return 40 + int(h.Sum32()%900)
 	},
+	"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+}
+
+func parse(files ...string) *template.Template {
+	for i, f := range files {
+		files[i] = "templates/" + f
+	}
+	return template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, files...))
 }
 
 var (
-	listTmpl  = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/list.html"))
-	adTmpl    = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/ad.html"))
-	indexTmpl = template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/index.html"))
+	listTmpl       = parse("layout.html", "list.html")
+	adTmpl         = parse("layout.html", "ad.html")
+	indexTmpl      = parse("index.html")
+	classifiedTmpl = parse("classifieds.html")
+	catalogueTmpl  = parse("catalogue.html")
+	channelTmpl    = parse("channel.html")
 )
 
-const robotsTxt = "User-agent: *\nDisallow: /*/search\nAllow: /\n"
+const robotsTxt = "User-agent: *\nDisallow: /*/search\nDisallow: /*/private/\nAllow: /\n"
 
 // Handler returns an http.Handler serving every demo site under
-// "/<site-id>/", a permissive /robots.txt and an index page at "/".
-// Only GET and HEAD are served.
+// "/<site-id>/", a /robots.txt and an index page at "/". Only GET and HEAD
+// are served.
 func Handler() http.Handler {
 	sites, err := loadSites()
 	mux := http.NewServeMux()
@@ -63,15 +89,29 @@ func Handler() http.Handler {
 		w.Write([]byte(robotsTxt))
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		render(w, indexTmpl, "index", sites)
+		render(w, indexTmpl, "index", sites, "", nil)
 	})
 	for _, s := range sites {
 		h := &siteHandler{site: s, bySlug: map[string]int{}}
 		for i, a := range s.Ads {
 			h.bySlug[a.Slug] = i
 		}
-		mux.HandleFunc("GET /"+s.ID+"/{$}", h.list)
-		mux.HandleFunc("GET /"+s.ID+"/ad/{slug}", h.ad)
+		switch s.Layout {
+		case LayoutBoard:
+			mux.HandleFunc("GET /"+s.ID+"/{$}", h.list)
+			mux.HandleFunc("GET /"+s.ID+"/ad/{slug}", h.ad)
+		case LayoutClassifieds:
+			mux.HandleFunc("GET /"+s.ID+"/{$}", h.classifiedsHome)
+			mux.HandleFunc("GET /"+s.ID+"/c/{cat}/{$}", h.classifiedsList)
+			mux.HandleFunc("GET /"+s.ID+"/ad/{slug}", h.classifiedsAd)
+		case LayoutCatalogue:
+			mux.HandleFunc("GET /"+s.ID+"/{$}", h.catalogueList)
+			mux.HandleFunc("GET /"+s.ID+"/profile/{slug}", h.catalogueProfile)
+		case LayoutChannel:
+			mux.HandleFunc("GET /"+s.ID+"/s/"+s.Channel, h.channel)
+			mux.HandleFunc("GET /"+s.ID+"/"+s.Channel+"/{n}", h.channelPost)
+		}
+		mux.HandleFunc("GET /"+s.ID+"/loop/{slug}/{step}", h.loop)
 	}
 	return mux
 }
@@ -81,95 +121,136 @@ type siteHandler struct {
 	bySlug map[string]int
 }
 
-type pageLink struct {
-	N       int
-	Path    string
-	Current bool
+// page returns the n-th page (from 1) of ads and the number of pages, or
+// false when n is out of range.
+func page(ads []Ad, n int) ([]Ad, int, bool) {
+	pages := max(1, (len(ads)+PageSize-1)/PageSize)
+	if n < 1 || n > pages {
+		return nil, pages, false
+	}
+	lo := (n - 1) * PageSize
+	return ads[lo:min(lo+PageSize, len(ads))], pages, true
 }
 
-type listPage struct {
-	Site                          Site
-	Title, Description, Canonical string
-	Ads                           []Ad
-	Page, Pages                   int
-	PrevPath, NextPath            string
-	PageLinks                     []pageLink
+// pageNum reads ?page=N, 1 when absent, 0 when bad.
+func pageNum(r *http.Request) int {
+	p := r.URL.Query().Get("page")
+	if p == "" {
+		return 1
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 1<<20 {
+		return 0
+	}
+	return n
 }
 
-func (h *siteHandler) pages() int {
-	return max(1, (len(h.site.Ads)+PageSize-1)/PageSize)
+// findAd returns the ad of the {slug} path value.
+func (h *siteHandler) findAd(r *http.Request) (Ad, bool) {
+	i, ok := h.bySlug[r.PathValue("slug")]
+	if !ok {
+		return Ad{}, false
+	}
+	return h.site.Ads[i], true
 }
 
-func (h *siteHandler) list(w http.ResponseWriter, r *http.Request) {
-	n := 1
-	if p := r.URL.Query().Get("page"); p != "" {
-		var err error
-		n, err = strconv.Atoi(p)
-		if err != nil || n < 1 || n > h.pages() {
-			http.NotFound(w, r)
+// serveBroken answers for an ad whose page is broken on purpose and
+// reports whether it did. Slow pages are delayed here and then rendered
+// by the caller; missing-title and malformed pages are rendered by the
+// caller too.
+func (h *siteHandler) serveBroken(w http.ResponseWriter, r *http.Request, a Ad) bool {
+	switch a.Broken {
+	case BrokenSlow:
+		t := time.NewTimer(SlowDelay)
+		defer t.Stop()
+		select {
+		case <-r.Context().Done():
+			return true
+		case <-t.C:
+		}
+		return false
+	case BrokenError:
+		w.Header().Set("Retry-After", "1")
+		http.Error(w, "internal server error", http.StatusInternalServerError)
+		return true
+	case BrokenRedirectLoop:
+		http.Redirect(w, r, "/"+h.site.ID+"/loop/"+a.Slug+"/a", http.StatusFound)
+		return true
+	case BrokenHuge:
+		serveHuge(w, r, a)
+		return true
+	case BrokenBinary:
+		w.Header().Set("Content-Type", "image/png")
+		w.Write([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06\x00\x00\x00"))
+		return true
+	}
+	return false
+}
+
+// loop redirects between two steps forever.
+func (h *siteHandler) loop(w http.ResponseWriter, r *http.Request) {
+	next := "a"
+	if r.PathValue("step") == "a" {
+		next = "b"
+	}
+	http.Redirect(w, r, "/"+h.site.ID+"/loop/"+r.PathValue("slug")+"/"+next, http.StatusFound)
+}
+
+// serveHuge streams HugeBytes of HTML without a Content-Length, stopping
+// as soon as the client goes away.
+func serveHuge(w http.ResponseWriter, r *http.Request, a Ad) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	fmt.Fprintf(w, "<!DOCTYPE html><html><head><title>%s</title></head><body><h1>%s</h1><div>", template.HTMLEscapeString(a.Title), template.HTMLEscapeString(a.Title))
+	chunk := []byte(strings.Repeat("<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>\n", 512))
+	for sent := 0; sent < HugeBytes; sent += len(chunk) {
+		if r.Context().Err() != nil {
+			return
+		}
+		if _, err := w.Write(chunk); err != nil {
 			return
 		}
 	}
-	lo := (n - 1) * PageSize
-	hi := min(lo+PageSize, len(h.site.Ads))
-	data := listPage{
-		Site:        h.site,
-		Title:       fmt.Sprintf("Вакансии — страница %d — %s", n, h.site.Name),
-		Description: h.site.Tagline,
-		Canonical:   ListPath(h.site.ID, n),
-		Ads:         h.site.Ads[lo:hi],
-		Page:        n,
-		Pages:       h.pages(),
-		PrevPath:    ListPath(h.site.ID, n-1),
-		NextPath:    ListPath(h.site.ID, n+1),
-	}
-	for i := 1; i <= data.Pages; i++ {
-		data.PageLinks = append(data.PageLinks, pageLink{N: i, Path: ListPath(h.site.ID, i), Current: i == n})
-	}
-	render(w, listTmpl, "layout", data)
+	w.Write([]byte("</div></body></html>"))
 }
 
-type adPage struct {
-	Site                          Site
-	Title, Description, Canonical string
-	Ad                            Ad
-	Similar                       []Ad
-}
-
-func (h *siteHandler) ad(w http.ResponseWriter, r *http.Request) {
-	i, ok := h.bySlug[r.PathValue("slug")]
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	a := h.site.Ads[i]
-	data := adPage{
-		Site:        h.site,
-		Title:       a.Title + " — " + h.site.Name,
-		Description: snippet(a),
-		Canonical:   AdPath(a.Site, a.Slug),
-		Ad:          a,
-	}
-	for _, o := range h.site.Ads {
-		if o.Slug != a.Slug && o.Category == a.Category && len(data.Similar) < 4 {
-			data.Similar = append(data.Similar, o)
-		}
-	}
-	render(w, adTmpl, "layout", data)
+// malform breaks a rendered page the way sloppy sites do: unclosed
+// paragraphs and list items, stray closing tags, unbalanced inline tags.
+// An HTML5 parser still reads every field.
+func malform(b []byte) []byte {
+	b = bytes.ReplaceAll(b, []byte("</p>"), nil)
+	b = bytes.ReplaceAll(b, []byte("</li>"), nil)
+	b = bytes.Replace(b, []byte("<body>"), []byte("<body></span></table><b><i>"), 1)
+	b = bytes.ReplaceAll(b, []byte("</html>"), []byte("</htm"))
+	return b
 }
 
 // render executes a template into a buffer first, so a template error
-// becomes a clean 500 rather than half a page.
-func render(w http.ResponseWriter, t *template.Template, name string, data any) {
+// becomes a clean 500 rather than half a page, then encodes it in the
+// given charset ("" for UTF-8) and applies mutate, if set.
+func render(w http.ResponseWriter, t *template.Template, name string, data any, cs string, mutate func([]byte) []byte) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		slog.Error("demo: render", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.Write(buf.Bytes())
+	out := buf.Bytes()
+	ct := "text/html; charset=utf-8"
+	if cs == "windows-1251" {
+		enc := encoding.ReplaceUnsupported(charmap.Windows1251.NewEncoder())
+		b, err := enc.Bytes(out)
+		if err != nil {
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		out, ct = b, "text/html; charset=windows-1251"
+	}
+	if mutate != nil {
+		out = mutate(out)
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.Write(out)
 }
 
 // snippet returns the start of an ad's body, cut at a rune boundary.

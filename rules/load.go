@@ -58,6 +58,7 @@ func DefaultModel() Model {
 		Threshold: 50,
 		Bands:     Bands{Medium: 35, High: 70},
 		HighPay:   map[string]float64{},
+		PayRatio:  2.5,
 		Home:      map[string][]string{},
 	}
 }
@@ -178,6 +179,11 @@ func (p *Pack) add(name string, b []byte) error {
 		}
 		p.Model = m
 		return validateModel(name, &p.Model)
+	case WagesFile:
+		if _, err := decodeStrict(name, b, &p.Wages); err != nil {
+			return err
+		}
+		return validateWages(name, &p.Wages)
 	case GazetteerFile:
 		if _, err := decodeStrict(name, b, &p.Gazetteer); err != nil {
 			return err

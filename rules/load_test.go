@@ -149,3 +149,49 @@ func TestLoadTooBig(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestWages(t *testing.T) {
+	p, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := p.Wages
+	if w.Currency != "EUR" || len(w.Countries) < 20 {
+		t.Fatalf("wages: %s, %d countries", w.Currency, len(w.Countries))
+	}
+	for _, c := range p.Gazetteer.Risky {
+		if _, ok := w.Countries[c]; !ok {
+			t.Errorf("risky destination %s has no reference wage", c)
+		}
+	}
+	if v, ok := w.InCurrency(1000, "USD"); !ok || v != 920 {
+		t.Errorf("1000 USD = %v EUR, %v", v, ok)
+	}
+	if _, ok := w.InCurrency(1, "XXX"); ok {
+		t.Error("unknown currency converted")
+	}
+	for name, bad := range map[string]string{
+		"no source":     "currency: EUR\ncountries:\n  DE: {monthly: 2000}\n",
+		"bad country":   "currency: EUR\ncountries:\n  Germany: {monthly: 2000, source: x}\n",
+		"zero monthly":  "currency: EUR\ncountries:\n  DE: {monthly: 0, source: x}\n",
+		"unknown field": "currency: EUR\nbonus: 1\n",
+		"bad rate":      "currency: EUR\nrates:\n  USD: -1\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{WagesFile: {Data: []byte(bad)}, "en.yaml": {Data: mustRead(t, "en.yaml")}})
+			var pe *Error
+			if !errors.As(err, &pe) || pe.File != WagesFile || !errors.Is(err, ErrInvalid) {
+				t.Errorf("err = %v, want an *Error for %s", err, WagesFile)
+			}
+		})
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -2,6 +2,10 @@
 // phrases, extracted facts and combinations are deception signals, with
 // what weight, and the scoring model (bias, threshold, bands) they feed.
 //
+// Besides rule files, a pack has model.yaml (bias, threshold, bands,
+// pay lines), gazetteer.yaml (destination names) and wages.yaml (typical
+// low-skill pay per destination, with sources, for feature pay_ratio).
+//
 // The default packs are embedded in the binary (see Default); Load reads
 // the same layout from any fs.FS so a directory can override them. Loading
 // is strict: unknown fields, unknown signals, duplicate ids, dangling
@@ -52,6 +56,10 @@ var Features = []string{
 	"risky_destination",   // a destination listed in gazetteer risky
 	"messenger_only",      // messenger handle/link/name and no email or website
 	"young_age_limit",     // an upper age bound of 30 or less
+	"obscured_contact",    // a phone written with words, look-alike letters or split into one-digit groups
+	"company_named",       // an employer or agency name with a legal form (ООО «…», … SRL, … Ltd)
+	"licence_stated",      // a licence or registry number
+	"pay_ratio",           // monthly pay at or above model.pay_ratio times the destination's typical wage (wages.yaml)
 }
 
 // IsNegative reports whether signal is one of NegativeSignals.
@@ -68,6 +76,7 @@ type Pack struct {
 	Version   string
 	Model     Model
 	Gazetteer Gazetteer
+	Wages     Wages
 	Files     []Meta
 	Rules     []Rule
 }
@@ -92,6 +101,10 @@ type Model struct {
 	// HighPay is the monthly amount per currency (ISO 4217, "RON" for lei)
 	// at or above which feature pay_far_above holds.
 	HighPay map[string]float64 `yaml:"high_pay"`
+	// PayRatio is how many times the typical low-skill wage of the
+	// destination (wages.yaml) a stated monthly pay must reach for
+	// feature pay_ratio. Default 2.5.
+	PayRatio float64 `yaml:"pay_ratio"`
 	// Home lists, per ad language, the countries (ISO 3166 alpha-2) that
 	// are not "foreign" for feature foreign_destination.
 	Home map[string][]string `yaml:"home"`
@@ -126,7 +139,10 @@ type Rule struct {
 	// matching; a trailing * makes a stem (the prefix at a word start).
 	Patterns []string `yaml:"patterns"`
 	// Regex are Go regular expressions run on normalised text, for what
-	// literals cannot express.
+	// literals cannot express. Each must contain a literal of three bytes
+	// or more in every match (package classifier derives it and runs the
+	// expression only on fields where that literal occurs; a regex
+	// without one is rejected when the pack is compiled).
 	Regex   []string `yaml:"regex"`
 	Feature string   `yaml:"feature"`
 	When    *When    `yaml:"when"`

@@ -24,6 +24,8 @@ func validateModel(file string, m *Model) error {
 		return errAt(file, 0, "bias %v out of range [-20, 20]", m.Bias)
 	case !(m.Threshold > 0 && m.Threshold < 100):
 		return errAt(file, 0, "threshold %v out of range (0, 100)", m.Threshold)
+	case !(m.PayRatio >= 1 && m.PayRatio <= 20):
+		return errAt(file, 0, "pay_ratio %v out of range [1, 20]", m.PayRatio)
 	case !(m.Bands.Medium > 0 && m.Bands.Medium < m.Bands.High && m.Bands.High < 100):
 		return errAt(file, 0, "bands need 0 < medium < high < 100, got %v and %v", m.Bands.Medium, m.Bands.High)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/lurewatch/lure/ad"
 )
@@ -25,8 +26,23 @@ type Filter struct {
 	Kind    string // exact kind
 	Lang    string // exact language code
 	IDs     []string
-	Limit   int // 0 means DefaultLimit; larger than MaxLimit is cut to MaxLimit
-	Offset  int
+	// Status is a review status (StatusNew matches ads nobody decided on).
+	Status string
+	// Assignee matches the analyst an ad is assigned to.
+	Assignee string
+	// Signal matches ads with a hit of this signal.
+	Signal string
+	// Destination matches ads naming this destination country.
+	Destination string
+	// Since and Until bound the crawl time: Since <= crawled < Until.
+	Since, Until time.Time
+	// Newest orders by crawl time (newest first) instead of score.
+	Newest bool
+	// CountLimit, if positive, stops counting matches there: List's total
+	// is then at most CountLimit (a page view needs no exact 30,000).
+	CountLimit int
+	Limit      int // 0 means DefaultLimit; larger than MaxLimit is cut to MaxLimit
+	Offset     int
 }
 
 func (f Filter) where() (string, []any, error) {
@@ -43,6 +59,32 @@ func (f Filter) where() (string, []any, error) {
 			conds = append(conds, c.col+" = ?")
 			args = append(args, c.val)
 		}
+	}
+	switch f.Status {
+	case "":
+	case StatusNew:
+		conds = append(conds, "id NOT IN (SELECT ad_id FROM reviews WHERE status <> 'new')")
+	default:
+		conds = append(conds, "id IN (SELECT ad_id FROM reviews WHERE status = ?)")
+		args = append(args, f.Status)
+	}
+	for _, c := range []struct{ val, sub string }{
+		{f.Assignee, "SELECT ad_id FROM reviews WHERE assignee = ?"},
+		{f.Signal, "SELECT ad_id FROM ad_signals WHERE signal = ?"},
+		{f.Destination, "SELECT ad_id FROM ad_destinations WHERE country = ?"},
+	} {
+		if c.val != "" {
+			conds = append(conds, "id IN ("+c.sub+")")
+			args = append(args, c.val)
+		}
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, "crawled >= ?")
+		args = append(args, formatTime(f.Since))
+	}
+	if !f.Until.IsZero() {
+		conds = append(conds, "crawled < ?")
+		args = append(args, formatTime(f.Until))
 	}
 	if f.IDs != nil {
 		if len(f.IDs) > MaxIDs {
@@ -64,7 +106,7 @@ func (f Filter) where() (string, []any, error) {
 }
 
 // List returns the ads matching f, ordered by score (highest first), then
-// crawl time (newest first), then ID, and the total number of matches
+// crawl time (newest first), then ID (or by crawl time first with Newest), and the total number of matches
 // ignoring Limit and Offset. A non-empty IDs slice restricts the result to
 // those ads; an empty non-nil one matches nothing.
 func (s *Store) List(ctx context.Context, f Filter) ([]ad.Verdict, int, error) {
@@ -80,11 +122,23 @@ func (s *Store) List(ctx context.Context, f Filter) ([]ad.Verdict, int, error) {
 		return nil, 0, err
 	}
 	var total int
-	if err := s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM ads"+where, args...).Scan(&total); err != nil {
+	countQ := "SELECT COUNT(*) FROM ads" + where
+	countArgs := args
+	if f.CountLimit > 0 {
+		countQ = "SELECT COUNT(*) FROM (SELECT 1 FROM ads" + where + " LIMIT ?)"
+		countArgs = append(append([]any{}, args...), f.CountLimit)
+	}
+	if err := s.db.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: list: count: %w", err)
 	}
-	q := "SELECT id, verdict_json FROM ads" + where +
-		" ORDER BY score DESC, crawled DESC, id LIMIT ? OFFSET ?"
+	order := " ORDER BY score DESC, crawled DESC, id"
+	if f.Newest {
+		order = " ORDER BY crawled DESC, score DESC, id"
+	}
+	// Page over the small columns first, then read the page's verdicts:
+	// sorting never carries the verdict JSON.
+	q := "SELECT ads.id, ads.verdict_json FROM (SELECT id, score, crawled FROM ads" + where + order +
+		" LIMIT ? OFFSET ?) AS page JOIN ads ON ads.id = page.id" + strings.NewReplacer("score", "page.score", "crawled", "page.crawled", " id", " page.id").Replace(order)
 	rows, err := s.db.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list: %w", err)
@@ -154,4 +208,46 @@ func (s *Store) groupCount(ctx context.Context, col string, put func(string, int
 		return fmt.Errorf("store: stats by %s: %w", col, err)
 	}
 	return nil
+}
+
+// Facet is one value of a queue filter and its number of flagged ads.
+type Facet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// QueueFacets counts the flagged ads by site, language, kind, band,
+// signal, destination and review status, for the queue's filter menus.
+func (s *Store) QueueFacets(ctx context.Context) (map[string][]Facet, error) {
+	qs := map[string]string{
+		"site":        `SELECT site, COUNT(*) FROM ads WHERE flagged = 1 GROUP BY site ORDER BY 2 DESC, 1`,
+		"lang":        `SELECT lang, COUNT(*) FROM ads WHERE flagged = 1 AND lang <> '' GROUP BY lang ORDER BY 2 DESC, 1`,
+		"kind":        `SELECT kind, COUNT(*) FROM ads WHERE flagged = 1 GROUP BY kind ORDER BY 2 DESC, 1`,
+		"band":        `SELECT band, COUNT(*) FROM ads WHERE flagged = 1 GROUP BY band ORDER BY 2 DESC, 1`,
+		"signal":      `SELECT s.signal, COUNT(*) FROM ad_signals s JOIN ads a ON a.id = s.ad_id WHERE a.flagged = 1 GROUP BY s.signal ORDER BY 2 DESC, 1`,
+		"destination": `SELECT d.country, COUNT(*) FROM ad_destinations d JOIN ads a ON a.id = d.ad_id WHERE a.flagged = 1 GROUP BY d.country ORDER BY 2 DESC, 1`,
+		"status":      `SELECT COALESCE(r.status, 'new'), COUNT(*) FROM ads a LEFT JOIN reviews r ON r.ad_id = a.id WHERE a.flagged = 1 GROUP BY 1 ORDER BY 2 DESC, 1`,
+	}
+	out := map[string][]Facet{}
+	for name, q := range qs {
+		rows, err := s.db.QueryContext(ctx, q+" LIMIT 100")
+		if err != nil {
+			return nil, wrap("facets", err)
+		}
+		fs := []Facet{}
+		for rows.Next() {
+			var f Facet
+			if err := rows.Scan(&f.Value, &f.Count); err != nil {
+				rows.Close()
+				return nil, wrap("facets", err)
+			}
+			fs = append(fs, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("facets", err)
+		}
+		out[name] = fs
+	}
+	return out, nil
 }

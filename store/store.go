@@ -126,7 +126,12 @@ func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err err
 		return false, fmt.Errorf("store: upsert %s: encode verdict: %w", v.Ad.ID, err)
 	}
 	now := formatTime(time.Now())
-	res, err := s.db.ExecContext(ctx, upsertSQL,
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	res, err := tx.ExecContext(ctx, upsertSQL,
 		v.Ad.ID, v.Ad.Site, v.Ad.URL, string(v.Ad.Kind), v.Ad.Lang, v.Ad.Title,
 		v.Score, string(v.Band), v.Flagged, v.RulePack, hash,
 		nullTime(v.Ad.Posted), nullTime(v.Ad.Crawled), nullTime(v.ScoredAt),
@@ -138,7 +143,16 @@ func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err err
 	if err != nil {
 		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
 	}
-	return n > 0, nil
+	if n == 0 {
+		return false, nil
+	}
+	if err := writeFacts(ctx, tx, v); err != nil {
+		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
+	}
+	return true, nil
 }
 
 // Get returns the stored verdict of one ad, or an error wrapping

@@ -34,8 +34,15 @@ const (
 	DefaultCommitInterval = time.Second
 	DefaultMinBackoff     = 100 * time.Millisecond
 	DefaultMaxBackoff     = 10 * time.Second
-	DefaultMaxWait        = 250 * time.Millisecond
+	DefaultMaxWait        = time.Second
+	DefaultConcurrency    = 1
+	DefaultSessionTimeout = 10 * time.Second
+	DefaultStallTimeout   = 20 * time.Second
 )
+
+// workerQueue is how many fetched messages may wait for each worker; a
+// full queue stops fetching (back-pressure).
+const workerQueue = 64
 
 // maxErrorHeader bounds the lure-error header of a dead letter.
 const maxErrorHeader = 1024
@@ -73,19 +80,47 @@ type ConsumerOptions struct {
 	// MinBackoff and MaxBackoff bound the exponential delay between
 	// retries of a failing message. Defaults 100ms and 10s.
 	MinBackoff, MaxBackoff time.Duration
-	// MaxWait is how long one fetch waits for new messages. Default 250ms.
+	// MaxWait is how long one fetch waits for new messages; it is also
+	// how long the client waits for a fetch response, so it must cover a
+	// busy broker's answer time. Default 1s.
 	MaxWait time.Duration
+	// Concurrency is how many messages are handled at once. Messages of
+	// one partition always go to the same worker, so they are still
+	// handled in order. The handler must then be safe for concurrent use.
+	// Default 1: one message at a time.
+	Concurrency int
+	// Schema is the HeaderSchema value this consumer accepts. A message
+	// whose header names another schema is dead-lettered unread; one
+	// without the header is handed on. Default: SchemaOf the topic
+	// (nothing is checked on a topic without a schema).
+	Schema string
+	// JoinGroupBackoff is how long to wait before retrying a failed group
+	// join (on a fresh cluster the first join fails while the offsets
+	// topic is created). Default 500ms.
+	JoinGroupBackoff time.Duration
+	// SessionTimeout is how long the group waits for a silent member
+	// (one that was killed, say) before giving its partitions to the
+	// others. Brokers refuse values below their
+	// group.min.session.timeout.ms (6s by default). Default 10s.
+	SessionTimeout time.Duration
+	// StallTimeout restarts the kafka-go reader (leaving and rejoining the
+	// group) when it fetched nothing for this long while nothing was being
+	// handled and the group's committed offsets lag behind the topic: the
+	// reader can hang after the brokers restarted. Negative disables it.
+	// Default 20s.
+	StallTimeout time.Duration
 }
 
 // Consumer reads a topic as a member of a consumer group and hands each
-// message to a Handler, one at a time. Messages of one partition are
-// handled in order; a message that cannot be handled goes to the
+// message to a Handler, up to Concurrency at a time. Messages of one
+// partition are handled in order; a message that cannot be handled goes to the
 // dead-letter topic and never blocks its partition. Delivery is
 // at-least-once: offsets are committed only after the handler succeeded
 // or the message was dead-lettered.
 type Consumer struct {
 	opts    ConsumerOptions
 	cfg     Config
+	sec     security
 	metrics *Metrics
 	log     *slog.Logger
 	label   string
@@ -110,8 +145,22 @@ func NewConsumer(opts ConsumerOptions) (*Consumer, error) {
 		return nil, errors.New("stream: consumer: no group")
 	case opts.Handler == nil:
 		return nil, errors.New("stream: consumer: no handler")
-	case opts.HandlerTimeout < 0 || opts.MinBackoff < 0 || opts.MaxBackoff < 0 || opts.MaxWait < 0:
+	case opts.HandlerTimeout < 0 || opts.MinBackoff < 0 || opts.MaxBackoff < 0 || opts.MaxWait < 0 || opts.JoinGroupBackoff < 0 || opts.SessionTimeout < 0:
 		return nil, errors.New("stream: consumer: negative duration")
+	case opts.Concurrency < 0:
+		return nil, fmt.Errorf("stream: consumer: negative concurrency %d", opts.Concurrency)
+	}
+	if opts.Concurrency == 0 {
+		opts.Concurrency = DefaultConcurrency
+	}
+	if opts.StallTimeout == 0 {
+		opts.StallTimeout = DefaultStallTimeout
+	}
+	if opts.SessionTimeout == 0 {
+		opts.SessionTimeout = DefaultSessionTimeout
+	}
+	if opts.JoinGroupBackoff == 0 {
+		opts.JoinGroupBackoff = 500 * time.Millisecond
 	}
 	if opts.HandlerTimeout == 0 {
 		opts.HandlerTimeout = DefaultHandlerTimeout
@@ -133,12 +182,20 @@ func NewConsumer(opts ConsumerOptions) (*Consumer, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	cfg := opts.Config.withDefaults()
+	sec, err := cfg.security()
+	if err != nil {
+		return nil, err
+	}
+	if opts.Schema == "" {
+		opts.Schema = schemaOfTopic(cfg.TopicPrefix, opts.Topic)
+	}
 	m := opts.Metrics.orNop()
 	m.init(cfg.TopicPrefix)
 	label := topicLabel(cfg.TopicPrefix, opts.Topic)
 	c := &Consumer{
 		opts:    opts,
 		cfg:     cfg,
+		sec:     sec,
 		metrics: m,
 		log:     opts.Logger.With("topic", opts.Topic, "group", opts.Group),
 		label:   label,
@@ -154,23 +211,21 @@ func (c *Consumer) readerConfig() kafka.ReaderConfig {
 		commit = 0 // kafka-go: synchronous commits
 	}
 	return kafka.ReaderConfig{
-		Brokers: c.cfg.Brokers,
-		GroupID: c.opts.Group,
-		Topic:   c.opts.Topic,
-		Dialer: &kafka.Dialer{
-			ClientID:  c.cfg.ClientID,
-			Timeout:   10 * time.Second,
-			DualStack: true,
-		},
-		MinBytes:          1,
-		MaxBytes:          16 << 20,
+		Brokers:  c.cfg.Brokers,
+		GroupID:  c.opts.Group,
+		Topic:    c.opts.Topic,
+		Dialer:   c.sec.dialer(c.cfg),
+		MinBytes: 1,
+		// Small fetches: a broker answers them quickly, and a reader holds
+		// little memory. Kafka returns a larger single message anyway.
+		MaxBytes:          1 << 20,
 		MaxWait:           c.opts.MaxWait,
 		CommitInterval:    commit,
 		StartOffset:       kafka.FirstOffset,
-		HeartbeatInterval: 3 * time.Second,
-		SessionTimeout:    30 * time.Second,
-		RebalanceTimeout:  30 * time.Second,
-		JoinGroupBackoff:  500 * time.Millisecond,
+		HeartbeatInterval: min(3*time.Second, c.opts.SessionTimeout/4),
+		SessionTimeout:    c.opts.SessionTimeout,
+		RebalanceTimeout:  max(c.opts.SessionTimeout, 10*time.Second),
+		JoinGroupBackoff:  c.opts.JoinGroupBackoff,
 		ReadBackoffMin:    50 * time.Millisecond,
 		ReadBackoffMax:    time.Second,
 		Logger: kafka.LoggerFunc(func(format string, args ...any) {
@@ -188,8 +243,9 @@ func (c *Consumer) readerConfig() kafka.ReaderConfig {
 
 // Run consumes until ctx is cancelled. It then lets the in-flight message
 // finish (within HandlerTimeout), commits the offsets of everything
-// handled, leaves the group and returns nil. It returns an error only if
-// the consumer cannot go on. Run may be called once.
+// handled, leaves the group and returns nil. When its reader fails (the
+// brokers are down) or stalls, Run starts a new one and rejoins the group,
+// with backoff, so a broker restart never ends it. Run may be called once.
 func (c *Consumer) Run(ctx context.Context) (err error) {
 	if !c.started.CompareAndSwap(false, true) {
 		return errors.New("stream: consumer: Run called twice")
@@ -203,28 +259,180 @@ func (c *Consumer) Run(ctx context.Context) (err error) {
 			}
 		}()
 	}
-	r := kafka.NewReader(c.readerConfig())
 	stopWatch := context.AfterFunc(ctx, func() { c.stopping.Store(true) })
 	defer stopWatch()
-	defer func() {
-		// Close commits what is pending and leaves the group.
-		if cerr := r.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("stream: consumer %s: close: %w", c.opts.Topic, cerr)
-		}
-		c.log.Info("consumer stopped")
-	}()
-
+	defer c.log.Info("consumer stopped")
+	bo := newBackoff(c.opts.MinBackoff, c.opts.MaxBackoff)
 	for {
-		km, ferr := r.FetchMessage(ctx)
-		if ferr != nil {
-			if ctx.Err() != nil {
+		stalled, err := c.consume(ctx, dead)
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case stalled:
+			// kafka-go's group reader can stop fetching for good after
+			// the brokers went away (segmentio/kafka-go#387).
+			c.log.Warn("consumer stalled with messages waiting; rejoining the group", "stall_timeout", c.opts.StallTimeout)
+		case err != nil:
+			// A reader fails when the brokers are gone for a while; they
+			// may come back, so a new reader rejoins the group.
+			c.log.Warn("consumer reader failed; rejoining the group", "err", err)
+			if !bo.wait(ctx) {
 				return nil
 			}
-			return fmt.Errorf("stream: consumer %s: fetch: %w", c.opts.Topic, ferr)
+		default:
+			return nil
 		}
+		c.metrics.ReaderRestarts.WithLabelValues(c.label).Inc()
+	}
+}
+
+// errStalled ends a consume whose reader fetched nothing for StallTimeout
+// while the group had messages to read.
+var errStalled = errors.New("stream: consumer stalled")
+
+// consume runs one kafka-go reader until ctx ends (false, nil), the reader
+// fails (false, err) or it stalled (true, nil). Before it returns, the
+// in-flight messages finish, handled offsets are committed and the reader
+// leaves the group.
+func (c *Consumer) consume(ctx context.Context, dead *Producer) (stalled bool, err error) {
+	r := kafka.NewReader(c.readerConfig())
+	c.metrics.stats.addReader(r, c.label, c.opts.Group)
+	defer func() {
+		// Close commits what is pending and leaves the group.
+		cerr := r.Close()
+		c.metrics.stats.removeReader(r)
+		if cerr != nil && err == nil && !stalled {
+			err = fmt.Errorf("stream: consumer %s: close: %w", c.opts.Topic, cerr)
+		}
+	}()
+	fetchCtx, stopFetch := context.WithCancelCause(ctx)
+	defer stopFetch(nil)
+	var pending atomic.Int64 // fetched and not yet handled
+	var lastFetch atomic.Int64
+	lastFetch.Store(time.Now().UnixNano())
+	if c.opts.StallTimeout > 0 {
+		go c.watchStall(fetchCtx, stopFetch, &pending, &lastFetch)
+	}
+
+	n := c.opts.Concurrency
+	queues := make([]chan kafka.Message, n)
+	var wg sync.WaitGroup
+	for i := range queues {
+		queues[i] = make(chan kafka.Message, workerQueue)
+		wg.Go(func() { c.work(ctx, r, dead, queues[i], &pending) })
+	}
+	defer func() {
+		for _, q := range queues {
+			close(q)
+		}
+		wg.Wait() // the in-flight messages finish before the reader closes
+	}()
+	for {
+		km, ferr := r.FetchMessage(fetchCtx)
+		if ferr != nil {
+			switch {
+			case ctx.Err() != nil:
+				return false, nil
+			case errors.Is(context.Cause(fetchCtx), errStalled):
+				return true, nil
+			}
+			return false, fmt.Errorf("stream: consumer %s: fetch: %w", c.opts.Topic, ferr)
+		}
+		lastFetch.Store(time.Now().UnixNano())
+		pending.Add(1)
 		c.metrics.Consumed.WithLabelValues(c.label).Inc()
-		if !c.process(ctx, dead, km) {
-			return nil // ctx ended while retrying; not committed
+		select {
+		case queues[km.Partition%n] <- km:
+		case <-ctx.Done():
+			return false, nil // not handled, not committed
+		}
+	}
+}
+
+// watchStall cancels fetchCtx with errStalled when nothing was fetched for
+// StallTimeout, nothing is being handled, and the group's committed
+// offsets are behind the end of the topic.
+func (c *Consumer) watchStall(fetchCtx context.Context, stop context.CancelCauseFunc, pending, lastFetch *atomic.Int64) {
+	tick := time.NewTicker(max(c.opts.StallTimeout/4, 100*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-fetchCtx.Done():
+			return
+		case <-tick.C:
+		}
+		if pending.Load() > 0 || time.Since(time.Unix(0, lastFetch.Load())) < c.opts.StallTimeout {
+			continue
+		}
+		lag, err := c.groupLag(fetchCtx)
+		if err != nil {
+			c.log.Debug("stall check failed", "err", err)
+			continue
+		}
+		if lag > 0 {
+			stop(errStalled)
+			return
+		}
+		lastFetch.Store(time.Now().UnixNano()) // idle, not stalled: check again later
+	}
+}
+
+// groupLag returns how many messages of the topic lie past the group's
+// committed offsets, asking the brokers.
+func (c *Consumer) groupLag(ctx context.Context) (int64, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	ends, err := EndOffsets(ctx, c.cfg, c.opts.Topic)
+	if err != nil {
+		return 0, err
+	}
+	client, err := newClient(c.cfg)
+	if err != nil {
+		return 0, err
+	}
+	defer closeTransport(client)
+	parts := make([]int, 0, len(ends))
+	for p := range ends {
+		parts = append(parts, p)
+	}
+	resp, err := client.OffsetFetch(ctx, &kafka.OffsetFetchRequest{GroupID: c.opts.Group, Topics: map[string][]int{c.opts.Topic: parts}})
+	if err != nil {
+		return 0, err
+	}
+	if resp.Error != nil {
+		return 0, resp.Error
+	}
+	committed := map[int]int64{}
+	for _, p := range resp.Topics[c.opts.Topic] {
+		if p.Error != nil {
+			return 0, p.Error
+		}
+		committed[p.Partition] = p.CommittedOffset
+	}
+	var lag int64
+	for p, end := range ends {
+		if off := committed[p]; off >= 0 {
+			lag += max(end-off, 0)
+		} else if end > 0 {
+			lag += end // nothing committed yet (an upper bound)
+		}
+	}
+	return lag, nil
+}
+
+// work handles the messages of its queue in order and commits each after
+// it was handled. Once ctx has ended it drops what is queued: those
+// messages are not committed and will be delivered again.
+func (c *Consumer) work(ctx context.Context, r *kafka.Reader, dead *Producer, q <-chan kafka.Message, pending *atomic.Int64) {
+	for km := range q {
+		if ctx.Err() != nil {
+			pending.Add(-1)
+			continue
+		}
+		ok := c.process(ctx, dead, km)
+		pending.Add(-1)
+		if !ok {
+			continue // ctx ended while retrying; not committed
 		}
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.HandlerTimeout)
 		cerr := r.CommitMessages(cctx, km)
@@ -241,6 +449,10 @@ func (c *Consumer) Run(ctx context.Context) (err error) {
 // ctx ended while it was being retried (false).
 func (c *Consumer) process(ctx context.Context, dead *Producer, km kafka.Message) bool {
 	m := fromKafka(km)
+	if got, ok := m.Headers[HeaderSchema]; ok && c.opts.Schema != "" && got != c.opts.Schema {
+		c.metrics.SchemaRejected.WithLabelValues(c.label).Inc()
+		return c.deadLetter(ctx, dead, m, fmt.Errorf("stream: unknown schema %q (this consumer reads %q)", got, c.opts.Schema))
+	}
 	bo := newBackoff(c.opts.MinBackoff, c.opts.MaxBackoff)
 	for attempt := 1; ; attempt++ {
 		err := c.handle(ctx, m)
@@ -312,6 +524,7 @@ func (c *Consumer) setLag(partition int, lag int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.lags[partition] = max(lag, 0)
+	c.metrics.PartitionLag.WithLabelValues(c.label, c.opts.Group, strconv.Itoa(partition)).Set(float64(max(lag, 0)))
 	var sum int64
 	for _, l := range c.lags {
 		sum += l

@@ -77,3 +77,23 @@ func ExamplePermanent() {
 	// Output:
 	// classifier: empty message true
 }
+
+// A configuration for a cluster that wants SASL/SCRAM over TLS with a
+// private CA. Validate reports what is missing before anything connects.
+func ExampleConfig_Validate() {
+	cfg := stream.Config{
+		Brokers:           []string{"kafka-1.internal:9093", "kafka-2.internal:9093"},
+		TopicPrefix:       "prod.lure.",
+		ClientID:          "lure-classifier",
+		Partitions:        12,
+		ReplicationFactor: 3,
+		SASL:              stream.SASL{Mechanism: stream.SASLScramSHA512, Username: "lure"},
+		TLS:               stream.TLS{Enable: true},
+	}
+	fmt.Println(cfg.Validate())
+	cfg.SASL.Password = "from LURE_KAFKA_PASSWORD"
+	fmt.Println(cfg.Validate())
+	// Output:
+	// stream: config: SASL SCRAM-SHA-512 needs a password
+	// <nil>
+}

@@ -133,7 +133,7 @@ func produceN(t *testing.T, p *Producer, topic string, from, n int) {
 func topicEnd(t *testing.T, cfg Config, topic string) int64 {
 	t.Helper()
 	cfg = cfg.withDefaults()
-	client := newClient(cfg)
+	client := mustClient(t, cfg)
 	defer closeTransport(client)
 	var reqs []kafka.OffsetRequest
 	for p := range cfg.Partitions {
@@ -165,4 +165,14 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// mustClient returns an admin client for cfg or fails the test.
+func mustClient(t *testing.T, cfg Config) *kafka.Client {
+	t.Helper()
+	c, err := newClient(cfg)
+	if err != nil {
+		t.Fatalf("newClient: %v", err)
+	}
+	return c
 }

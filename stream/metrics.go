@@ -15,6 +15,17 @@ type Metrics struct {
 	HandlerErrors *prometheus.CounterVec
 	DeadLetters   *prometheus.CounterVec
 	ConsumerLag   *prometheus.GaugeVec
+	// PartitionLag is ConsumerLag per partition.
+	PartitionLag *prometheus.GaugeVec
+	// SchemaRejected counts messages dead-lettered because their
+	// lure-schema header named a schema the consumer does not know.
+	SchemaRejected *prometheus.CounterVec
+	// ReaderRestarts counts consumers that rejoined their group because
+	// their reader had failed or stalled.
+	ReaderRestarts *prometheus.CounterVec
+
+	// stats exports kafka-go's Stats() of live writers and readers.
+	stats *statsCollector
 }
 
 // NewMetrics creates the metrics and registers them with reg. A nil reg
@@ -36,10 +47,18 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Namespace: "lure", Subsystem: "stream", Name: "consumer_lag",
 			Help: "Messages behind the high watermark on the partitions a consumer owns, by topic and group.",
 		}, []string{"topic", "group"}),
+		PartitionLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "lure", Subsystem: "stream", Name: "partition_lag",
+			Help: "Messages behind the high watermark, by topic, group and partition, as of the last message handled.",
+		}, []string{"topic", "group", "partition"}),
+		SchemaRejected: counter("schema_rejected_total", "Messages dead-lettered for an unknown lure-schema header, by topic."),
+		ReaderRestarts: counter("reader_restarts_total", "Consumer readers restarted after failing or stalling, by topic."),
+		stats:          newStatsCollector(),
 	}
 	m.init(DefaultTopicPrefix)
 	if reg != nil {
-		reg.MustRegister(m.Produced, m.ProduceErrors, m.Consumed, m.HandlerErrors, m.DeadLetters, m.ConsumerLag)
+		reg.MustRegister(m.Produced, m.ProduceErrors, m.Consumed, m.HandlerErrors, m.DeadLetters, m.ConsumerLag,
+			m.PartitionLag, m.SchemaRejected, m.ReaderRestarts, m.stats)
 	}
 	return m
 }
@@ -59,6 +78,8 @@ func (m *Metrics) init(prefix string) {
 		m.Consumed.WithLabelValues(t)
 		m.HandlerErrors.WithLabelValues(t)
 		m.DeadLetters.WithLabelValues(t)
+		m.SchemaRejected.WithLabelValues(t)
+		m.ReaderRestarts.WithLabelValues(t)
 	}
 }
 

@@ -17,6 +17,8 @@ type Producer struct {
 	cfgErr  error
 	w       *kafka.Writer
 	metrics *Metrics
+	// slots holds one token per Produce call waiting for the brokers.
+	slots chan struct{}
 }
 
 // Retry delays of Produce.
@@ -31,36 +33,45 @@ func NewProducer(cfg Config, m *Metrics) *Producer {
 	cfg = cfg.withDefaults()
 	m = m.orNop()
 	m.init(cfg.TopicPrefix)
-	return &Producer{
+	cfgErr := cfg.Validate()
+	var sec security
+	if cfgErr == nil {
+		sec, cfgErr = cfg.security()
+	}
+	p := &Producer{
 		cfg:     cfg,
-		cfgErr:  cfg.Validate(),
+		cfgErr:  cfgErr,
 		metrics: m,
+		slots:   make(chan struct{}, max(cfg.MaxInFlight, 1)),
 		w: &kafka.Writer{
 			Addr:     kafka.TCP(cfg.Brokers...),
 			Balancer: &kafka.Hash{},
 			// One write waits for every in-sync replica.
 			RequiredAcks: kafka.RequireAll,
 			Compression:  kafka.Snappy,
-			// Produce is synchronous: a short linger keeps it fast while
-			// concurrent callers still share batches.
-			BatchTimeout:           10 * time.Millisecond,
+			// Produce is synchronous: a short linger keeps one caller
+			// fast while concurrent callers still share batches.
+			BatchTimeout:           2 * time.Millisecond,
+			BatchSize:              500,
 			BatchBytes:             4 << 20,
 			AllowAutoTopicCreation: false,
 			MaxAttempts:            3,
 			WriteBackoffMin:        50 * time.Millisecond,
 			WriteBackoffMax:        time.Second,
-			Transport: &kafka.Transport{
-				ClientID:    cfg.ClientID,
-				DialTimeout: 5 * time.Second,
-				MetadataTTL: 10 * time.Second,
-			},
+			Transport:              sec.transport(cfg),
 		},
 	}
+	m.stats.addWriter(p.w)
+	return p
 }
 
 // Produce writes msgs to topic (a full topic name, such as
 // cfg.Topic(Raw)) and returns once the brokers acknowledged all of them
-// (acks=all). Each message goes to the partition its Key hashes to, so one
+// (acks=all). At most Config.MaxInFlight calls wait for the brokers at
+// once; the others block until a slot frees or ctx ends, so a slow cluster
+// slows producers down instead of filling memory. Messages to lure's
+// topics get the HeaderSchema header of their topic unless they carry one.
+// Each message goes to the partition its Key hashes to, so one
 // ad ID always lands in one partition. Transient failures are retried with
 // backoff until ctx ends; a message the brokers reject for good (too large,
 // say) fails at once. On error some of msgs may have been written.
@@ -74,9 +85,24 @@ func (p *Producer) Produce(ctx context.Context, topic string, msgs ...Message) e
 	if len(msgs) == 0 {
 		return nil
 	}
+	select {
+	case p.slots <- struct{}{}:
+		defer func() { <-p.slots }()
+	case <-ctx.Done():
+		return fmt.Errorf("stream: produce to %s: waiting for an in-flight slot: %w", topic, context.Cause(ctx))
+	}
 	label := topicLabel(p.cfg.TopicPrefix, topic)
+	schema := schemaOfTopic(p.cfg.TopicPrefix, topic)
 	pending := make([]kafka.Message, len(msgs))
 	for i, m := range msgs {
+		if _, ok := m.Headers[HeaderSchema]; schema != "" && !ok {
+			h := make(map[string]string, len(m.Headers)+1)
+			for k, v := range m.Headers {
+				h[k] = v
+			}
+			h[HeaderSchema] = schema
+			m.Headers = h
+		}
 		pending[i] = toKafka(topic, m)
 	}
 	bo := newBackoff(produceBackoffMin, produceBackoffMax)
@@ -129,7 +155,9 @@ func transient(err error) bool {
 
 // Close flushes and closes the producer.
 func (p *Producer) Close() error {
-	if err := p.w.Close(); err != nil {
+	err := p.w.Close()
+	p.metrics.stats.removeWriter(p.w)
+	if err != nil {
 		return fmt.Errorf("stream: close producer: %w", err)
 	}
 	return nil

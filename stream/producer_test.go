@@ -89,7 +89,7 @@ func TestProduceErrors(t *testing.T) {
 		if err == nil || !strings.HasPrefix(err.Error(), "stream: produce to lure.nope") {
 			t.Fatalf("err = %v", err)
 		}
-		client := newClient(cfg.withDefaults())
+		client := mustClient(t, cfg.withDefaults())
 		defer closeTransport(client)
 		md, err := client.Metadata(context.Background(), &kafka.MetadataRequest{Topics: []string{"lure.nope"}})
 		if err != nil {

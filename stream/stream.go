@@ -11,7 +11,8 @@ package stream
 import (
 	"errors"
 	"fmt"
-	"strings"
+	"net"
+	"strconv"
 )
 
 // Logical topic names; the real topic is Config.TopicPrefix + name.
@@ -30,6 +31,7 @@ const (
 	DefaultTopicPrefix = "lure."
 	DefaultClientID    = "lure"
 	DefaultPartitions  = 4
+	DefaultMaxInFlight = 64
 )
 
 // maxTopicLen is Kafka's own limit on topic names.
@@ -47,6 +49,14 @@ type Config struct {
 	Partitions int
 	// ReplicationFactor of topics lure creates. Default 1.
 	ReplicationFactor int
+	// SASL authenticates every connection. Default: none.
+	SASL SASL
+	// TLS encrypts every connection. Default: plaintext.
+	TLS TLS
+	// MaxInFlight bounds how many Produce calls of one Producer may wait
+	// for the brokers at once; further callers block (back-pressure)
+	// instead of queueing without limit. Default 64.
+	MaxInFlight int
 }
 
 // withDefaults returns c with its zero fields set to their defaults.
@@ -63,6 +73,9 @@ func (c Config) withDefaults() Config {
 	if c.ReplicationFactor == 0 {
 		c.ReplicationFactor = 1
 	}
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = DefaultMaxInFlight
+	}
 	return c
 }
 
@@ -73,9 +86,16 @@ func (c Config) Validate() error {
 		return errors.New("stream: config: no brokers")
 	}
 	for _, b := range c.Brokers {
-		if i := strings.LastIndexByte(b, ':'); i <= 0 || i == len(b)-1 {
+		host, port, err := net.SplitHostPort(b)
+		if err != nil || host == "" {
 			return fmt.Errorf("stream: config: broker %q is not host:port", b)
 		}
+		if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+			return fmt.Errorf("stream: config: broker %q is not host:port with a port in 1..65535", b)
+		}
+	}
+	if c.ClientID != "" && len(c.ClientID) > 255 {
+		return errors.New("stream: config: client ID is longer than 255 bytes")
 	}
 	if c.Partitions < 0 || c.Partitions > 10000 {
 		return fmt.Errorf("stream: config: partitions %d out of range 1..10000", c.Partitions)
@@ -91,7 +111,13 @@ func (c Config) Validate() error {
 	if len(c.TopicPrefix)+len(Removed) > maxTopicLen {
 		return fmt.Errorf("stream: config: topic prefix is longer than %d bytes", maxTopicLen-len(Removed))
 	}
-	return nil
+	if c.MaxInFlight < 0 {
+		return fmt.Errorf("stream: config: max in-flight %d is negative", c.MaxInFlight)
+	}
+	if err := c.SASL.validate(); err != nil {
+		return err
+	}
+	return c.TLS.validate()
 }
 
 func topicRune(r rune) bool {

@@ -28,6 +28,10 @@ func TestConfigValidate(t *testing.T) {
 		{"negative replication", Config{Brokers: []string{"k:1"}, ReplicationFactor: -1}, "replication"},
 		{"bad prefix", Config{Brokers: []string{"k:1"}, TopicPrefix: "lure/"}, "topic prefix"},
 		{"long prefix", Config{Brokers: []string{"k:1"}, TopicPrefix: strings.Repeat("a", 250)}, "longer"},
+		{"port out of range", Config{Brokers: []string{"k:70000"}}, "1..65535"},
+		{"ipv6 broker", Config{Brokers: []string{"[::1]:9092"}}, ""},
+		{"negative in-flight", Config{Brokers: []string{"k:1"}, MaxInFlight: -1}, "in-flight"},
+		{"long client id", Config{Brokers: []string{"k:1"}, ClientID: strings.Repeat("c", 256)}, "client ID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

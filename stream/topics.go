@@ -10,12 +10,16 @@ import (
 )
 
 // newClient returns a kafka-go admin client for cfg (defaults applied).
-func newClient(cfg Config) *kafka.Client {
+func newClient(cfg Config) (*kafka.Client, error) {
+	sec, err := cfg.security()
+	if err != nil {
+		return nil, err
+	}
 	return &kafka.Client{
 		Addr:      kafka.TCP(cfg.Brokers...),
 		Timeout:   10 * time.Second,
-		Transport: &kafka.Transport{ClientID: cfg.ClientID, DialTimeout: 5 * time.Second},
-	}
+		Transport: sec.transport(cfg),
+	}, nil
 }
 
 // EnsureTopics creates lure's four topics (cfg.Topic of Raw, Scored,
@@ -27,7 +31,10 @@ func EnsureTopics(ctx context.Context, cfg Config) error {
 		return err
 	}
 	cfg = cfg.withDefaults()
-	client := newClient(cfg)
+	client, err := newClient(cfg)
+	if err != nil {
+		return err
+	}
 	defer closeTransport(client)
 
 	req := &kafka.CreateTopicsRequest{}
@@ -104,4 +111,44 @@ func closeTransport(client *kafka.Client) {
 	if t, ok := client.Transport.(*kafka.Transport); ok {
 		t.CloseIdleConnections()
 	}
+}
+
+// EndOffsets returns the end offset (the offset the next message will
+// get) of every partition of topic, by partition. Their sum is the number
+// of messages ever written to the topic.
+func EndOffsets(ctx context.Context, cfg Config, topic string) (map[int]int64, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	client, err := newClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer closeTransport(client)
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	if err != nil {
+		return nil, fmt.Errorf("stream: end offsets of %s: %w", topic, err)
+	}
+	var reqs []kafka.OffsetRequest
+	for _, t := range md.Topics {
+		if t.Error != nil {
+			return nil, fmt.Errorf("stream: end offsets of %s: %w", topic, t.Error)
+		}
+		for _, p := range t.Partitions {
+			reqs = append(reqs, kafka.LastOffsetOf(p.ID))
+		}
+	}
+	resp, err := client.ListOffsets(ctx, &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{topic: reqs}})
+	if err != nil {
+		return nil, fmt.Errorf("stream: end offsets of %s: %w", topic, err)
+	}
+	out := make(map[int]int64, len(reqs))
+	for _, po := range resp.Topics[topic] {
+		if po.Error != nil {
+			return nil, fmt.Errorf("stream: end offsets of %s/%d: %w", topic, po.Partition, po.Error)
+		}
+		out[po.Partition] = po.LastOffset
+	}
+	return out, nil
 }

@@ -28,6 +28,17 @@ Usage:
                            score JSON Lines of ads, print one verdict per line
   lure rules test|lint [flags]
                            run every rule's own examples / check the rule packs
+  lure sites lint|try      check site profiles / show what a profile extracts from a page
+  lure eval      [flags] FILE...
+                           measure the classifier on labelled ads (lure JSON Lines,
+                           EMSCAD, DIFrauD, Russian vacancy CSVs)
+  lure fit       [flags] FILE...
+                           fit rule weights from labelled ads (cross-validated),
+                           print before/after metrics and the weight diff
+  lure broker    [flags]   only the embedded broker, on a fixed loopback port, for
+                           separate crawl/classify/serve processes (--brokers)
+  lure users     add|passwd|disable|enable|role|list|token
+                           manage dashboard users and API tokens
   lure version
 
 Run "lure COMMAND -h" for the flags of a command.
@@ -49,10 +60,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "run", "crawl", "classify", "serve":
 		err = cmdRun(ctx, cmd, rest, stderr)
+	case "broker":
+		err = cmdBroker(ctx, rest, stdout, stderr)
+	case "users":
+		err = cmdUsers(ctx, rest, stdin, stdout, stderr)
 	case "score":
 		err = cmdScore(ctx, rest, stdin, stdout, stderr)
 	case "rules":
 		err = cmdRules(rest, stdout, stderr)
+	case "sites":
+		err = cmdSites(ctx, rest, stdout, stderr)
+	case "eval":
+		err = cmdEval(ctx, rest, stdout, stderr)
+	case "fit":
+		err = cmdFit(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "lure", version())
 	case "help", "-h", "--help":

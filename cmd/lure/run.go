@@ -20,6 +20,7 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.StringVar(&o.BrokerAddr, "broker-addr", "127.0.0.1:0", "listen address of the embedded broker (loopback only)")
 	fs.StringVar(&o.TopicPrefix, "topic-prefix", "lure.", "prefix of every Kafka topic")
 	fs.IntVar(&o.Partitions, "partitions", 4, "partitions of the topics lure creates")
+	kafka := addKafkaFlags(fs, &o)
 	fs.StringVar(&o.HTTPAddr, "http", envOr("LURE_HTTP", "127.0.0.1:8080"), "dashboard, API, /metrics and /healthz address (env LURE_HTTP)")
 	fs.BoolVar(&o.Demo, "demo", cmd == "run", "serve the bundled demo sites and crawl them")
 	fs.StringVar(&o.DemoAddr, "demo-addr", "127.0.0.1:8090", "listen address of the demo sites")
@@ -40,7 +41,12 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	}
 	o.Logger = logger
 	o.Brokers = splitList(*brokers)
+	if err := kafka.apply(&o); err != nil {
+		return err
+	}
 	switch cmd {
+	case "run":
+		o.Roles = app.AllRoles
 	case "crawl":
 		o.Roles = []app.Role{app.RoleCrawl}
 	case "classify":
@@ -66,7 +72,7 @@ func version() string {
 				return s.Value[:12]
 			}
 		}
-		if bi.Main.Version != "" {
+		if bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 			return bi.Main.Version
 		}
 	}

@@ -61,7 +61,7 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := flag.NewFlagSet("lure score", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	rulesDir := fs.String("rules", "", "directory of rule packs (default: the embedded packs)")
-	explain := fs.Bool("explain", false, "print a readable explanation instead of JSON")
+	explain := fs.Bool("explain", false, "print a readable explanation instead of JSON (coloured on a terminal unless NO_COLOR is set)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lure score [flags] [FILE|-]\n\nReads JSON Lines of ads (id, title, body, contact, location, salary, lang, kind, site, url)\nand writes one verdict per line.")
 		fs.PrintDefaults()
@@ -89,7 +89,34 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	return scoreLines(ctx, c, in, stdout, stderr, *explain)
+	mode := explainNone
+	if *explain {
+		mode = explainPlain
+		if colourTerminal(stdout) {
+			mode = explainColour
+		}
+	}
+	return scoreLines(ctx, c, in, stdout, stderr, mode)
+}
+
+// How `lure score` writes verdicts.
+type explainMode int
+
+const (
+	explainNone   explainMode = iota // JSON Lines
+	explainPlain                     // readable text
+	explainColour                    // readable text with ANSI colours
+)
+
+// colourTerminal reports whether w is a terminal that should get colour:
+// a character device, with NO_COLOR unset and TERM not "dumb".
+func colourTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 func loadPack(dir string) (*rules.Pack, error) {
@@ -102,7 +129,7 @@ func loadPack(dir string) (*rules.Pack, error) {
 // scoreLines scores every record; a bad record is reported on stderr with
 // its line number and the rest go on. It returns an error if any record
 // was bad.
-func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, stdout, stderr io.Writer, explain bool) error {
+func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, stdout, stderr io.Writer, explain explainMode) error {
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
@@ -141,8 +168,12 @@ func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, std
 			continue
 		}
 		v := c.Score(ctx, a)
-		if explain {
+		switch explain {
+		case explainPlain:
 			fmt.Fprintf(w, "== %s  %s\n%s\n", a.ID, a.Title, c.Explain(v))
+			continue
+		case explainColour:
+			fmt.Fprintf(w, "\x1b[1m== %s  %s\x1b[0m\n%s\n", a.ID, a.Title, c.ExplainColour(v))
 			continue
 		}
 		if err := enc.Encode(v); err != nil {

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/eval"
+)
+
+// cmdEval scores labelled files and prints the quality report.
+func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("lure eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "auto", "input format: auto, jsonl, emscad, difraud or rujobs")
+	asJSON := fs.Bool("json", false, "print the report as JSON instead of Markdown")
+	var threshold optFloat
+	fs.Var(&threshold, "threshold", "flag threshold 0-100 (default: the rule pack's model threshold)")
+	rulesDir := fs.String("rules", "", "directory of rule packs (default: the embedded packs)")
+	worst := fs.Int("worst", 10, "how many worst misses to list each way")
+	boot := fs.Int("bootstrap", 1000, "bootstrap resamples for 95% intervals of F1 and PR-AUC (0: none)")
+	dedup := fs.Bool("dedup", true, "count texts that appear in several files (EMSCAD and DIFrauD) once")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: lure eval [flags] FILE...\n\nScores labelled ads and prints precision, recall, F1, PR-AUC, ROC-AUC, recall at\nfixed false-positive rates, per language, kind, rule and signal, and the worst misses.\nFormats: lure JSON Lines (label deceptive/legit or 1/0), EMSCAD CSV, DIFrauD JSON Lines,\nRussian vacancy CSVs (all legit).")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return fmt.Errorf("%w: lure eval needs at least one FILE", errUsage)
+	}
+	if threshold.set && (threshold.v < 0 || threshold.v > 100) {
+		return fmt.Errorf("%w: --threshold %g: want 0-100", errUsage, threshold.v)
+	}
+	f, err := eval.ParseFormat(*format)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	pack, err := loadPack(*rulesDir)
+	if err != nil {
+		return err
+	}
+	c, err := classifier.New(pack, classifier.Options{})
+	if err != nil {
+		return err
+	}
+	var recs []eval.Record
+	for _, name := range fs.Args() {
+		rs, err := eval.LoadFile(ctx, name, eval.LoadOptions{Format: f})
+		if err != nil {
+			return err
+		}
+		recs = append(recs, rs...)
+	}
+	if *dedup {
+		var dropped int
+		if recs, dropped = eval.Dedup(recs); dropped > 0 {
+			fmt.Fprintf(stderr, "lure eval: %d duplicate texts counted once\n", dropped)
+		}
+	}
+	results, err := eval.Run(ctx, c, recs)
+	if err != nil {
+		return err
+	}
+	th := pack.Model.Threshold
+	if threshold.set {
+		th = threshold.v
+	}
+	weights := make(map[string]float64, len(pack.Rules))
+	for _, r := range pack.Rules {
+		weights[r.ID] = r.Weight
+	}
+	rep := eval.Compute(results, eval.ReportOptions{Threshold: th, Worst: *worst, Weights: weights, Bootstrap: max(*boot, 0)})
+	if *asJSON {
+		return rep.WriteJSON(stdout)
+	}
+	fmt.Fprintf(stdout, "# lure eval: %d ads, rule pack %s\n\nFiles: %s\n\n", len(results), pack.Version, strings.Join(fs.Args(), ", "))
+	return rep.WriteMarkdown(stdout)
+}
+
+// optFloat is a float flag that knows whether it was given.
+type optFloat struct {
+	v   float64
+	set bool
+}
+
+func (f *optFloat) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	return strconv.FormatFloat(f.v, 'g', -1, 64)
+}
+
+func (f *optFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	f.v, f.set = v, true
+	return nil
+}

@@ -1,0 +1,268 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lurewatch/lure/store"
+)
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// browser is an HTTP client with a cookie jar that does not follow
+// redirects, acting as a same-origin browser.
+func (f *fixture) browser(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func (f *fixture) login(t *testing.T, c *http.Client, user, pw string) *http.Response {
+	t.Helper()
+	resp, err := c.PostForm(f.srv.URL+"/login", url.Values{"user": {user}, "password": {pw}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func do(t *testing.T, c *http.Client, method, u string, form url.Values, hdr map[string]string) (int, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestLoginSessionCookieAndLogout(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	f := newFixture(t, Options{Now: clk.now, SessionTTL: time.Hour}, standardAds(t)...)
+	c := f.browser(t)
+	if code, _ := do(t, c, "GET", f.srv.URL+"/", nil, nil); code != http.StatusSeeOther {
+		t.Fatalf("anonymous / = %d, want redirect to login", code)
+	}
+	resp := f.login(t, c, "analyst1", testPassword)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login = %d", resp.StatusCode)
+	}
+	ck := resp.Cookies()
+	if len(ck) != 1 || !ck[0].HttpOnly || ck[0].SameSite != http.SameSiteStrictMode || ck[0].MaxAge != 3600 || ck[0].Path != "/" {
+		t.Fatalf("session cookie = %+v", ck)
+	}
+	if code, body := do(t, c, "GET", f.srv.URL+"/", nil, nil); code != 200 || !strings.Contains(body, "analyst1") {
+		t.Fatalf("queue after login = %d", code)
+	}
+	// Session expiry.
+	clk.add(time.Hour + time.Second)
+	if code, _ := do(t, c, "GET", f.srv.URL+"/", nil, nil); code != http.StatusSeeOther {
+		t.Fatalf("after expiry / = %d, want redirect", code)
+	}
+	// Logout ends the session on the server, not just the cookie.
+	f.login(t, c, "analyst1", testPassword)
+	u, _ := url.Parse(f.srv.URL)
+	stolen := c.Jar.Cookies(u)
+	if code, _ := do(t, c, "POST", f.srv.URL+"/logout", url.Values{}, nil); code != http.StatusSeeOther {
+		t.Fatalf("logout = %d", code)
+	}
+	c2 := f.browser(t)
+	c2.Jar.SetCookies(u, stolen)
+	if code, _ := do(t, c2, "GET", f.srv.URL+"/", nil, nil); code != http.StatusSeeOther {
+		t.Fatalf("old session after logout: / = %d", code)
+	}
+	// Logout everywhere ends the other sessions too.
+	a, b := f.browser(t), f.browser(t)
+	f.login(t, a, "analyst1", testPassword)
+	f.login(t, b, "analyst1", testPassword)
+	do(t, a, "POST", f.srv.URL+"/logout-all", url.Values{}, nil)
+	if code, _ := do(t, b, "GET", f.srv.URL+"/", nil, nil); code != http.StatusSeeOther {
+		t.Fatalf("other session after logout everywhere: / = %d", code)
+	}
+}
+
+func TestLoginThrottle(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	f := newFixture(t, Options{Now: clk.now})
+	c := f.browser(t)
+	for i := range LoginFailsAccount {
+		if r := f.login(t, c, "analyst1", "wrong password!!"); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d = %d, want 401", i, r.StatusCode)
+		}
+	}
+	// Locked: even the right password is refused.
+	if r := f.login(t, c, "analyst1", testPassword); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("locked account login = %d", r.StatusCode)
+	}
+	// Another account from the same address still works until the
+	// address limit.
+	if r := f.login(t, c, "admin1", testPassword); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("other account = %d", r.StatusCode)
+	}
+	clk.add(LoginWindow)
+	if r := f.login(t, c, "analyst1", testPassword); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after the window = %d", r.StatusCode)
+	}
+	// Per address: many accounts guessed from one address.
+	for i := range LoginFailsAddr {
+		f.login(t, c, "nobody"+strconvItoa(i), "wrong password!!")
+	}
+	if r := f.login(t, c, "viewer1", testPassword); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("address over its limit = %d", r.StatusCode)
+	}
+}
+
+func TestRouteAuthorisation(t *testing.T) {
+	f := newFixture(t, Options{}, standardAds(t)...)
+	routes := []struct {
+		method, path string
+		min          string // least role allowed; "" means public
+	}{
+		{"GET", "/login", ""},
+		{"GET", "/healthz", ""},
+		{"GET", "/static/app.js", ""},
+		{"GET", "/stats", store.RoleViewer},
+		{"GET", "/api/v1/me", store.RoleViewer},
+		{"GET", "/api/v1/stats", store.RoleViewer},
+		{"GET", "/search?q=x", store.RoleAnalyst},
+		{"GET", "/ads/ru1", store.RoleAnalyst},
+		{"GET", "/export/labels.jsonl", store.RoleAnalyst},
+		{"GET", "/api/v1/ads", store.RoleAnalyst},
+		{"GET", "/api/v1/search?q=x", store.RoleAnalyst},
+		{"GET", "/api/v1/ads/ru1", store.RoleAnalyst},
+		{"GET", "/api/v1/ads/ru1/audit", store.RoleAnalyst},
+		{"GET", "/api/v1/labels", store.RoleAnalyst},
+		{"POST", "/ads/ru1/review", store.RoleAnalyst},
+		{"POST", "/review", store.RoleAnalyst},
+		{"POST", "/api/v1/ads/ru1/review", store.RoleAnalyst},
+		{"POST", "/api/v1/reviews", store.RoleAnalyst},
+		{"GET", "/audit", store.RoleAdmin},
+		{"GET", "/admin/users", store.RoleAdmin},
+		{"POST", "/admin/users", store.RoleAdmin},
+		{"POST", "/admin/tokens", store.RoleAdmin},
+		{"GET", "/api/v1/audit", store.RoleAdmin},
+	}
+	for _, rt := range routes {
+		for _, role := range append([]string{""}, store.Roles...) {
+			t.Run(rt.method+" "+rt.path+" as "+role, func(t *testing.T) {
+				hdr := map[string]string{}
+				if role != "" {
+					hdr["Authorization"] = "Bearer " + f.tokens[role]
+				}
+				var form url.Values
+				if rt.method == "POST" {
+					form = url.Values{}
+				}
+				code, body := do(t, f.browser(t), rt.method, f.srv.URL+rt.path, form, hdr)
+				allowed := rt.min == "" || role != "" && store.RoleRank(role) >= store.RoleRank(rt.min)
+				denied := code == 401 || code == 403 || code == 303 && rt.min != ""
+				if allowed == denied {
+					t.Errorf("= %d (allowed %v): %.200s", code, allowed, body)
+				}
+			})
+		}
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	f := newFixture(t, Options{}, standardAds(t)...)
+	c := f.browser(t)
+	f.login(t, c, "analyst1", testPassword)
+	form := url.Values{"status": {"false_positive"}}
+	code, _ := do(t, c, "POST", f.srv.URL+"/ads/ru1/review", form,
+		map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if code != http.StatusForbidden {
+		t.Fatalf("cross-site post = %d, want 403", code)
+	}
+	code, _ = do(t, c, "POST", f.srv.URL+"/ads/ru1/review", form, map[string]string{"Sec-Fetch-Site": "same-origin"})
+	if code != http.StatusSeeOther {
+		t.Fatalf("same-origin post = %d, want 303", code)
+	}
+	revs, err := f.store.Reviews(t.Context(), []string{"ru1"})
+	if err != nil || revs["ru1"].Status != store.StatusFalsePositive || revs["ru1"].DecidedBy != "analyst1" {
+		t.Fatalf("review = %+v %v", revs["ru1"], err)
+	}
+}
+
+func TestAPIReviewAuditAndLabels(t *testing.T) {
+	f := newFixture(t, Options{}, standardAds(t)...)
+	api := func(method, path, body, role string) (int, string) {
+		req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+f.tokens[role])
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := api("POST", "/api/v1/ads/ru1/review", `{"status":"confirmed","note":"seen"}`, store.RoleAnalyst); code != 200 {
+		t.Fatalf("decide = %d %s", code, body)
+	}
+	if code, _ := api("POST", "/api/v1/reviews", `{"ids":["ro1","en1"],"status":"false_positive"}`, store.RoleAnalyst); code != 200 {
+		t.Fatalf("bulk = %d", code)
+	}
+	for _, bad := range []string{`{"status":"new"}`, `{"status":"maybe"}`, `{}`, `{"status":"confirmed","x":1}`} {
+		if code, _ := api("POST", "/api/v1/ads/ru1/review", bad, store.RoleAnalyst); code != 400 {
+			t.Errorf("%s = %d, want 400", bad, code)
+		}
+	}
+	if code, _ := api("POST", "/api/v1/ads/nope/review", `{"status":"confirmed"}`, store.RoleAnalyst); code != 404 {
+		t.Errorf("unknown ad = %d", code)
+	}
+	var audit struct {
+		Total   int                `json:"total"`
+		Entries []store.AuditEntry `json:"entries"`
+	}
+	_, body := api("GET", "/api/v1/ads/ru1/audit", "", store.RoleAnalyst)
+	if err := json.Unmarshal([]byte(body), &audit); err != nil || audit.Total != 1 ||
+		audit.Entries[0].Actor != "token:analyst-token" || !strings.Contains(audit.Entries[0].After, `"confirmed"`) ||
+		!strings.Contains(audit.Entries[0].Before, `"new"`) {
+		t.Fatalf("ad audit = %s", body)
+	}
+	_, body = api("GET", "/api/v1/audit?q=seen", "", store.RoleAdmin)
+	if !strings.Contains(body, `"total":1`) {
+		t.Errorf("admin audit search = %s", body)
+	}
+	_, body = api("GET", "/api/v1/labels", "", store.RoleAnalyst)
+	lines := strings.Split(strings.TrimSpace(body), "\n")
+	if len(lines) != 3 || !strings.Contains(body, `"label":"deceptive"`) || strings.Count(body, `"label":"legit"`) != 2 {
+		t.Fatalf("labels = %s", body)
+	}
+}

@@ -1,0 +1,248 @@
+// Command bench runs lure's benchmark suite and prints one Markdown table
+// with the machine it ran on: classifier ads/s per core against the naive
+// one-regexp-per-rule baseline, pipeline ads/s and produce→indexed latency
+// on the embedded broker, Bleve indexing rate and search latency at
+// several index sizes, crawler pages/s on the demo sites, and the peak
+// memory of each. Every measurement runs in its own process so that its
+// peak resident memory is its own.
+//
+//	go run ./scripts/bench                        # defaults, ≈ 5 min on 2 cores
+//	go run ./scripts/bench -sizes 10000 -out ''   # quick
+//	go run ./scripts/bench -out BENCHMARKS.md     # and rewrite BENCHMARKS.md
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/lurewatch/lure/bench"
+)
+
+func main() {
+	part := flag.String("part", "", "internal: run one measurement (index, crawler) and print its rows as JSON")
+	n := flag.Int("n", 10000, "internal: ads for -part index")
+	sizes := flag.String("sizes", "10000,100000", "flagged-ad counts of the Bleve measurements")
+	queries := flag.Int("queries", 300, "searches timed per index size")
+	pipelineN := flag.Int("pipeline-n", 5000, "ads through the pipeline benchmark (scripts/kafka/bench)")
+	benchtime := flag.String("benchtime", "2s", "go test -benchtime of the classifier benchmark")
+	out := flag.String("out", "", "also write the table with how to reproduce it to this file (BENCHMARKS.md)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	if *part != "" {
+		err = runPart(ctx, *part, *n, *queries)
+	} else {
+		err = runAll(ctx, *sizes, *queries, *pipelineN, *benchtime, *out, os.Args[1:])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// runPart measures in this process and prints the rows as JSON.
+func runPart(ctx context.Context, part string, n, queries int) error {
+	var rows []bench.Row
+	var err error
+	switch part {
+	case "index":
+		dir, derr := os.MkdirTemp("", "lure-bench-index-")
+		if derr != nil {
+			return derr
+		}
+		defer os.RemoveAll(dir)
+		rows, err = bench.Index(ctx, bench.IndexOptions{Dir: filepath.Join(dir, "ix"), N: n, Queries: queries})
+	case "crawler":
+		rows, err = bench.Crawler(ctx)
+	default:
+		return fmt.Errorf("unknown part %q", part)
+	}
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(rows)
+}
+
+// measured runs a command and returns its stdout and peak RSS in bytes.
+func measured(ctx context.Context, dir string, name string, args ...string) ([]byte, int64, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = os.Stderr
+	err := cmd.Run()
+	var rss int64
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = ru.Maxrss * 1024 // kilobytes on Linux
+		}
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s %s: %w", filepath.Base(name), strings.Join(args, " "), err)
+	}
+	return stdout.Bytes(), rss, nil
+}
+
+func runAll(ctx context.Context, sizes string, queries, pipelineN int, benchtime, out string, args []string) error {
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "lure-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	build := func(out string, args ...string) error {
+		cmd := exec.CommandContext(ctx, "go", args...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("building %s: %w", out, err)
+		}
+		return nil
+	}
+	step := func(s string) { fmt.Fprintf(os.Stderr, "bench: %s (%s)\n", s, time.Now().Format("15:04:05")) }
+	var rows []bench.Row
+
+	step("classifier: lure vs naive baseline")
+	ctest := filepath.Join(tmp, "classifier.test")
+	if err := build(ctest, "test", "-c", "-o", ctest, "./classifier"); err != nil {
+		return err
+	}
+	b, rss, err := measured(ctx, filepath.Join(root, "classifier"), ctest, "-test.run", "^$", "-test.bench", "^BenchmarkScore$/^corpus$", "-test.benchtime", benchtime, "-test.cpu", "1")
+	if err != nil {
+		return err
+	}
+	r, err := classifierRow(b)
+	if err != nil {
+		return err
+	}
+	r.PeakRSS = rss
+	rows = append(rows, r)
+
+	step(fmt.Sprintf("pipeline: %d ads on the embedded broker", pipelineN))
+	pbin := filepath.Join(tmp, "pipeline-bench")
+	if err := build(pbin, "build", "-o", pbin, "./scripts/kafka/bench"); err != nil {
+		return err
+	}
+	b, rss, err = measured(ctx, root, pbin, "-n", strconv.Itoa(pipelineN), "-kafka", "")
+	if err != nil {
+		return err
+	}
+	prs, err := bench.ParsePipeline(bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	for _, p := range prs {
+		rows = append(rows, bench.Row{Name: "pipeline, " + p.Broker + " broker (produce → classify → store + index)",
+			Result:  fmt.Sprintf("%.0f ads/s · produce→indexed p50 %v p95 %v", p.AdsPerS, p.P50, p.P95),
+			PeakRSS: rss, Note: fmt.Sprintf("%d ads, scripts/kafka/bench", p.Ads)})
+	}
+
+	for _, s := range strings.Split(sizes, ",") {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			continue
+		}
+		step("index: " + s + " flagged ads")
+		b, rss, err := measured(ctx, root, self, "-part", "index", "-n", s, "-queries", strconv.Itoa(queries))
+		if err != nil {
+			return err
+		}
+		if rows, err = appendRows(rows, b, rss); err != nil {
+			return err
+		}
+	}
+	step("crawler: demo sites")
+	b, rss, err = measured(ctx, root, self, "-part", "crawler")
+	if err != nil {
+		return err
+	}
+	if rows, err = appendRows(rows, b, rss); err != nil {
+		return err
+	}
+
+	m := bench.Machine()
+	var table bytes.Buffer
+	fmt.Fprintf(&table, "Measured %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
+	if err := bench.Table(&table, m, rows); err != nil {
+		return err
+	}
+	os.Stdout.Write(table.Bytes())
+	if out == "" {
+		return nil
+	}
+	doc := "# lure benchmarks\n\nThe latest run of `make bench` (`go run ./scripts/bench -out BENCHMARKS.md`). " +
+		"Each measurement runs in its own process; peak RSS is that process's maximum resident set size (getrusage). " +
+		"Baselines run in the same process and the same run, so ratios compare like with like.\n\n" + table.String() + reproduce(args)
+	return os.WriteFile(out, []byte(doc), 0o644)
+}
+
+func reproduce(args []string) string {
+	return "\n## Reproduce\n\n    go run ./scripts/bench " + strings.Join(args, " ") + `
+
+- **classifier**: ` + "`go test -run '^$' -bench '^BenchmarkScore$/^corpus$' -cpu 1 ./classifier`" + ` — scores the development corpus
+  (testdata/corpus/dev.jsonl) on one core; the naive baseline runs every rule and every gazetteer country as
+  its own regular expression over the normalised text, without extraction or combination rules.
+- **pipeline**: ` + "`go run ./scripts/kafka/bench -n 5000`" + ` (add a real Apache Kafka with scripts/kafka/bench.sh).
+- **Bleve**: generated flagged ads (internal/pipelinetest templates scored by the default pack) indexed with
+  index.PutAll, then one/two-word searches through index.Search; ` + "`-sizes 10000,100000`" + ` sets the sizes.
+  The generator varies few templates, so postings are longer than on real data.
+- **crawler**: one pass of crawler.Run with the embedded site profiles over the demo sites (demo.Start),
+  politeness delays set to 0, retries off.
+`
+}
+
+func appendRows(rows []bench.Row, b []byte, rss int64) ([]bench.Row, error) {
+	var got []bench.Row
+	if err := json.Unmarshal(b, &got); err != nil {
+		return nil, fmt.Errorf("reading a measurement: %w", err)
+	}
+	for i := range got {
+		got[i].PeakRSS = rss
+	}
+	return append(rows, got...), nil
+}
+
+// classifierRow reads BenchmarkScore/corpus/{lure,naive}.
+func classifierRow(out []byte) (bench.Row, error) {
+	bs, err := bench.ParseGoBench(bytes.NewReader(out))
+	if err != nil {
+		return bench.Row{}, err
+	}
+	var lure, naive *bench.GoBench
+	for i := range bs {
+		switch {
+		case strings.Contains(bs[i].Name, "/corpus/lure"):
+			lure = &bs[i]
+		case strings.Contains(bs[i].Name, "/corpus/naive"):
+			naive = &bs[i]
+		}
+	}
+	if lure == nil || naive == nil {
+		return bench.Row{}, fmt.Errorf("classifier benchmark: no corpus/lure and corpus/naive results in:\n%s", out)
+	}
+	l, nv := lure.Metrics["ads/s"], naive.Metrics["ads/s"]
+	if l == 0 || nv == 0 {
+		return bench.Row{}, fmt.Errorf("classifier benchmark: no ads/s metric")
+	}
+	return bench.Row{Name: "classifier, development corpus, 1 core", Result: fmt.Sprintf("%.0f ads/s", l),
+		Baseline: fmt.Sprintf("%.0f ads/s (naive: one regexp per rule)", nv), Ratio: fmt.Sprintf("%.1f×", l/nv),
+		Note: fmt.Sprintf("%.0f B/op, %.0f allocs/op", lure.Metrics["B/op"], lure.Metrics["allocs/op"])}, nil
+}

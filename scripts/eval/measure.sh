@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Measures the classifier on lure's corpus and on the third-party data sets
+# and writes one Markdown report per input to OUT (default /tmp/lure-eval).
+# Usage: scripts/eval/measure.sh [OUT]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${1:-/tmp/lure-eval}
+data=${LURE_DATASETS:-../shared/datasets}
+mkdir -p "$out"
+go build -o "$out/lure" ./cmd/lure
+
+run() { # name file...
+	local name=$1; shift
+	"$out/lure" eval "$@" >"$out/$name.md"
+	"$out/lure" eval --json "$@" >"$out/$name.json"
+	printf '%-22s %s\n' "$name" "$(sed -n 's/^| all | \(.*\)$/\1/p' "$out/$name.md")"
+}
+
+echo "name                   n | deceptive | flagged | precision | recall | F1 | PR-AUC | ROC-AUC |"
+run dev testdata/corpus/dev.jsonl
+run holdout testdata/corpus/holdout.jsonl
+if [ -d "$data" ]; then
+	for f in "$data"/ru_jobs/*.csv; do
+		run "ru_$(basename "$f" .csv)" "$f"
+	done
+	run difraud_test "$data/emscad/difraud_job_scams_test.jsonl"
+	run difraud_validation "$data/emscad/difraud_job_scams_validation.jsonl"
+else
+	echo "no data sets at $data (set LURE_DATASETS); corpus only" >&2
+fi
+echo "reports in $out"

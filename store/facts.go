@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/lurewatch/lure/ad"
+)
+
+// writeFacts rewrites the side tables the queue filters and contact links
+// read (signals, destinations, contacts) for one ad, inside tx.
+func writeFacts(ctx context.Context, tx *sql.Tx, v ad.Verdict) error {
+	id := v.Ad.ID
+	for _, t := range []string{"ad_contacts", "ad_signals", "ad_destinations"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE ad_id = ?", id); err != nil {
+			return err
+		}
+	}
+	ins := func(table, col, val string) error {
+		if val == "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO "+table+" ("+col+", ad_id) VALUES (?, ?)", val, id)
+		return err
+	}
+	for _, h := range v.Hits {
+		if err := ins("ad_signals", "signal", h.Signal); err != nil {
+			return err
+		}
+	}
+	for _, d := range v.Entities.Destinations {
+		if err := ins("ad_destinations", "country", d); err != nil {
+			return err
+		}
+	}
+	for _, c := range contacts(v.Entities) {
+		if err := ins("ad_contacts", "contact", c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contacts returns an ad's contact keys: phones as given (E.164), emails
+// and handles lower-cased.
+func contacts(e ad.Entities) []string {
+	out := append([]string{}, e.Phones...)
+	for _, s := range append(append([]string{}, e.Emails...), e.Handles...) {
+		out = append(out, strings.ToLower(s))
+	}
+	return out
+}
+
+// Related is another ad that shares a contact with the one asked about.
+type Related struct {
+	Contact string  `json:"contact"`
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Site    string  `json:"site"`
+	Score   float64 `json:"score"`
+	Band    ad.Band `json:"band"`
+}
+
+// MaxRelated bounds Related's answer.
+const MaxRelated = 200
+
+// Related returns up to limit other ads sharing a phone, email or
+// messenger handle with ad id, riskiest first.
+func (s *Store) Related(ctx context.Context, id string, limit int) ([]Related, error) {
+	if limit <= 0 || limit > MaxRelated {
+		limit = MaxRelated
+	}
+	rows, err := s.db.QueryContext(ctx, `
+SELECT c2.contact, a.id, a.title, a.site, a.score, a.band
+FROM ad_contacts c1
+JOIN ad_contacts c2 ON c2.contact = c1.contact AND c2.ad_id <> c1.ad_id
+JOIN ads a ON a.id = c2.ad_id
+WHERE c1.ad_id = ?
+ORDER BY a.score DESC, a.id, c2.contact
+LIMIT ?`, id, limit)
+	if err != nil {
+		return nil, wrap("related", err)
+	}
+	defer rows.Close()
+	out := []Related{}
+	for rows.Next() {
+		var r Related
+		var band string
+		if err := rows.Scan(&r.Contact, &r.ID, &r.Title, &r.Site, &r.Score, &band); err != nil {
+			return nil, wrap("related", err)
+		}
+		r.Band = ad.Band(band)
+		out = append(out, r)
+	}
+	return out, wrap("related", rows.Err())
+}
