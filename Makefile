@@ -6,7 +6,7 @@ BIN     := bin/lure
 PKGS    := ./...
 DATA    ?= ./data
 
-.PHONY: all build run test test-go lint fmt vet bench fuzz clean
+.PHONY: all build run test test-go test-browser test-kafka lint fmt vet bench eval fuzz clean
 
 all: build
 
@@ -16,10 +16,21 @@ build:
 run: build
 	$(BIN) run --data-dir $(DATA)
 
-test: lint test-go
+# Every test: unit and end-to-end Go tests (embedded broker), the dashboard
+# in headless Chromium, and the pipeline suite against real Apache Kafka
+# 3.9 and 4.x. The scripts install what they need (Chromium, playwright-core,
+# the Kafka jars from Maven Central).
+test: lint test-go test-browser test-kafka
 
 test-go:
-	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+	$(GO) test -race -count=1 -timeout 25m $(PKGS)
+
+test-browser:
+	scripts/browser/setup.sh
+	scripts/browser/test.sh
+
+test-kafka:
+	scripts/kafka/test.sh
 
 lint: fmt vet
 	@test -z "$$($(GO) mod tidy -diff 2>&1)" || { echo "go.mod/go.sum not tidy: run go mod tidy"; $(GO) mod tidy -diff; exit 1; }
@@ -31,8 +42,14 @@ fmt:
 vet:
 	$(GO) vet $(PKGS)
 
+# One table (classifier vs naive baseline, pipeline, Bleve, crawler, peak
+# memory); rewrites BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	scripts/bench/bench.sh
+
+# Quality on the labelled corpus and the third-party data sets.
+eval:
+	scripts/eval/measure.sh
 
 FUZZTIME ?= 20s
 fuzz:

@@ -100,7 +100,7 @@ func pollRules(ctx context.Context, h *classifier.Holder, dir string, every time
 // reloadRules loads a pack from fsys and swaps it into h.
 func reloadRules(ctx context.Context, h *classifier.Holder, fsys fs.FS, log *slog.Logger) bool {
 	old := h.Classifier().Pack().Version
-	p, err := rules.Load(fsys)
+	p, err := rules.LoadWithWeights(fsys)
 	if err == nil {
 		err = h.Reload(ctx, p)
 	}

@@ -10,6 +10,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"time"
@@ -82,6 +83,14 @@ type Options struct {
 	// DrainTimeout bounds how long shutdown waits for queued ads to be
 	// classified and indexed. Default 15s.
 	DrainTimeout time.Duration
+	// UserAgent the crawler identifies itself with; it should carry a
+	// contact URL. Default crawler.DefaultUserAgent.
+	UserAgent string
+	// Progress, with ProgressTTY set, receives a live one-line crawl status
+	// redrawn every second (for a terminal). Otherwise progress goes to the
+	// log every 10 s.
+	Progress    io.Writer
+	ProgressTTY bool
 	// Logger, default slog.Default().
 	Logger *slog.Logger
 }

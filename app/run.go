@@ -290,7 +290,7 @@ func loadRules(dir string) (*rules.Pack, error) {
 	if dir == "" {
 		return rules.Default()
 	}
-	return rules.Load(os.DirFS(dir))
+	return rules.LoadWithWeights(os.DirFS(dir))
 }
 
 func (a *App) startCrawl(ctx context.Context) error {
@@ -365,7 +365,7 @@ func (a *App) startCrawl(ctx context.Context) error {
 		}
 	}
 	copts := crawler.Options{Profiles: profiles, Sink: sink, Removals: removals, State: state, Snapshots: snaps,
-		Metrics: crawler.NewMetrics(a.registry), Progress: progress, Logger: a.opts.Logger}
+		Metrics: crawler.NewMetrics(a.registry), Progress: progress, Logger: a.opts.Logger, UserAgent: a.opts.UserAgent}
 	go func() {
 		defer close(a.crawlDone)
 		defer state.Close()
@@ -390,7 +390,11 @@ func (a *App) startCrawl(ctx context.Context) error {
 			if len(due) > 0 {
 				before := progress.Stats()
 				passCtx, endPass := context.WithCancel(ctx)
-				go logProgress(passCtx, 10*time.Second)
+				if a.opts.ProgressTTY && a.opts.Progress != nil {
+					go crawler.Report(passCtx, a.opts.Progress, progress, time.Second, true)
+				} else {
+					go logProgress(passCtx, 10*time.Second)
+				}
 				popts := copts
 				popts.Profiles = due
 				err := crawler.Run(ctx, popts)

@@ -8,6 +8,8 @@ import (
 	"os"
 	"runtime/debug"
 
+	"golang.org/x/term"
+
 	"github.com/lurewatch/lure/app"
 )
 
@@ -26,8 +28,9 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.StringVar(&o.DemoAddr, "demo-addr", "127.0.0.1:8090", "listen address of the demo sites")
 	fs.StringVar(&o.SitesDir, "sites", "", "directory of site profiles (default: the embedded profiles)")
 	fs.StringVar(&o.RulesDir, "rules", "", "directory of rule packs (default: the embedded packs)")
-	fs.DurationVar(&o.Recrawl, "recrawl", 0, "time between crawl passes (default 10m)")
+	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none (default 10m)")
 	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default 15s)")
+	fs.StringVar(&o.UserAgent, "user-agent", os.Getenv("LURE_USER_AGENT"), "crawler User-Agent, with a contact URL (env LURE_USER_AGENT; default lure's own)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -43,6 +46,9 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	o.Brokers = splitList(*brokers)
 	if err := kafka.apply(&o); err != nil {
 		return err
+	}
+	if cmd == "crawl" && term.IsTerminal(int(os.Stderr.Fd())) {
+		o.Progress, o.ProgressTTY = stderr, true
 	}
 	switch cmd {
 	case "run":

@@ -123,7 +123,7 @@ func loadPack(dir string) (*rules.Pack, error) {
 	if dir == "" {
 		return rules.Default()
 	}
-	return rules.Load(os.DirFS(dir))
+	return rules.LoadWithWeights(os.DirFS(dir))
 }
 
 // scoreLines scores every record; a bad record is reported on stderr with

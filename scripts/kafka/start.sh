@@ -141,7 +141,11 @@ jvm=("$java" "-Xmx$heap" "-Xms128m" -XX:+UseG1GC -Djava.awt.headless=true
 	"-Dkafka.logs.dir=$dir/logs" "$logopt" -cp "$libs/*")
 
 if [ ! -f "$dir/data/meta.properties" ]; then
-	cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	# A URL-safe base64 id; one that starts with '-' would be read as an option.
+	cluster_id=-
+	while [[ $cluster_id == -* ]]; do
+		cluster_id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')
+	done
 	if ! "${jvm[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
 		>"$dir/logs/format.log" 2>&1; then
 		tail -n 20 "$dir/logs/format.log" >&2
