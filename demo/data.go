@@ -16,7 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed data/*.yaml
+//go:embed ads/*.yaml
 var dataFS embed.FS
 
 // Expectations a demo ad can carry.
@@ -191,7 +191,7 @@ func SiteAds(site string) ([]Ad, error) {
 }
 
 var loadSites = sync.OnceValues(func() ([]Site, error) {
-	names, err := dataFS.ReadDir("data")
+	names, err := dataFS.ReadDir("ads")
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -200,7 +200,7 @@ var loadSites = sync.OnceValues(func() ([]Site, error) {
 		if !strings.HasSuffix(n.Name(), ".yaml") {
 			continue
 		}
-		b, err := dataFS.ReadFile(path.Join("data", n.Name()))
+		b, err := dataFS.ReadFile(path.Join("ads", n.Name()))
 		if err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
