@@ -12,55 +12,18 @@ import (
 	"github.com/lurewatch/lure/ad"
 )
 
-// jsonAd is one record of lure's labelled JSON Lines. Unknown fields are
-// ignored, as `lure score` ignores them.
+// jsonAd is one record of lure's labelled JSON Lines: an ad as `lure
+// score` reads it, plus its label.
 type jsonAd struct {
-	ID       string          `json:"id"`
-	Title    string          `json:"title"`
-	Body     string          `json:"body"`
-	Contact  string          `json:"contact"`
-	Location string          `json:"location"`
-	Salary   string          `json:"salary"`
-	Lang     string          `json:"lang"`
-	Kind     ad.Kind         `json:"kind"`
-	Site     string          `json:"site"`
-	URL      string          `json:"url"`
-	Label    json.RawMessage `json:"label"`
-	Signals  []string        `json:"signals"`
-	Variant  string          `json:"variant"`
+	ad.Input
+	Label   json.RawMessage `json:"label"`
+	Signals []string        `json:"signals"`
+	Variant string          `json:"variant"`
 }
 
 type difraudRow struct {
 	Text  string          `json:"text"`
 	Label json.RawMessage `json:"label"`
-}
-
-var errLineTooLong = errors.New("line too long")
-
-// readLine returns the next line without its newline. A line over max
-// bytes is consumed and reported as errLineTooLong.
-func readLine(r *bufio.Reader, max int) ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) > max+1 {
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.ReadSlice('\n')
-			}
-			if err != nil && !errors.Is(err, io.EOF) {
-				return nil, err
-			}
-			return nil, errLineTooLong
-		}
-		buf = append(buf, chunk...)
-		switch {
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case err != nil:
-			return buf, err
-		}
-		return bytes.TrimRight(buf, "\r\n"), nil
-	}
 }
 
 func (l *loader) jsonLines(r *bufio.Reader, format Format) ([]Record, error) {
@@ -69,8 +32,8 @@ func (l *loader) jsonLines(r *bufio.Reader, format Format) ([]Record, error) {
 		if err := l.ctx.Err(); err != nil {
 			return nil, err
 		}
-		b, err := readLine(r, l.opts.MaxRecordBytes)
-		if errors.Is(err, errLineTooLong) {
+		b, err := ad.ReadLine(r, l.opts.MaxRecordBytes)
+		if errors.Is(err, ad.ErrLineTooLong) {
 			return nil, l.errAt(line, "%w: over %d bytes", ErrRecordTooLarge, l.opts.MaxRecordBytes)
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -107,19 +70,8 @@ func (l *loader) lureLine(b []byte, line int) (Record, error) {
 	if err != nil {
 		return Record{}, l.errAt(line, "%w", err)
 	}
-	a := ad.Ad{V: ad.Version, ID: in.ID, Site: in.Site, URL: in.URL, Kind: in.Kind, Lang: in.Lang,
-		Title: in.Title, Body: in.Body, Salary: in.Salary, Location: in.Location, Contact: in.Contact}
-	if a.ID == "" {
-		a.ID = l.source(line)
-	}
-	if a.Site == "" {
-		a.Site = l.base
-	}
-	if a.Kind == "" {
-		a.Kind = ad.KindJob
-	}
-	a.ContentHash = a.Hash()
-	if err := a.Validate(); err != nil {
+	a, err := in.Ad(l.base, l.source(line))
+	if err != nil {
 		return Record{}, l.errAt(line, "%w", err)
 	}
 	return Record{Ad: a, Deceptive: label, Signals: in.Signals, Variant: in.Variant, Source: l.source(line)}, nil

@@ -19,42 +19,20 @@ import (
 // maxLineBytes bounds one JSON Lines record read by `lure score`.
 const maxLineBytes = 1 << 20
 
-// inputAd is the JSON Lines record `lure score` reads. Unknown fields are
-// ignored so that exports from other tools can be piped in as they are.
-type inputAd struct {
-	ID       string  `json:"id"`
-	Title    string  `json:"title"`
-	Body     string  `json:"body"`
-	Contact  string  `json:"contact"`
-	Location string  `json:"location"`
-	Salary   string  `json:"salary"`
-	Lang     string  `json:"lang"`
-	Kind     ad.Kind `json:"kind"`
-	Site     string  `json:"site"`
-	URL      string  `json:"url"`
-}
-
-func (in inputAd) toAd(line int) (ad.Ad, error) {
-	a := ad.Ad{V: ad.Version, ID: in.ID, Site: in.Site, URL: in.URL, Kind: in.Kind, Lang: in.Lang,
-		Title: in.Title, Body: in.Body, Salary: in.Salary, Location: in.Location, Contact: in.Contact}
-	if a.Site == "" {
-		a.Site = "input"
-	}
-	if a.Kind == "" {
-		a.Kind = ad.KindJob
-	}
-	if a.ID == "" {
-		if a.URL != "" {
-			if id, err := ad.MakeID(a.Site, a.URL); err == nil {
-				a.ID = id
-			}
+// inputAd turns one record into an ad. Without an id, the ad's ID is
+// derived from its URL, or failing that from its line number.
+func inputAd(in ad.Input, line int) (ad.Ad, error) {
+	id := fmt.Sprintf("line-%d", line)
+	if in.ID == "" && in.URL != "" {
+		site := in.Site
+		if site == "" {
+			site = "input"
 		}
-		if a.ID == "" {
-			a.ID = fmt.Sprintf("line-%d", line)
+		if x, err := ad.MakeID(site, in.URL); err == nil {
+			id = x
 		}
 	}
-	a.ContentHash = a.Hash()
-	return a, a.Validate()
+	return in.Ad("input", id)
 }
 
 func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -140,12 +118,12 @@ func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, std
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rec, err := readLine(r, maxLineBytes)
+		rec, err := ad.ReadLine(r, maxLineBytes)
 		if errors.Is(err, io.EOF) && len(rec) == 0 {
 			break
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
-			if !errors.Is(err, errLineTooLong) {
+			if !errors.Is(err, ad.ErrLineTooLong) {
 				return err
 			}
 			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
@@ -155,13 +133,13 @@ func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, std
 		if len(bytes.TrimSpace(rec)) == 0 {
 			continue
 		}
-		var ia inputAd
-		if err := json.Unmarshal(rec, &ia); err != nil {
+		var in ad.Input
+		if err := json.Unmarshal(rec, &in); err != nil {
 			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
 			bad++
 			continue
 		}
-		a, err := ia.toAd(line)
+		a, err := inputAd(in, line)
 		if err != nil {
 			fmt.Fprintf(stderr, "line %d: %v\n", line, err)
 			bad++
@@ -184,26 +162,4 @@ func scoreLines(ctx context.Context, c *classifier.Classifier, in io.Reader, std
 		return fmt.Errorf("%d bad record(s); the rest were scored", bad)
 	}
 	return nil
-}
-
-var errLineTooLong = fmt.Errorf("record longer than %d bytes", maxLineBytes)
-
-// readLine reads one newline-terminated record of at most max bytes. A
-// longer record is skipped to its end and reported as errLineTooLong.
-func readLine(r *bufio.Reader, max int) ([]byte, error) {
-	var buf []byte
-	for {
-		chunk, err := r.ReadSlice('\n')
-		if len(buf)+len(chunk) > max {
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.ReadSlice('\n')
-			}
-			return nil, errLineTooLong
-		}
-		buf = append(buf, chunk...)
-		if errors.Is(err, bufio.ErrBufferFull) {
-			continue
-		}
-		return buf, err
-	}
 }
