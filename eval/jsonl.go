@@ -13,9 +13,11 @@ import (
 )
 
 // jsonAd is one record of lure's labelled JSON Lines: an ad as `lure
-// score` reads it, plus its label.
+// score` reads it, plus its label. The dashboard's decision export
+// (/export/labels.jsonl) carries the ad nested under "ad" instead.
 type jsonAd struct {
 	ad.Input
+	Nested  *ad.Ad          `json:"ad"`
 	Label   json.RawMessage `json:"label"`
 	Signals []string        `json:"signals"`
 	Variant string          `json:"variant"`
@@ -69,6 +71,10 @@ func (l *loader) lureLine(b []byte, line int) (Record, error) {
 	label, err := parseLabel(in.Label)
 	if err != nil {
 		return Record{}, l.errAt(line, "%w", err)
+	}
+	if n := in.Nested; n != nil {
+		in.Input = ad.Input{ID: n.ID, Title: n.Title, Body: n.Body, Contact: n.Contact, Location: n.Location,
+			Salary: n.Salary, Lang: n.Lang, Kind: n.Kind, Site: n.Site, URL: n.URL}
 	}
 	a, err := in.Ad(l.base, l.source(line))
 	if err != nil {

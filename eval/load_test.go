@@ -237,3 +237,21 @@ func TestParseFormat(t *testing.T) {
 		t.Error("ParseFormat(xml) succeeded")
 	}
 }
+
+// The dashboard's decision export nests the ad under "ad"; it loads as
+// labelled ads so that `lure eval` and `lure fit` can read it as it is.
+func TestLoadDecisionExport(t *testing.T) {
+	recs, err := load(t, "decisions_export.jsonl", LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want 2", len(recs))
+	}
+	if r := recs[0]; !r.Deceptive || r.Ad.ID != "ex-1" || r.Ad.Site != "board-a" || !strings.HasPrefix(r.Ad.Title, "Hostess") {
+		t.Errorf("first record: %+v", r)
+	}
+	if r := recs[1]; r.Deceptive || r.Ad.Kind != "marriage" || r.Ad.Lang != "ru" {
+		t.Errorf("second record: %+v", r)
+	}
+}
