@@ -49,7 +49,16 @@ type indexer struct {
 	store   *store.Store
 	index   *index.Index
 	metrics *indexerMetrics
+	// hooks run after the store and index writes of every verdict, in
+	// order, changed or not (a replay must heal a crash between the store
+	// write and a hook). An error fails the message, which is retried, so
+	// a hook must be idempotent.
+	hooks []verdictHook
 }
+
+// verdictHook is told of each verdict the indexer wrote; changed reports
+// whether the store saw a new or changed verdict.
+type verdictHook func(ctx context.Context, v ad.Verdict, changed bool) error
 
 // Handle implements stream.Handler. Undecodable verdicts are permanent
 // errors (dead letters); store and index failures are retried.
@@ -68,6 +77,11 @@ func (ix *indexer) Handle(ctx context.Context, m stream.Message) error {
 	// exactly the flagged ads.
 	if err := ix.index.Put(ctx, v); err != nil {
 		return fmt.Errorf("app: indexer: index %s: %w", v.Ad.ID, err)
+	}
+	for _, hook := range ix.hooks {
+		if err := hook(ctx, v, changed); err != nil {
+			return fmt.Errorf("app: indexer: %s: %w", v.Ad.ID, err)
+		}
 	}
 	switch {
 	case !changed:

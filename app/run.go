@@ -223,9 +223,6 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 	}
 	a.index = ix
 	h := &indexer{store: st, index: ix, metrics: newIndexerMetrics(a.registry)}
-	if err := a.startConsumer(consumeCtx, stream.Scored, "lure-indexer", h); err != nil {
-		return err
-	}
 	if path, err := dashboard.EnsureAdmin(ctx, st, a.opts.DataDir); err != nil {
 		return err
 	} else if path != "" {
@@ -240,7 +237,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 	if err != nil {
 		return err
 	}
-	handler, err := dashboard.New(dashboard.Options{
+	dopts := dashboard.Options{
 		Store:          st,
 		Index:          ix,
 		Rules:          pack,
@@ -249,7 +246,20 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 		Health:         st.Ping,
 		RequestMetrics: dashboard.NewMetrics(a.registry),
 		Logger:         a.opts.Logger,
-	})
+	}
+	// Each capability of the serve role wires itself in its own file: it
+	// may add indexer hooks, set dashboard options and start consumers or
+	// workers on consumeCtx.
+	sc := serveContext{ctx: ctx, consumeCtx: consumeCtx, store: st, pack: pack, indexer: h, dashboard: &dopts}
+	for _, start := range []func(serveContext) error{a.startNotices, a.startScreening, a.startCampaign, a.startNetwork} {
+		if err := start(sc); err != nil {
+			return err
+		}
+	}
+	if err := a.startConsumer(consumeCtx, stream.Scored, "lure-indexer", h); err != nil {
+		return err
+	}
+	handler, err := dashboard.New(dopts)
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,15 @@ type server struct {
 
 func (s *server) now() time.Time { return s.opts.Now() }
 
+// routeSet registers routes: handle(pattern, route label, handler); page
+// and api wrap a handler so that it needs at least a role (pages redirect
+// to the login, API calls get JSON errors).
+type routeSet struct {
+	handle func(pattern, route string, h http.HandlerFunc)
+	page   func(role string, h http.HandlerFunc) http.HandlerFunc
+	api    func(role string, h http.HandlerFunc) http.HandlerFunc
+}
+
 func (s *server) metricsLogin(outcome string) {
 	if m := s.opts.RequestMetrics; m != nil {
 		m.Logins.WithLabelValues(outcome).Inc()
@@ -163,6 +172,12 @@ func New(opts Options) (http.Handler, error) {
 	handle("POST /api/v1/reviews", routeAPIDecide, api(analyst, s.handleAPIBulkReview))
 	handle("GET /api/v1/audit", routeAPIAudit, api(admin, s.handleAPIAudit))
 	handle("GET /api/v1/labels", routeExport, api(analyst, s.handleExportLabels))
+	// Each capability registers its own routes from its own file.
+	rs := routeSet{handle: handle, page: page, api: api}
+	s.noticeRoutes(rs)
+	s.screenRoutes(rs)
+	s.campaignRoutes(rs)
+	s.clusterRoutes(rs)
 	handle("/api/", routeNotFound, func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such endpoint")
 	})

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -33,7 +34,9 @@ const (
 	routeAPIDecide = "api_review"
 )
 
-var routes = []string{routeList, routeSearch, routeAd, routeAPIList, routeAPIAd,
+var routes = slices.Concat(coreRoutes, noticeRouteLabels, screenRouteLabels, campaignRouteLabels, clusterRouteLabels)
+
+var coreRoutes = []string{routeList, routeSearch, routeAd, routeAPIList, routeAPIAd,
 	routeHealth, routeMetrics, routeStatic, routeNotFound, routeLogin, routeLogout, routeStats,
 	routeDecide, routeSaved, routeExport, routeAudit, routeAdmin, routeAPIMe, routeAPIStats,
 	routeAPIAudit, routeAPIDecide}

@@ -25,7 +25,7 @@ done
 export LURE_URL
 LURE_URL=$(cat "$work/url")
 cd tests/browser
-if ! node --test --test-concurrency=1 dashboard.test.mjs; then
+if ! node --test --test-concurrency=1 *.test.mjs; then
   echo "--- server log" >&2; cat "$work/server.log" >&2
   exit 1
 fi

@@ -107,6 +107,11 @@ func run(dir, addrFile string) error {
 		b, _ := json.Marshal(map[string]any{"id": v.Ad.ID, "score": v.Score, "flagged": v.Flagged, "hits": len(v.Hits)})
 		fmt.Fprintln(os.Stderr, "seeded", string(b))
 	}
+	for _, seed := range seeders {
+		if err := seed(ctx, seedEnv{store: st, index: ix, classifier: c}); err != nil {
+			return err
+		}
+	}
 	hash, err := dashboard.HashPassword(password)
 	if err != nil {
 		return err

@@ -1,0 +1,3 @@
+package app
+
+func (a *App) startCampaign(sc serveContext) error { return nil }

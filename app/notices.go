@@ -1,0 +1,3 @@
+package app
+
+func (a *App) startNotices(sc serveContext) error { return nil }

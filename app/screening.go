@@ -1,0 +1,3 @@
+package app
+
+func (a *App) startScreening(sc serveContext) error { return nil }
