@@ -69,6 +69,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (sessions, throttling); nil means time.Now.
 	Now func() time.Time
+	// Notices configure takedown notices: the notifier and when a sent
+	// notice is overdue.
+	Notices NoticeOptions
 }
 
 // Page sizes.

@@ -1,7 +1,503 @@
 package dashboard
 
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/lurewatch/lure/store"
+)
+
+// Route labels of the takedown-notice routes.
+const (
+	routeNotices      = "notices"
+	routeNoticeExport = "notice_export"
+	routeAPINotices   = "api_notices"
+)
+
 // noticeRouteLabels are the route labels of lure_dashboard_requests_total
 // that noticeRoutes uses.
-var noticeRouteLabels = []string{}
+var noticeRouteLabels = []string{routeNotices, routeNoticeExport, routeAPINotices}
 
-func (s *server) noticeRoutes(rs routeSet) {}
+// noticeRoutes serves takedown notices to analysts: the list with
+// overdue notices and time to removal per platform, drafting from
+// confirmed ads, one notice with its lifecycle, and its exports (JSON,
+// CSV, printable page, e-mail text); and the same under /api/v1/notices.
+func (s *server) noticeRoutes(rs routeSet) {
+	const analyst = store.RoleAnalyst
+	rs.handle("GET /notices", routeNotices, rs.page(analyst, s.handleNotices))
+	rs.handle("POST /notices/draft", routeNotices, rs.page(analyst, s.handleDraftNotices))
+	rs.handle("GET /notices/{ref}", routeNotices, rs.page(analyst, s.handleNotice))
+	rs.handle("POST /notices/{id}/transition", routeNotices, rs.page(analyst, s.handleNoticeTransition))
+	rs.handle("GET /notices/{id}/print", routeNoticeExport, rs.page(analyst, s.handleNoticePrint))
+	rs.handle("GET /notices/{id}/email.txt", routeNoticeExport, rs.page(analyst, s.handleNoticeEmail))
+
+	rs.handle("GET /api/v1/notices", routeAPINotices, rs.api(analyst, s.handleAPINotices))
+	rs.handle("POST /api/v1/notices", routeAPINotices, rs.api(analyst, s.handleAPIDraftNotices))
+	rs.handle("GET /api/v1/notices/{id}", routeAPINotices, rs.api(analyst, s.handleAPINotice))
+	rs.handle("POST /api/v1/notices/{id}/transition", routeAPINotices, rs.api(analyst, s.handleAPINoticeTransition))
+}
+
+// Export formats of GET /notices/{ref}.
+const (
+	formatPage = ""
+	formatJSON = "json"
+	formatCSV  = "csv"
+)
+
+// parseNoticeRef parses the last path segment of /notices/{ref}: a notice
+// ID, optionally with a ".json" or ".csv" suffix.
+func parseNoticeRef(ref string) (id int64, format string, err error) {
+	num, format := ref, formatPage
+	if i := strings.IndexByte(ref, '.'); i >= 0 {
+		num, format = ref[:i], ref[i+1:]
+		if format != formatJSON && format != formatCSV {
+			return 0, "", fmt.Errorf("unknown export format %q (want .json or .csv)", format)
+		}
+	}
+	if id, err = parseNoticeID(num); err != nil {
+		return 0, "", err
+	}
+	return id, format, nil
+}
+
+// parseNoticeID parses a notice ID: 1 to 18 ASCII digits, not starting
+// with zero.
+func parseNoticeID(s string) (int64, error) {
+	if s == "" || len(s) > 18 || s[0] == '0' {
+		return 0, errors.New("a notice ID is 1 to 18 digits")
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, errors.New("a notice ID is 1 to 18 digits")
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errors.New("a notice ID is a positive number")
+	}
+	return id, nil
+}
+
+func (s *server) noticeOpts() NoticeOptions { return s.opts.Notices }
+
+func (s *server) describeRule(rule string) string {
+	if s.opts.Rules == nil {
+		return ""
+	}
+	if r, ok := s.opts.Rules.Rule(rule); ok {
+		return r.Description
+	}
+	return ""
+}
+
+// loadNotice reads a notice, answering 404 or 500 itself when it cannot.
+func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, api bool) (store.Notice, bool) {
+	n, err := s.db.Notice(r.Context(), id)
+	if err == nil {
+		return n, true
+	}
+	code, msg := http.StatusInternalServerError, "could not read the notice"
+	if errors.Is(err, store.ErrNoticeNotFound) {
+		code, msg = http.StatusNotFound, "no notice with this ID"
+	} else {
+		s.log.Error("dashboard: notice", "id", id, "err", err)
+	}
+	if api {
+		writeJSONError(w, code, msg)
+	} else {
+		s.renderError(w, r, code, capitalize(msg)+".")
+	}
+	return store.Notice{}, false
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// noticeFilter reads the list filters: status, site, overdue.
+func (s *server) noticeFilter(r *http.Request) (store.NoticeFilter, bool, error) {
+	q := r.URL.Query()
+	f := store.NoticeFilter{Status: q.Get("status"), Site: q.Get("site")}
+	if f.Status != "" && !store.ValidNoticeStatus(f.Status) {
+		return f, false, fmt.Errorf("status must be one of %s", strings.Join(store.NoticeStatuses, ", "))
+	}
+	if len(f.Site) > 200 {
+		return f, false, errors.New("site is too long")
+	}
+	overdue := false
+	switch q.Get("overdue") {
+	case "", "0", "false":
+	case "1", "true":
+		overdue = true
+		f.SentBefore = s.now().Add(-s.noticeOpts().overdue())
+	default:
+		return f, false, errors.New("overdue must be true or false")
+	}
+	return f, overdue, nil
+}
+
+// noticeRow is one line of the notice list.
+type noticeRow struct {
+	store.Notice
+	Overdue bool
+}
+
+// removalRow is one platform's time to removal, for display.
+type removalRow struct {
+	Site   string
+	Count  int
+	Median string
+	Max    string
+}
+
+type noticesData struct {
+	Rows      []noticeRow
+	Total     int
+	Pager     pager
+	Statuses  []string
+	Sites     []string
+	Status    string
+	Site      string
+	Overdue   bool
+	OpenCount int
+	Late      int
+	Period    string
+	Removal   []removalRow
+	Drafted   string
+	Notifier  bool
+}
+
+func (s *server) handleNotices(w http.ResponseWriter, r *http.Request) {
+	f, overdue, err := s.noticeFilter(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, capitalize(err.Error())+".")
+		return
+	}
+	page, err := pageParam(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, capitalize(err.Error())+".")
+		return
+	}
+	f.Limit, f.Offset = PageSize, (page-1)*PageSize
+	ctx := r.Context()
+	ns, total, err := s.db.Notices(ctx, f)
+	if err != nil {
+		s.log.Error("dashboard: notices", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the notices.")
+		return
+	}
+	now, o := s.now(), s.noticeOpts()
+	d := noticesData{Total: total, Statuses: store.NoticeStatuses, Status: f.Status, Site: f.Site, Overdue: overdue,
+		Period: humanDuration(o.overdue()), Notifier: o.NotifierName != "" && o.NotifierEmail != ""}
+	for _, n := range ns {
+		d.Rows = append(d.Rows, noticeRow{Notice: n, Overdue: n.Overdue(now, o.overdue())})
+	}
+	d.Pager = newPager("/notices", r.URL.Query(), page, total, PageSize)
+	if d.Sites, err = s.db.NoticeSites(ctx); err != nil {
+		s.log.Error("dashboard: notice sites", "err", err)
+	}
+	for _, st := range []string{store.NoticeDraft, store.NoticeSent, store.NoticeAcknowledged} {
+		_, n, err := s.db.Notices(ctx, store.NoticeFilter{Status: st, Limit: 1})
+		if err != nil {
+			s.log.Error("dashboard: open notices", "err", err)
+		}
+		d.OpenCount += n
+	}
+	if _, d.Late, err = s.db.Notices(ctx, store.NoticeFilter{SentBefore: now.Add(-o.overdue()), Limit: 1}); err != nil {
+		s.log.Error("dashboard: overdue notices", "err", err)
+	}
+	stats, err := s.db.TimeToRemoval(ctx)
+	if err != nil {
+		s.log.Error("dashboard: time to removal", "err", err)
+	}
+	for _, st := range stats {
+		d.Removal = append(d.Removal, removalRow{Site: st.Site, Count: st.Count, Median: humanDuration(st.Median), Max: humanDuration(st.Max)})
+	}
+	if n, err := strconv.Atoi(r.URL.Query().Get("drafted")); err == nil && n >= 0 {
+		d.Drafted = strconv.Itoa(n)
+	}
+	s.render(w, r, http.StatusOK, "notices", view{Title: "Takedown notices", Nav: "notices", Data: d})
+}
+
+// humanDuration shows a duration in days and hours, or minutes when short.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return "under a minute"
+	case d < time.Hour:
+		return strconv.Itoa(int(d/time.Minute)) + " min"
+	case d < 24*time.Hour:
+		return strconv.FormatFloat(d.Hours(), 'f', 1, 64) + " h"
+	}
+	return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
+}
+
+func (s *server) draft(r *http.Request) ([]store.Notice, error) {
+	o := s.noticeOpts()
+	ns, err := s.db.DraftNotices(r.Context(), store.DraftRequest{Actor: who(r).Name,
+		NotifierName: o.NotifierName, NotifierEmail: o.NotifierEmail, Describe: s.describeRule})
+	if err != nil {
+		s.log.Error("dashboard: draft notices", "err", err)
+	}
+	return ns, err
+}
+
+func (s *server) handleDraftNotices(w http.ResponseWriter, r *http.Request) {
+	ns, err := s.draft(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusInternalServerError, "Could not draft notices.")
+		return
+	}
+	if len(ns) == 1 {
+		http.Redirect(w, r, "/notices/"+strconv.FormatInt(ns[0].ID, 10), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/notices?drafted="+strconv.Itoa(len(ns)), http.StatusSeeOther)
+}
+
+type noticeData struct {
+	Doc    noticeDoc
+	Notice store.Notice
+	Period string
+	Links  map[string]string // ad ID → safe link to the ad's URL
+}
+
+func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
+	id, format, err := parseNoticeRef(r.PathValue("ref"))
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "No such notice: "+err.Error()+".")
+		return
+	}
+	n, ok := s.loadNotice(w, r, id, false)
+	if !ok {
+		return
+	}
+	d := newNoticeDoc(n, s.noticeOpts(), s.now())
+	name := fmt.Sprintf("lure-notice-%d-%s", n.ID, fileSafe(n.Site))
+	switch format {
+	case formatJSON:
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
+		writeJSON(w, http.StatusOK, d)
+		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "json"})
+		return
+	case formatCSV:
+		var buf bytes.Buffer
+		if err := writeNoticeCSV(&buf, d); err != nil {
+			s.log.Error("dashboard: notice csv", "err", err)
+			s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.Write(buf.Bytes())
+		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "csv"})
+		return
+	}
+	s.renderNotice(w, r, "notice", n, d)
+}
+
+func (s *server) renderNotice(w http.ResponseWriter, r *http.Request, page string, n store.Notice, d noticeDoc) {
+	links := map[string]string{}
+	for _, it := range n.Items {
+		links[it.AdID] = linkURL(it.URL)
+	}
+	title := fmt.Sprintf("Notice #%d to %s", n.ID, n.Site)
+	s.render(w, r, http.StatusOK, page, view{Title: title, Nav: "notices",
+		Data: noticeData{Doc: d, Notice: n, Period: humanDuration(s.noticeOpts().overdue()), Links: links}})
+}
+
+// fileSafe keeps letters, digits, '.', '-' of a site name for a file name.
+func fileSafe(s string) string {
+	b := []byte{}
+	for i := 0; i < len(s) && len(b) < 60; i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' {
+			b = append(b, c)
+		} else {
+			b = append(b, '_')
+		}
+	}
+	return string(b)
+}
+
+func (s *server) noticeFromPath(w http.ResponseWriter, r *http.Request, api bool) (store.Notice, bool) {
+	id, err := parseNoticeID(r.PathValue("id"))
+	if err != nil {
+		if api {
+			writeJSONError(w, http.StatusNotFound, "no such notice: "+err.Error())
+		} else {
+			s.renderError(w, r, http.StatusNotFound, "No such notice: "+err.Error()+".")
+		}
+		return store.Notice{}, false
+	}
+	return s.loadNotice(w, r, id, api)
+}
+
+func (s *server) handleNoticePrint(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.noticeFromPath(w, r, false)
+	if !ok {
+		return
+	}
+	s.renderNotice(w, r, "notice_print", n, newNoticeDoc(n, s.noticeOpts(), s.now()))
+	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "print"})
+}
+
+func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.noticeFromPath(w, r, false)
+	if !ok {
+		return
+	}
+	var buf bytes.Buffer
+	if err := writeNoticeEmail(&buf, newNoticeDoc(n, s.noticeOpts(), s.now())); err != nil {
+		s.log.Error("dashboard: notice email", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(buf.Bytes())
+	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "email"})
+}
+
+// transitionInput is a lifecycle step, from a form or JSON.
+type transitionInput struct {
+	Status string `json:"status"`
+	Note   string `json:"note"`
+}
+
+// transition applies a lifecycle step; code and msg describe a refusal.
+func (s *server) transition(r *http.Request, id int64, in transitionInput) (n store.Notice, code int, msg string) {
+	if len(in.Note) > store.MaxNote {
+		return n, http.StatusBadRequest, fmt.Sprintf("note is longer than %d bytes", store.MaxNote)
+	}
+	o := s.noticeOpts()
+	n, err := s.db.TransitionNotice(r.Context(), store.Transition{ID: id, To: in.Status, Actor: who(r).Name,
+		Note: strings.TrimSpace(in.Note), NotifierName: o.NotifierName, NotifierEmail: o.NotifierEmail})
+	switch {
+	case err == nil:
+		return n, http.StatusOK, ""
+	case errors.Is(err, store.ErrNoticeNotFound):
+		return n, http.StatusNotFound, "no notice with this ID"
+	case errors.Is(err, store.ErrNotifierRequired):
+		return n, http.StatusConflict, "a notice cannot be sent without the notifier's name and e-mail: start lure with --notifier-name and --notifier-email"
+	case errors.Is(err, store.ErrBadTransition):
+		return n, http.StatusConflict, strings.TrimPrefix(err.Error(), "store: notice: ")
+	}
+	s.log.Error("dashboard: notice transition", "id", id, "err", err)
+	return n, http.StatusInternalServerError, "could not change the notice"
+}
+
+func (s *server) handleNoticeTransition(w http.ResponseWriter, r *http.Request) {
+	id, err := parseNoticeID(r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, http.StatusNotFound, "No such notice: "+err.Error()+".")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
+		return
+	}
+	_, code, msg := s.transition(r, id, transitionInput{Status: r.PostFormValue("status"), Note: r.PostFormValue("note")})
+	if code != http.StatusOK {
+		s.renderError(w, r, code, "Cannot change the notice: "+msg+".")
+		return
+	}
+	http.Redirect(w, r, "/notices/"+url.PathEscape(strconv.FormatInt(id, 10))+"#history", http.StatusSeeOther)
+}
+
+// handleAPINotices: GET /api/v1/notices?status=&site=&overdue=&limit=&offset=.
+func (s *server) handleAPINotices(w http.ResponseWriter, r *http.Request) {
+	f, _, err := s.noticeFilter(r)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if f.Limit, err = intParam(r, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if f.Offset, err = intParam(r, "offset", 0, 0, 1_000_000); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	ns, total, err := s.db.Notices(r.Context(), f)
+	if err != nil {
+		s.log.Error("dashboard: api notices", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
+		return
+	}
+	type apiNotice struct {
+		store.Notice
+		Overdue bool `json:"overdue"`
+	}
+	out := make([]apiNotice, len(ns))
+	now, o := s.now(), s.noticeOpts()
+	for i, n := range ns {
+		out[i] = apiNotice{n, n.Overdue(now, o.overdue())}
+	}
+	stats, err := s.db.TimeToRemoval(r.Context())
+	if err != nil {
+		s.log.Error("dashboard: api time to removal", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"notices": out, "total": total, "time_to_removal": stats})
+}
+
+// handleAPIDraftNotices: POST /api/v1/notices drafts notices from
+// confirmed ads; the body, if any, must be an empty JSON object.
+func (s *server) handleAPIDraftNotices(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		var in struct{}
+		if err := decodeBody(w, r, &in); err != nil {
+			writeJSONError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	ns, err := s.draft(r)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, "could not draft notices")
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"notices": ns})
+}
+
+func (s *server) handleAPINotice(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.noticeFromPath(w, r, true)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+}
+
+// handleAPINoticeTransition: POST /api/v1/notices/{id}/transition
+// {"status": "sent", "note": "…"}.
+func (s *server) handleAPINoticeTransition(w http.ResponseWriter, r *http.Request) {
+	id, err := parseNoticeID(r.PathValue("id"))
+	if err != nil {
+		writeJSONError(w, http.StatusNotFound, "no such notice: "+err.Error())
+		return
+	}
+	var in transitionInput
+	if err := decodeBody(w, r, &in); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	n, code, msg := s.transition(r, id, in)
+	if code != http.StatusOK {
+		writeJSONError(w, code, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+}
