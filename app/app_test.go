@@ -287,6 +287,10 @@ func TestOptionsValidate(t *testing.T) {
 		{name: "unknown role", opts: Options{Roles: []Role{"dance"}}},
 		{name: "bad http address", opts: Options{HTTPAddr: "8080"}},
 		{name: "negative drain", opts: Options{DrainTimeout: -time.Second}},
+		{name: "notifier", opts: Options{NotifierName: "NGO", NotifierEmail: "notices@ngo.example"}, ok: true},
+		{name: "notifier e-mail with a name", opts: Options{NotifierEmail: "NGO <notices@ngo.example>"}},
+		{name: "bad notifier e-mail", opts: Options{NotifierEmail: "notices"}},
+		{name: "negative notice overdue", opts: Options{NoticeOverdue: -time.Hour}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

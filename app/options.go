@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/mail"
 	"time"
 
 	"github.com/lurewatch/lure/stream"
@@ -93,6 +94,12 @@ type Options struct {
 	ProgressTTY bool
 	// Logger, default slog.Default().
 	Logger *slog.Logger
+	// NotifierName and NotifierEmail identify who sends takedown notices
+	// (DSA Article 16(2)(c)); notices cannot be marked sent without them.
+	NotifierName, NotifierEmail string
+	// NoticeOverdue is how long a sent notice may stay open before the
+	// dashboard marks it overdue. Default 7 days.
+	NoticeOverdue time.Duration
 }
 
 func (o *Options) setDefaults() {
@@ -139,7 +146,12 @@ func (o *Options) Validate() error {
 			return fmt.Errorf("app: %s %q: %w", name, addr, err)
 		}
 	}
-	if o.Recrawl < 0 || o.DrainTimeout < 0 {
+	if o.NotifierEmail != "" {
+		if a, err := mail.ParseAddress(o.NotifierEmail); err != nil || a.Address != o.NotifierEmail {
+			return fmt.Errorf("app: notifier e-mail %q is not a plain e-mail address", o.NotifierEmail)
+		}
+	}
+	if o.Recrawl < 0 || o.DrainTimeout < 0 || o.NoticeOverdue < 0 {
 		return errors.New("app: durations must not be negative")
 	}
 	return nil

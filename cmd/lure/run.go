@@ -31,6 +31,9 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none (default 10m)")
 	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default 15s)")
 	fs.StringVar(&o.UserAgent, "user-agent", os.Getenv("LURE_USER_AGENT"), "crawler User-Agent, with a contact URL (env LURE_USER_AGENT; default lure's own)")
+	fs.StringVar(&o.NotifierName, "notifier-name", os.Getenv("LURE_NOTIFIER_NAME"), "name of the person or organisation sending takedown notices (env LURE_NOTIFIER_NAME)")
+	fs.StringVar(&o.NotifierEmail, "notifier-email", os.Getenv("LURE_NOTIFIER_EMAIL"), "e-mail address of the notifier of takedown notices (env LURE_NOTIFIER_EMAIL)")
+	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default 168h)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
