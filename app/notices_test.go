@@ -95,10 +95,10 @@ func TestRemovalHandler(t *testing.T) {
 		removed int
 	}{
 		{removalMsg(t, "x1", time.Now().Add(time.Hour)), store.NoticeSent, 1},
-		{removalMsg(t, "x1", time.Now().Add(2 * time.Hour)), store.NoticeSent, 1}, // replay
-		{removalMsg(t, "other", time.Now()), store.NoticeSent, 1},                   // an ad in no notice
-		{removalMsg(t, "x2", time.Now().Add(3 * time.Hour)), store.NoticeRemoved, 2},
-		{removalMsg(t, "x2", time.Now().Add(3 * time.Hour)), store.NoticeRemoved, 2}, // replay after closing
+		{removalMsg(t, "x1", time.Now().Add(2*time.Hour)), store.NoticeSent, 1}, // replay
+		{removalMsg(t, "other", time.Now()), store.NoticeSent, 1},               // an ad in no notice
+		{removalMsg(t, "x2", time.Now().Add(3*time.Hour)), store.NoticeRemoved, 2},
+		{removalMsg(t, "x2", time.Now().Add(3*time.Hour)), store.NoticeRemoved, 2}, // replay after closing
 	}
 	for i, s := range steps {
 		if err := h.Handle(ctx, s.msg); err != nil {
