@@ -145,8 +145,7 @@ func plural(n int) string {
 // note.
 func itemExplanation(it store.NoticeItem) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Confirmed by a human analyst as deceptive recruitment (risk score %s/100, rule pack %s).",
-		strconv.FormatFloat(it.Score, 'f', 0, 64), it.RulePack)
+	b.WriteString(itemLead(it.Score, it.RulePack))
 	if len(it.Rules) > 0 {
 		b.WriteString(" Indicators found:")
 		for i, r := range it.Rules {
@@ -167,6 +166,12 @@ func itemExplanation(it store.NoticeItem) string {
 		b.WriteString(" Analyst's note: " + it.ReviewNote)
 	}
 	return b.String()
+}
+
+// itemLead is the first sentence of an item's explanation.
+func itemLead(score float64, rulePack string) string {
+	return fmt.Sprintf("Confirmed by a human analyst as deceptive recruitment (risk score %s/100, rule pack %s).",
+		strconv.FormatFloat(score, 'f', 0, 64), rulePack)
 }
 
 func quotes(qs []store.NoticeQuote) string {
@@ -242,7 +247,11 @@ func writeNoticeEmail(w io.Writer, d noticeDoc) error {
 		if it.Title != "" {
 			fmt.Fprintf(&b, "Title: %s\n", oneLine(it.Title))
 		}
-		fmt.Fprintf(&b, "Explanation: %s\n", it.Explanation)
+		fmt.Fprintf(&b, "Why: %s", itemLead(it.Score, it.RulePack))
+		if len(it.Rules) > 0 {
+			b.WriteString(" Indicators found:")
+		}
+		b.WriteString("\n")
 		for _, r := range it.Rules {
 			fmt.Fprintf(&b, "  - rule %s", r.Rule)
 			if r.Description != "" {
