@@ -313,7 +313,7 @@ func TestNoticeOverdueAndTimeToRemoval(t *testing.T) {
 		t.Errorf("overdue after 49h = %+v, want only the rabota.example notice (the other is removed)", list)
 	}
 	if len(list.TimeToRemoval) != 1 || list.TimeToRemoval[0].Site != "locuri.example" || list.TimeToRemoval[0].Count != 1 ||
-		list.TimeToRemoval[0].Median != 30*time.Hour {
+		list.TimeToRemoval[0].MedianSeconds != (30*time.Hour).Seconds() || list.TimeToRemoval[0].MaxSeconds != (30*time.Hour).Seconds() {
 		t.Errorf("time to removal = %+v, want locuri.example: 1 ad in 30h", list.TimeToRemoval)
 	}
 	code, page := f.call(t, "GET", "/notices", "", store.RoleAnalyst)

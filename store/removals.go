@@ -180,8 +180,11 @@ func (s *Store) ClearRemoval(ctx context.Context, adID string, seen time.Time) (
 type RemovalStats struct {
 	Site   string        `json:"site"`
 	Count  int           `json:"count"`
-	Median time.Duration `json:"median_ns"`
-	Max    time.Duration `json:"max_ns"`
+	Median time.Duration `json:"-"`
+	Max    time.Duration `json:"-"`
+	// MedianSeconds and MaxSeconds are Median and Max for JSON.
+	MedianSeconds float64 `json:"median_seconds"`
+	MaxSeconds    float64 `json:"max_seconds"`
 }
 
 // TimeToRemoval returns, per site, how many notified ads were verified
@@ -207,7 +210,9 @@ func (s *Store) TimeToRemoval(ctx context.Context) ([]RemovalStats, error) {
 	}
 	out := []RemovalStats{}
 	for site, ds := range bySite {
-		out = append(out, RemovalStats{Site: site, Count: len(ds), Median: Median(ds), Max: slices.Max(ds)})
+		st := RemovalStats{Site: site, Count: len(ds), Median: Median(ds), Max: slices.Max(ds)}
+		st.MedianSeconds, st.MaxSeconds = st.Median.Seconds(), st.Max.Seconds()
+		out = append(out, st)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Site < out[j].Site })
 	return out, nil
