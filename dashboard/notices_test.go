@@ -464,3 +464,34 @@ func TestCSVSafe(t *testing.T) {
 		})
 	}
 }
+
+// FuzzNoticeCSV: whatever an ad says, the CSV export parses back to one
+// row per ad with the text intact (after the formula guard).
+func FuzzNoticeCSV(f *testing.F) {
+	f.Add("https://x.example/1", "=cmd|' /C calc'!A0", "note\r\nwith \"quotes\", commas")
+	f.Add("", "\x00\xff", "-1")
+	f.Fuzz(func(t *testing.T, u, quote, note string) {
+		d := noticeDoc{Notice: 1, Site: "s", Status: "draft", Statement: GoodFaithStatement, Notifier: notifier{"N", "n@x.example"},
+			Items: []docItem{{AdID: "a", URL: u, ReviewNote: note, Explanation: "e",
+				Rules: []store.NoticeRule{{Rule: "r", Quotes: []store.NoticeQuote{{Field: "body", Text: quote}}}}}}}
+		var b strings.Builder
+		if err := writeNoticeCSV(&b, d); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
+		if err != nil {
+			t.Fatalf("export does not parse: %v\n%q", err, b.String())
+		}
+		if len(recs) != 2 || len(recs[1]) != len(csvHeader) {
+			t.Fatalf("%d rows", len(recs))
+		}
+		// encoding/csv turns \r\n into \n inside quoted fields.
+		norm := func(s string) string { return strings.ReplaceAll(csvSafe(s), "\r\n", "\n") }
+		if got := recs[1][7]; got != norm(u) && !(strings.ContainsRune(u, '\r')) {
+			t.Errorf("url %q came back as %q", u, got)
+		}
+		if got := recs[1][11]; got != norm(note) && !strings.ContainsRune(note, '\r') {
+			t.Errorf("note %q came back as %q", note, got)
+		}
+	})
+}

@@ -324,3 +324,24 @@ func TestMedian(t *testing.T) {
 		})
 	}
 }
+
+func TestConcurrentDraftsDoNotDuplicate(t *testing.T) {
+	s := noticeStore(t)
+	ctx := context.Background()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := s.DraftNotices(ctx, DraftRequest{Actor: "ann"})
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	ns, total, err := s.Notices(ctx, NoticeFilter{})
+	if err != nil || total != 2 {
+		t.Fatalf("%d notices (%v), want 2: %+v", total, err, ns)
+	}
+}
