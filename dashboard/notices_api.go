@@ -1,0 +1,93 @@
+package dashboard
+
+import (
+	"net/http"
+
+	"github.com/lurewatch/lure/store"
+)
+
+// handleAPINotices: GET /api/v1/notices?status=&site=&overdue=&limit=&offset=.
+func (s *server) handleAPINotices(w http.ResponseWriter, r *http.Request) {
+	f, _, err := s.noticeFilter(r)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if f.Limit, err = intParam(r, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	if f.Offset, err = intParam(r, "offset", 0, 0, 1_000_000); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	ns, total, err := s.db.Notices(r.Context(), f)
+	if err != nil {
+		s.log.Error("dashboard: api notices", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
+		return
+	}
+	type apiNotice struct {
+		store.Notice
+		Overdue bool `json:"overdue"`
+	}
+	out := make([]apiNotice, len(ns))
+	now, o := s.now(), s.noticeOpts()
+	for i, n := range ns {
+		out[i] = apiNotice{n, n.Overdue(now, o.overdue())}
+	}
+	stats, err := s.db.TimeToRemoval(r.Context())
+	if err != nil {
+		s.log.Error("dashboard: api time to removal", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"notices": out, "total": total, "time_to_removal": stats})
+}
+
+// handleAPIDraftNotices: POST /api/v1/notices drafts notices from
+// confirmed ads; the body, if any, must be an empty JSON object.
+func (s *server) handleAPIDraftNotices(w http.ResponseWriter, r *http.Request) {
+	if r.ContentLength != 0 {
+		var in struct{}
+		if err := decodeBody(w, r, &in); err != nil {
+			writeJSONError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+	}
+	ns, err := s.draft(r)
+	if err != nil {
+		writeJSONError(w, http.StatusInternalServerError, "could not draft notices")
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"notices": ns})
+}
+
+func (s *server) handleAPINotice(w http.ResponseWriter, r *http.Request) {
+	n, ok := s.noticeFromPath(w, r, true)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+}
+
+// handleAPINoticeTransition: POST /api/v1/notices/{id}/transition
+// {"status": "sent", "note": "…"}.
+func (s *server) handleAPINoticeTransition(w http.ResponseWriter, r *http.Request) {
+	id, err := parseNoticeID(r.PathValue("id"))
+	if err != nil {
+		writeJSONError(w, http.StatusNotFound, "no such notice: "+err.Error())
+		return
+	}
+	var in transitionInput
+	if err := decodeBody(w, r, &in); err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	n, code, msg := s.transition(r, id, in)
+	if code != http.StatusOK {
+		writeJSONError(w, code, msg)
+		return
+	}
+	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+}
