@@ -69,6 +69,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (sessions, throttling); nil means time.Now.
 	Now func() time.Time
+	// Scorer, if set, serves POST /api/v1/score (the screening API);
+	// nil answers 503 there.
+	Scorer Scorer
+	// Screening limits the screening API; zero fields take the defaults
+	// documented in ScreenLimits.
+	Screening ScreenLimits
 }
 
 // Page sizes.
