@@ -93,6 +93,11 @@ type Options struct {
 	ProgressTTY bool
 	// Logger, default slog.Default().
 	Logger *slog.Logger
+	// ScoreRate and ScoreBurst are the screening API's per-token rate
+	// limit in ads per second and its burst. Default
+	// dashboard.DefaultScoreRate and dashboard.DefaultScoreBurst.
+	ScoreRate  float64
+	ScoreBurst int
 }
 
 func (o *Options) setDefaults() {
@@ -141,6 +146,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Recrawl < 0 || o.DrainTimeout < 0 {
 		return errors.New("app: durations must not be negative")
+	}
+	if o.ScoreRate < 0 || o.ScoreBurst < 0 {
+		return errors.New("app: score rate and burst must not be negative")
 	}
 	return nil
 }

@@ -19,6 +19,8 @@ func (a *App) startScreening(sc serveContext) error {
 		return err
 	}
 	sc.dashboard.Scorer = c
+	sc.dashboard.Screening.Rate = a.opts.ScoreRate
+	sc.dashboard.Screening.Burst = a.opts.ScoreBurst
 	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger})
 	if err != nil {
 		return err

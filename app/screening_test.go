@@ -62,7 +62,7 @@ func TestScreeningWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := &App{opts: Options{Logger: slog.New(slog.DiscardHandler)}, registry: prometheus.NewRegistry()}
+	a := &App{opts: Options{Logger: slog.New(slog.DiscardHandler), ScoreRate: 3, ScoreBurst: 7}, registry: prometheus.NewRegistry()}
 	consumeCtx, stop := context.WithCancel(ctx)
 	h := &indexer{store: st, index: ix, metrics: newIndexerMetrics(nil)}
 	var dopts dashboard.Options
@@ -70,8 +70,8 @@ func TestScreeningWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { stop(); a.consumersWG.Wait() }()
-	if dopts.Scorer == nil || len(h.hooks) != 1 {
-		t.Fatalf("scorer %v, %d hooks", dopts.Scorer, len(h.hooks))
+	if dopts.Scorer == nil || len(h.hooks) != 1 || dopts.Screening.Rate != 3 || dopts.Screening.Burst != 7 {
+		t.Fatalf("scorer %v, %d hooks, limits %+v", dopts.Scorer, len(h.hooks), dopts.Screening)
 	}
 
 	in := ad.Input{Title: "Работа за границей для девушек", Lang: "ru", Site: "doska.example", URL: "https://doska.example/ad/1",
@@ -112,5 +112,26 @@ func TestScreeningWiring(t *testing.T) {
 	}
 	if body := string(got[0]); strings.Contains(body, "916") || strings.Contains(body, "Telegram") || strings.Contains(body, "девушек") {
 		t.Errorf("event carries ad text or contacts: %s", body)
+	}
+}
+
+func TestScoreLimitOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts Options
+		ok   bool
+	}{
+		{"defaults", Options{}, true},
+		{"set", Options{ScoreRate: 0.5, ScoreBurst: 10}, true},
+		{"negative rate", Options{ScoreRate: -1}, false},
+		{"negative burst", Options{ScoreBurst: -1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.opts
+			o.setDefaults()
+			if err := o.Validate(); (err == nil) != tc.ok {
+				t.Errorf("Validate() = %v, ok want %v", err, tc.ok)
+			}
+		})
 	}
 }

@@ -31,6 +31,8 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none (default 10m)")
 	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default 15s)")
 	fs.StringVar(&o.UserAgent, "user-agent", os.Getenv("LURE_USER_AGENT"), "crawler User-Agent, with a contact URL (env LURE_USER_AGENT; default lure's own)")
+	fs.Float64Var(&o.ScoreRate, "score-rate", 0, "screening API: ads per second per API token (default 10)")
+	fs.IntVar(&o.ScoreBurst, "score-burst", 0, "screening API: burst of ads per API token, also the largest batch (default 50)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
