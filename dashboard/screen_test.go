@@ -312,3 +312,10 @@ func TestViewerScoresButCannotReadAds(t *testing.T) {
 		t.Errorf("api_score 200 requests = %v, want 1", got)
 	}
 }
+
+// The classifier, and its holder that swaps rule packs, are scorers.
+var (
+	_ Scorer = (*classifier.Classifier)(nil)
+	_ Scorer = (*classifier.Holder)(nil)
+	_ packer = (*classifier.Classifier)(nil)
+)
