@@ -16,7 +16,7 @@ func TestScreeningRow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.Result != "4500 ads/s · p50 0.194ms p99 0.775ms" || r.Ratio != "0.25× (ads/s)" ||
+			if r.Result != "4500 ads/s · p50 0.194ms p99 0.775ms" || r.Ratio != "0.25× ads/s · 4.7× p50 latency" ||
 				!strings.HasPrefix(r.Baseline, "18000 ads/s") || !strings.Contains(r.Note, "9000 ads/s (0.50× direct)") {
 				t.Errorf("row = %+v", r)
 			}
