@@ -344,3 +344,15 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, e
 	}
 	return out, wrap("deliveries", rows.Err())
 }
+
+// PurgeDeliveries deletes delivered and failed deliveries last updated
+// before before, and returns how many; pending ones are kept.
+func (s *Store) PurgeDeliveries(ctx context.Context, before time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND updated_at < ?`,
+		formatTime(before))
+	if err != nil {
+		return 0, wrap("purge deliveries", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("purge deliveries", err)
+}

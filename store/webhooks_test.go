@@ -105,6 +105,19 @@ func TestWebhookDeliveries(t *testing.T) {
 	if got.Status != DeliveryDelivered || got.Attempts != 2 || got.LastCode != 204 || got.DeliveredAt.IsZero() || got.Subscription != "platform-x" {
 		t.Errorf("delivery log = %+v", got)
 	}
+	// Purging keeps pending deliveries and recent ones.
+	if _, err := st.EnqueueDelivery(ctx, Delivery{EventID: "ev3", SubscriptionID: sub.ID, AdID: "ad2", ContentHash: "h", Payload: []byte("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.PurgeDeliveries(ctx, now); err != nil || n != 0 {
+		t.Errorf("purge before the delivery = %d, %v", n, err)
+	}
+	if n, err := st.PurgeDeliveries(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Errorf("purge = %d, %v; want the delivered one", n, err)
+	}
+	if log, _ := st.Deliveries(ctx, DeliveryFilter{}); len(log) != 1 || log[0].EventID != "ev3" {
+		t.Errorf("after purge: %+v", log)
+	}
 	if err := st.SetSubscriptionDisabled(ctx, 999, true); !errors.Is(err, ErrNoSubscription) {
 		t.Errorf("disable unknown = %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/lurewatch/lure/ad"
@@ -22,6 +23,7 @@ type Queue interface {
 	EnqueueDelivery(ctx context.Context, d store.Delivery) (bool, error)
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]store.Delivery, error)
 	RecordAttempt(ctx context.Context, id int64, a store.Attempt) error
+	PurgeDeliveries(ctx context.Context, before time.Time) (int, error)
 }
 
 // Defaults of Options.
@@ -32,6 +34,8 @@ const (
 	DefaultMaxDelay         = time.Hour
 	DefaultPoll             = 2 * time.Second
 	DefaultBatch            = 20
+	DefaultParallel         = 4
+	DefaultRetention        = 30 * 24 * time.Hour
 	DefaultMaxResponseBytes = 4 << 10
 )
 
@@ -56,6 +60,12 @@ type Options struct {
 	Poll time.Duration
 	// Batch is how many due deliveries one pass takes. DefaultBatch.
 	Batch int
+	// Retention is how long Run keeps delivered and failed deliveries in
+	// the log; it purges older ones hourly. DefaultRetention.
+	Retention time.Duration
+	// Parallel is how many subscriptions are served at once.
+	// DefaultParallel.
+	Parallel int
 	// MaxResponseBytes of a receiver's answer are read (for the log).
 	// DefaultMaxResponseBytes.
 	MaxResponseBytes int64
@@ -102,6 +112,12 @@ func New(opts Options) (*Worker, error) {
 	}
 	if opts.Batch <= 0 {
 		opts.Batch = DefaultBatch
+	}
+	if opts.Retention <= 0 {
+		opts.Retention = DefaultRetention
+	}
+	if opts.Parallel <= 0 {
+		opts.Parallel = DefaultParallel
 	}
 	if opts.MaxResponseBytes <= 0 {
 		opts.MaxResponseBytes = DefaultMaxResponseBytes
@@ -179,7 +195,16 @@ func (w *Worker) Notify() {
 func (w *Worker) Run(ctx context.Context) error {
 	t := time.NewTicker(w.opts.Poll)
 	defer t.Stop()
+	var purged time.Time
 	for {
+		if now := w.opts.Now(); now.Sub(purged) >= time.Hour {
+			purged = now
+			if n, err := w.opts.Queue.PurgeDeliveries(ctx, now.Add(-w.opts.Retention)); err != nil && ctx.Err() == nil {
+				w.opts.Logger.Error("webhook: purge the delivery log", "err", err)
+			} else if n > 0 {
+				w.opts.Logger.Info("webhook: purged old deliveries", "deliveries", n)
+			}
+		}
 		for {
 			n, err := w.Flush(ctx)
 			if err != nil && ctx.Err() == nil {
@@ -198,30 +223,69 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// Flush makes one attempt at each delivery due now (up to Batch) and
-// records the outcomes; it returns how many it attempted.
+// Flush makes one attempt at the deliveries due now (up to Batch) and
+// records the outcomes; it returns how many it attempted. Subscriptions
+// are served in parallel (up to Parallel at a time), each one's events in
+// order; after a failed attempt the rest of that subscription's events
+// wait for the next pass, so a receiver that is down gets one request per
+// pass, and does not hold up the others.
 func (w *Worker) Flush(ctx context.Context) (int, error) {
 	due, err := w.opts.Queue.DueDeliveries(ctx, w.opts.Now(), w.opts.Batch)
 	if err != nil {
 		return 0, fmt.Errorf("webhook: due deliveries: %w", err)
 	}
-	for i, d := range due {
-		if ctx.Err() != nil {
-			return i, ctx.Err()
+	var order []int64
+	bySub := map[int64][]store.Delivery{}
+	for _, d := range due {
+		if bySub[d.SubscriptionID] == nil {
+			order = append(order, d.SubscriptionID)
 		}
-		if err := w.deliver(ctx, d); err != nil {
-			return i, err
-		}
+		bySub[d.SubscriptionID] = append(bySub[d.SubscriptionID], d)
 	}
-	return len(due), nil
+	var (
+		mu        sync.Mutex
+		attempted int
+		firstErr  error
+		wg        sync.WaitGroup
+		sem       = make(chan struct{}, w.opts.Parallel)
+	)
+	for _, id := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(ds []store.Delivery) {
+			defer func() { <-sem; wg.Done() }()
+			for _, d := range ds {
+				if ctx.Err() != nil {
+					return
+				}
+				ok, err := w.deliver(ctx, d)
+				mu.Lock()
+				if err == nil || ctx.Err() == nil {
+					attempted++
+				}
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				if err != nil || !ok {
+					return
+				}
+			}
+		}(bySub[id])
+	}
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	return attempted, firstErr
 }
 
-// deliver makes one attempt and records it.
-func (w *Worker) deliver(ctx context.Context, d store.Delivery) error {
+// deliver makes one attempt and records it; ok reports a 2xx answer.
+func (w *Worker) deliver(ctx context.Context, d store.Delivery) (ok bool, err error) {
 	start := w.opts.Now()
 	code, failure := w.post(ctx, d)
 	if ctx.Err() != nil {
-		return ctx.Err() // shutting down: do not count the attempt
+		return false, ctx.Err() // shutting down: do not count the attempt
 	}
 	now := w.opts.Now()
 	a := store.Attempt{At: now, Code: code, Err: failure, Status: store.DeliveryDelivered}
@@ -237,9 +301,9 @@ func (w *Worker) deliver(ctx context.Context, d store.Delivery) error {
 	}
 	w.opts.Metrics.outcome(outcome, now.Sub(start).Seconds())
 	if err := w.opts.Queue.RecordAttempt(ctx, d.ID, a); err != nil {
-		return fmt.Errorf("webhook: record attempt of %s: %w", d.EventID, err)
+		return false, fmt.Errorf("webhook: record attempt of %s: %w", d.EventID, err)
 	}
-	return nil
+	return failure == "", nil
 }
 
 // backoff is the wait after the n-th failed attempt (n ≥ 1).

@@ -284,3 +284,66 @@ func TestRunDeliversOnNotify(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A receiver that is down gets one request per pass and does not hold up
+// another subscription's events.
+func TestFlushIsolatesSubscriptions(t *testing.T) {
+	e := newEnv(t, 5, 500) // platform-x is down
+	ctx := context.Background()
+	up := &receiver{codes: []int{204}}
+	srv := httptest.NewServer(up)
+	defer srv.Close()
+	if _, err := e.st.CreateSubscription(ctx, store.Subscription{Name: "platform-y", URL: srv.URL,
+		Sites: []string{"doska.example"}, Secret: testSecret}); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a1", "a2", "a3"} {
+		if _, err := e.w.Enqueue(ctx, flagged(id, "rabota.example", 90)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.w.Enqueue(ctx, flagged("b1", "doska.example", 90)); err != nil {
+		t.Fatal(err)
+	}
+	e.flush(t, 2)
+	if len(e.rc.bodies) != 1 || len(up.bodies) != 1 {
+		t.Fatalf("down receiver got %d requests (want 1), up receiver %d (want 1)", len(e.rc.bodies), len(up.bodies))
+	}
+	// The two events not tried are still due; the failed one waits.
+	e.flush(t, 1)
+	if len(e.rc.bodies) != 2 {
+		t.Fatalf("down receiver got %d requests after two passes, want 2", len(e.rc.bodies))
+	}
+}
+
+func TestRunPurgesOldDeliveries(t *testing.T) {
+	e := newEnv(t, 3, 204)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := e.w.Enqueue(ctx, flagged("a1", "rabota.example", 90)); err != nil {
+		t.Fatal(err)
+	}
+	e.flush(t, 1)
+	e.clk.Add(DefaultRetention + time.Hour)
+	e.w.opts.Poll = time.Hour
+	done := make(chan error)
+	go func() { done <- e.w.Run(ctx) }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ds, err := e.st.Deliveries(ctx, store.DeliveryFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ds) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery older than the retention not purged: %+v", ds)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
