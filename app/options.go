@@ -100,6 +100,11 @@ type Options struct {
 	// NoticeOverdue is how long a sent notice may stay open before the
 	// dashboard marks it overdue. Default 7 days.
 	NoticeOverdue time.Duration
+	// ScoreRate and ScoreBurst are the screening API's per-token rate
+	// limit in ads per second and its burst. Default
+	// dashboard.DefaultScoreRate and dashboard.DefaultScoreBurst.
+	ScoreRate  float64
+	ScoreBurst int
 }
 
 func (o *Options) setDefaults() {
@@ -153,6 +158,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Recrawl < 0 || o.DrainTimeout < 0 || o.NoticeOverdue < 0 {
 		return errors.New("app: durations must not be negative")
+	}
+	if o.ScoreRate < 0 || o.ScoreBurst < 0 {
+		return errors.New("app: score rate and burst must not be negative")
 	}
 	return nil
 }

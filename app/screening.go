@@ -1,3 +1,49 @@
 package app
 
-func (a *App) startScreening(sc serveContext) error { return nil }
+import (
+	"context"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/webhook"
+)
+
+// startScreening wires the screening capability into the serve role: the
+// score API gets a classifier of the node's rule pack, every flagged
+// verdict the indexer writes is queued for the webhook subscriptions
+// covering its site, and a webhook worker delivers the queue until
+// shutdown.
+func (a *App) startScreening(sc serveContext) error {
+	c, err := classifier.New(sc.pack, classifier.Options{})
+	if err != nil {
+		return err
+	}
+	sc.dashboard.Scorer = c
+	sc.dashboard.Screening.Rate = a.opts.ScoreRate
+	sc.dashboard.Screening.Burst = a.opts.ScoreBurst
+	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger})
+	if err != nil {
+		return err
+	}
+	sc.indexer.hooks = append(sc.indexer.hooks, webhookHook(w))
+	a.consumersWG.Add(1)
+	go func() {
+		defer a.consumersWG.Done()
+		w.Run(sc.consumeCtx) //nolint:errcheck // returns nil at shutdown
+	}()
+	return nil
+}
+
+// webhookHook queues the events of a flagged verdict. It runs for
+// unchanged verdicts too (a replay heals a crash between the store write
+// and the queue); the queue keeps one delivery per subscription, ad and
+// content hash.
+func webhookHook(w *webhook.Worker) verdictHook {
+	return func(ctx context.Context, v ad.Verdict, changed bool) error {
+		if !v.Flagged {
+			return nil
+		}
+		_, err := w.Enqueue(ctx, v)
+		return err
+	}
+}

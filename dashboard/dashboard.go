@@ -72,6 +72,12 @@ type Options struct {
 	// Notices configure takedown notices: the notifier and when a sent
 	// notice is overdue.
 	Notices NoticeOptions
+	// Scorer, if set, serves POST /api/v1/score (the screening API);
+	// nil answers 503 there.
+	Scorer Scorer
+	// Screening limits the screening API; zero fields take the defaults
+	// documented in ScreenLimits.
+	Screening ScreenLimits
 }
 
 // Page sizes.

@@ -79,7 +79,7 @@ var testHash = func() string {
 	return h
 }()
 
-func newFixture(t *testing.T, opts Options, vs ...ad.Verdict) *fixture {
+func newFixture(t testing.TB, opts Options, vs ...ad.Verdict) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()

@@ -45,7 +45,7 @@ var coreRoutes = []string{routeList, routeSearch, routeAd, routeAPIList, routeAP
 var loginOutcomes = []string{"ok", "failed", "throttled"}
 
 // codes are the status-code labels; any other code counts as "other".
-var codes = []string{"200", "303", "304", "400", "401", "403", "404", "405", "429", "500", "503", "other"}
+var codes = []string{"200", "201", "303", "304", "400", "401", "403", "404", "405", "413", "415", "422", "429", "500", "503", "other"}
 
 // Metrics counts dashboard requests.
 type Metrics struct {

@@ -1,7 +1,102 @@
 package dashboard
 
+import (
+	"context"
+	"time"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/rules"
+)
+
+// Route labels of the screening API and the webhook administration.
+const (
+	routeAPIScore    = "api_score"
+	routeAPIOpenAPI  = "api_openapi"
+	routeWebhooks    = "webhooks"
+	routeAPIWebhooks = "api_webhooks"
+)
+
 // screenRouteLabels are the route labels of lure_dashboard_requests_total
 // that screenRoutes uses.
-var screenRouteLabels = []string{}
+var screenRouteLabels = []string{routeAPIScore, routeAPIOpenAPI, routeWebhooks, routeAPIWebhooks}
 
-func (s *server) screenRoutes(rs routeSet) {}
+// Scorer scores one ad. classifier.Holder and *classifier.Classifier
+// implement it. Score must return promptly once ctx is done.
+type Scorer interface {
+	Score(ctx context.Context, a ad.Ad) ad.Verdict
+}
+
+// packer is implemented by a Scorer that knows its rule pack
+// (*classifier.Classifier); the score API then takes rule descriptions
+// from it rather than from Options.Rules.
+type packer interface{ Pack() *rules.Pack }
+
+// Defaults of ScreenLimits.
+const (
+	DefaultScoreRate     = 10.0
+	DefaultScoreBurst    = 50
+	DefaultScoreMaxAds   = 50
+	DefaultScoreMaxBytes = 2 << 20
+	DefaultScoreTimeout  = 5 * time.Second
+)
+
+// ScreenLimits bound the screening API. Rate limits are per API token (or
+// per logged-in user) and count ads: a single ad costs one token of the
+// bucket, a batch of n ads costs n.
+type ScreenLimits struct {
+	// Rate is how many ads per second a token may score, sustained.
+	// DefaultScoreRate.
+	Rate float64
+	// Burst is how many ads a token may score at once after being idle;
+	// it also caps a batch. DefaultScoreBurst.
+	Burst int
+	// MaxAds per request. DefaultScoreMaxAds (and at most Burst).
+	MaxAds int
+	// MaxBodyBytes of a request body. DefaultScoreMaxBytes.
+	MaxBodyBytes int64
+	// Timeout bounds the scoring of one request. DefaultScoreTimeout.
+	Timeout time.Duration
+}
+
+func (l ScreenLimits) withDefaults() ScreenLimits {
+	if l.Rate <= 0 {
+		l.Rate = DefaultScoreRate
+	}
+	if l.Burst <= 0 {
+		l.Burst = DefaultScoreBurst
+	}
+	if l.MaxAds <= 0 {
+		l.MaxAds = DefaultScoreMaxAds
+	}
+	l.MaxAds = min(l.MaxAds, l.Burst)
+	if l.MaxBodyBytes <= 0 {
+		l.MaxBodyBytes = DefaultScoreMaxBytes
+	}
+	if l.Timeout <= 0 {
+		l.Timeout = DefaultScoreTimeout
+	}
+	return l
+}
+
+// screenAPI is the screening API: the server with its limits and rate
+// buckets.
+type screenAPI struct {
+	*server
+	limits  ScreenLimits
+	buckets *buckets
+}
+
+func (s *server) screenRoutes(rs routeSet) {
+	l := s.opts.Screening.withDefaults()
+	sa := &screenAPI{server: s, limits: l, buckets: newBuckets(l.Rate, l.Burst)}
+	const viewer, admin = "viewer", "admin"
+	rs.handle("POST /api/v1/score", routeAPIScore, rs.api(viewer, sa.handleScore))
+	rs.handle("GET /api/v1/openapi.json", routeAPIOpenAPI, s.handleOpenAPI)
+	rs.handle("GET /api/v1/webhooks", routeAPIWebhooks, rs.api(admin, s.handleAPIWebhooks))
+	rs.handle("POST /api/v1/webhooks", routeAPIWebhooks, rs.api(admin, s.handleAPICreateWebhook))
+	rs.handle("POST /api/v1/webhooks/{id}", routeAPIWebhooks, rs.api(admin, s.handleAPIUpdateWebhook))
+	rs.handle("GET /api/v1/webhooks/deliveries", routeAPIWebhooks, rs.api(admin, s.handleAPIDeliveries))
+	rs.handle("GET /admin/webhooks", routeWebhooks, rs.page(admin, s.handleWebhooks))
+	rs.handle("POST /admin/webhooks", routeWebhooks, rs.page(admin, s.handleCreateWebhook))
+	rs.handle("POST /admin/webhooks/{id}", routeWebhooks, rs.page(admin, s.handleUpdateWebhook))
+}

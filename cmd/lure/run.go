@@ -34,6 +34,8 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.StringVar(&o.NotifierName, "notifier-name", os.Getenv("LURE_NOTIFIER_NAME"), "name of the person or organisation sending takedown notices (env LURE_NOTIFIER_NAME)")
 	fs.StringVar(&o.NotifierEmail, "notifier-email", os.Getenv("LURE_NOTIFIER_EMAIL"), "e-mail address of the notifier of takedown notices (env LURE_NOTIFIER_EMAIL)")
 	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default 168h)")
+	fs.Float64Var(&o.ScoreRate, "score-rate", 0, "screening API: ads per second per API token (default 10)")
+	fs.IntVar(&o.ScoreBurst, "score-burst", 0, "screening API: burst of ads per API token, also the largest batch (default 50)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err

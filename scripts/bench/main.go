@@ -136,6 +136,21 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN int, benchtime
 	r.PeakRSS = rss
 	rows = append(rows, r)
 
+	step("screening API: POST /api/v1/score vs the classifier called directly")
+	dtest := filepath.Join(tmp, "dashboard.test")
+	if err := build(dtest, "test", "-c", "-o", dtest, "./dashboard"); err != nil {
+		return err
+	}
+	b, rss, err = measured(ctx, filepath.Join(root, "dashboard"), dtest, "-test.run", "^$", "-test.bench", "^BenchmarkScoreAPI$", "-test.benchtime", benchtime, "-test.cpu", "1")
+	if err != nil {
+		return err
+	}
+	if r, err = screeningRow(b); err != nil {
+		return err
+	}
+	r.PeakRSS = rss
+	rows = append(rows, r)
+
 	step(fmt.Sprintf("pipeline: %d ads on the embedded broker", pipelineN))
 	pbin := filepath.Join(tmp, "pipeline-bench")
 	if err := build(pbin, "build", "-o", pbin, "./scripts/kafka/bench"); err != nil {
@@ -200,6 +215,9 @@ func reproduce(args []string) string {
 - **classifier**: ` + "`go test -run '^$' -bench '^BenchmarkScore$/^corpus$' -cpu 1 ./classifier`" + ` — scores the development corpus
   (testdata/corpus/dev.jsonl) on one core; the naive baseline runs every rule and every gazetteer country as
   its own regular expression over the normalised text, without extraction or combination rules.
+- **screening API**: ` + "`go test -run '^$' -bench '^BenchmarkScoreAPI$' -cpu 1 ./dashboard`" + ` — POST /api/v1/score over
+  loopback HTTP with a viewer token, one development-corpus ad per request (and batches of 20, in the note); the
+  baseline is classifier.Score called directly on the same ads in the same process. Latencies are per request.
 - **pipeline**: ` + "`go run ./scripts/kafka/bench -n 5000`" + ` (add a real Apache Kafka with scripts/kafka/bench.sh).
 - **Bleve**: generated flagged ads (internal/pipelinetest templates scored by the default pack) indexed with
   index.PutAll, then one/two-word searches through index.Search; ` + "`-sizes 10000,100000`" + ` sets the sizes.
@@ -245,4 +263,38 @@ func classifierRow(out []byte) (bench.Row, error) {
 	return bench.Row{Name: "classifier, development corpus, 1 core", Result: fmt.Sprintf("%.0f ads/s", l),
 		Baseline: fmt.Sprintf("%.0f ads/s (naive: one regexp per rule)", nv), Ratio: fmt.Sprintf("%.1f×", l/nv),
 		Note: fmt.Sprintf("%.0f B/op, %.0f allocs/op", lure.Metrics["B/op"], lure.Metrics["allocs/op"])}, nil
+}
+
+// screeningRow reads BenchmarkScoreAPI/{api,api-batch20,direct}.
+func screeningRow(out []byte) (bench.Row, error) {
+	bs, err := bench.ParseGoBench(bytes.NewReader(out))
+	if err != nil {
+		return bench.Row{}, err
+	}
+	byName := map[string]*bench.GoBench{}
+	for i := range bs {
+		name := strings.TrimPrefix(bs[i].Name, "BenchmarkScoreAPI/")
+		if j := strings.LastIndex(name, "-"); j > 0 && !strings.HasPrefix(name[j:], "-batch") {
+			if _, err := strconv.Atoi(name[j+1:]); err == nil {
+				name = name[:j] // the -N GOMAXPROCS suffix
+			}
+		}
+		byName[name] = &bs[i]
+	}
+	api, batch, direct := byName["api"], byName["api-batch20"], byName["direct"]
+	if api == nil || batch == nil || direct == nil {
+		return bench.Row{}, fmt.Errorf("screening benchmark: no api, api-batch20 and direct results in:\n%s", out)
+	}
+	if api.Metrics["ads/s"] == 0 || direct.Metrics["ads/s"] == 0 {
+		return bench.Row{}, fmt.Errorf("screening benchmark: no ads/s metric")
+	}
+	lat := func(g *bench.GoBench) string {
+		return fmt.Sprintf("%.0f ads/s · p50 %.3fms p99 %.3fms", g.Metrics["ads/s"], g.Metrics["p50-ms"], g.Metrics["p99-ms"])
+	}
+	return bench.Row{Name: "screening API, POST /api/v1/score, 1 ad per request, 1 core", Result: lat(api),
+		Baseline: lat(direct) + " (classifier.Score called directly)",
+		Ratio: fmt.Sprintf("%.2f× ads/s · %.1f× p50 latency", api.Metrics["ads/s"]/direct.Metrics["ads/s"],
+			api.Metrics["p50-ms"]/direct.Metrics["p50-ms"]),
+		Note: fmt.Sprintf("batches of 20: %.0f ads/s (%.2f× direct), p50 %.2fms p99 %.2fms per request; token auth, rate limit, JSON, loopback HTTP",
+			batch.Metrics["ads/s"], batch.Metrics["ads/s"]/direct.Metrics["ads/s"], batch.Metrics["p50-ms"], batch.Metrics["p99-ms"])}, nil
 }

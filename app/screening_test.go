@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/rules"
+	"github.com/lurewatch/lure/store"
+	"github.com/lurewatch/lure/stream"
+	"github.com/lurewatch/lure/webhook"
+)
+
+// TestScreeningWiring: startScreening gives the dashboard a scorer, and a
+// flagged verdict the indexer stores reaches a subscribed platform once,
+// signed, replays included.
+func TestScreeningWiring(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ix, err := index.Open(filepath.Join(dir, "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	pack, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var mu sync.Mutex
+	var got [][]byte
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		if err := webhook.Verify("whsec_wiring-test-secret", r.Header.Get(webhook.SignatureHeader), b, time.Now(), time.Minute); err != nil {
+			t.Errorf("delivery does not verify: %v", err)
+		}
+		mu.Lock()
+		got = append(got, b)
+		mu.Unlock()
+	}))
+	defer recv.Close()
+	if _, err := st.CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: recv.URL, Sites: []string{"doska.example"},
+		Secret: "whsec_wiring-test-secret"}); err != nil {
+		t.Fatal(err)
+	}
+
+	a := &App{opts: Options{Logger: slog.New(slog.DiscardHandler), ScoreRate: 3, ScoreBurst: 7}, registry: prometheus.NewRegistry()}
+	consumeCtx, stop := context.WithCancel(ctx)
+	h := &indexer{store: st, index: ix, metrics: newIndexerMetrics(nil)}
+	var dopts dashboard.Options
+	if err := a.startScreening(serveContext{ctx: ctx, consumeCtx: consumeCtx, store: st, pack: pack, indexer: h, dashboard: &dopts}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stop(); a.consumersWG.Wait() }()
+	if dopts.Scorer == nil || len(h.hooks) != 1 || dopts.Screening.Rate != 3 || dopts.Screening.Burst != 7 {
+		t.Fatalf("scorer %v, %d hooks, limits %+v", dopts.Scorer, len(h.hooks), dopts.Screening)
+	}
+
+	in := ad.Input{Title: "Работа за границей для девушек", Lang: "ru", Site: "doska.example", URL: "https://doska.example/ad/1",
+		Body: "Приглашаем девушек 18-25 лет на работу в Турцию. Билеты и визу оплачиваем. Пишите только в Telegram", Contact: "+7 916 204 55 18"}
+	a1, err := in.Ad("", "ad1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := dopts.Scorer.Score(ctx, a1)
+	if !v.Flagged {
+		t.Fatalf("test ad not flagged: %v", v.Score)
+	}
+	msg, _ := json.Marshal(v)
+	for range 2 { // the second is a replay
+		if err := h.Handle(ctx, stream.Message{Value: msg}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("platform got %d deliveries, want 1", len(got))
+	}
+	var e webhook.Event
+	if err := json.Unmarshal(got[0], &e); err != nil || e.AdID != "ad1" || e.Site != "doska.example" || len(e.Rules) == 0 {
+		t.Errorf("event %s: %v", got[0], err)
+	}
+	if body := string(got[0]); strings.Contains(body, "916") || strings.Contains(body, "Telegram") || strings.Contains(body, "девушек") {
+		t.Errorf("event carries ad text or contacts: %s", body)
+	}
+}
+
+func TestScoreLimitOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts Options
+		ok   bool
+	}{
+		{"defaults", Options{}, true},
+		{"set", Options{ScoreRate: 0.5, ScoreBurst: 10}, true},
+		{"negative rate", Options{ScoreRate: -1}, false},
+		{"negative burst", Options{ScoreBurst: -1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.opts
+			o.setDefaults()
+			if err := o.Validate(); (err == nil) != tc.ok {
+				t.Errorf("Validate() = %v, ok want %v", err, tc.ok)
+			}
+		})
+	}
+}

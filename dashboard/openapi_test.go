@@ -1,0 +1,56 @@
+package dashboard
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestOpenAPINamesEveryRoute checks that the served document is JSON and
+// describes every /api/v1 route registered in dashboard.go and screen.go,
+// with its method.
+func TestOpenAPINamesEveryRoute(t *testing.T) {
+	f := newFixture(t, Options{})
+	f.as = "" // no authentication needed
+	resp, body := f.get(t, "/api/v1/openapi.json")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET openapi.json = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var doc struct {
+		OpenAPI  string                                `json:"openapi"`
+		Paths    map[string]map[string]json.RawMessage `json:"paths"`
+		Webhooks map[string]json.RawMessage            `json:"webhooks"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatalf("openapi.json is not JSON: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.") || doc.Webhooks["ad.flagged"] == nil {
+		t.Errorf("openapi %q, webhooks %v", doc.OpenAPI, doc.Webhooks)
+	}
+	route := regexp.MustCompile(`"(GET|POST|PUT|PATCH|DELETE) (/api/v1/[^"]*)"`)
+	n := 0
+	for _, file := range []string{"dashboard.go", "screen.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range route.FindAllStringSubmatch(string(src), -1) {
+			n++
+			method, path := strings.ToLower(m[1]), m[2]
+			ops, ok := doc.Paths[path]
+			if !ok {
+				t.Errorf("%s: %s %s is not in openapi.json", file, m[1], path)
+				continue
+			}
+			if ops[method] == nil {
+				t.Errorf("%s: openapi.json has %s but not its %s operation", file, path, m[1])
+			}
+		}
+	}
+	if n < 15 {
+		t.Errorf("found only %d routes in the sources; did the registration change?", n)
+	}
+}

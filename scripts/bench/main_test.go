@@ -1,0 +1,28 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestScreeningRow(t *testing.T) {
+	for _, tc := range []struct{ name, suffix string }{{"one core", ""}, {"two cores", "-2"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := "goos: linux\n" +
+				"BenchmarkScoreAPI/direct" + tc.suffix + "  22748  54342 ns/op  18000 ads/s  0.04158 p50-ms  0.1811 p99-ms\n" +
+				"BenchmarkScoreAPI/api" + tc.suffix + "  5103  238622 ns/op  4500 ads/s  0.1936 p50-ms  0.7750 p99-ms\n" +
+				"BenchmarkScoreAPI/api-batch20" + tc.suffix + "  739  1725849 ns/op  9000 ads/s  1.528 p50-ms  5.504 p99-ms\nPASS\n"
+			r, err := screeningRow([]byte(out))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Result != "4500 ads/s · p50 0.194ms p99 0.775ms" || r.Ratio != "0.25× ads/s · 4.7× p50 latency" ||
+				!strings.HasPrefix(r.Baseline, "18000 ads/s") || !strings.Contains(r.Note, "9000 ads/s (0.50× direct)") {
+				t.Errorf("row = %+v", r)
+			}
+		})
+	}
+	if _, err := screeningRow([]byte("BenchmarkScoreAPI/api 1 2 ns/op 3 ads/s\n")); err == nil {
+		t.Error("a run without baseline gave a row")
+	}
+}
