@@ -145,5 +145,5 @@ func (c *Classifier) CheckExamples(ctx context.Context) []ExampleFailure {
 			}
 		}
 	}
-	return out
+	return append(out, c.checkDimExamples(ctx)...)
 }
