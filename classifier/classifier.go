@@ -84,7 +84,7 @@ type Classifier struct {
 	// regexRules lists the rules with regular expressions.
 	regexRules []int
 	byID       map[string]int
-	cyrillic   []bool    // per rule: written for a Cyrillic-script language
+	cyrillic   []bool // per rule: written for a Cyrillic-script language
 	regions    []regionRef
 	pool       sync.Pool // *scoring
 }
