@@ -123,9 +123,9 @@ type DimRow struct {
 
 // Campaign is the answer of Store.Campaign.
 type Campaign struct {
-	From  string `json:"from"`
-	To    string `json:"to"`
-	Count        // every ad of the period
+	From  string      `json:"from"`
+	To    string      `json:"to"`
+	Count             // every ad of the period
 	Weeks []WeekCount `json:"weeks"`
 	// By holds, per dimension of Dims, its values, most risky ads first.
 	// An ad counts once under each of its destinations and signals; ""
