@@ -264,3 +264,25 @@ func TestNiceMax(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCampaignPeriod checks that any query either gives a valid period
+// (from ≤ to, at most store.MaxCampaignDays) or an error, never a panic.
+func FuzzCampaignPeriod(f *testing.F) {
+	for _, s := range []string{"", "from=2025-01-01&to=2025-03-31", "preset=4w", "preset=52w&from=x", "to=2025-02-30", "from=9999-12-31",
+		"from=0001-01-01&to=0001-01-02", "to=2025-01-01&from=2024-12-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		p, err := campaignPeriod(q, campaignNow)
+		if err != nil {
+			return
+		}
+		if p.To.Before(p.From) || p.Days() > store.MaxCampaignDays || len(p.Weeks()) > store.MaxCampaignDays/7+2 {
+			t.Errorf("%q gave %v..%v", raw, p.From, p.To)
+		}
+	})
+}

@@ -12,6 +12,7 @@ package redact
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -40,8 +41,7 @@ var (
 	handleRe = regexp.MustCompile(`(^|[^\pL\pN_.\]])@[\pL\pN_.]{2,}`)
 	// A run of digits with the separators people put in phone numbers.
 	phoneRe = regexp.MustCompile(`\+?\(?\d[\d\s().\-/]{5,}\d`)
-	// Two numbers with a dash are a range ("2500-4000"), not a phone.
-	rangeRe = regexp.MustCompile(`^\d{1,6} ?- ?\d{1,6}$`)
+	rangeRe = regexp.MustCompile(`^([1-9]\d{0,5}) ?- ?([1-9]\d{0,5})$`)
 	// A word with digits: an identifier when it has 6 digits in a row,
 	// or letters and at least 5 digits.
 	tokenRe = regexp.MustCompile(`[\pL\pN]*\d[\pL\pN]*`)
@@ -68,7 +68,7 @@ func String(s string) string {
 		return m
 	})
 	s = phoneRe.ReplaceAllStringFunc(s, func(m string) string {
-		if digits(m) < 7 || rangeRe.MatchString(m) {
+		if digits(m) < 7 || isRange(m) {
 			return m
 		}
 		return Phone
@@ -113,4 +113,16 @@ func longestRun(s string) int {
 		}
 	}
 	return best
+}
+
+// isRange reports whether m is a range of round amounts ("2500-4000",
+// "800 - 1200") rather than a phone number.
+func isRange(m string) bool {
+	g := rangeRe.FindStringSubmatch(m)
+	if g == nil {
+		return false
+	}
+	lo, _ := strconv.Atoi(g[1])
+	hi, _ := strconv.Atoi(g[2])
+	return lo < hi && lo%10 == 0 && hi%10 == 0
 }

@@ -13,6 +13,8 @@ func TestString(t *testing.T) {
 	}{
 		{"plain wording kept", "опыт работы не нужен, девушки 18-25", "опыт работы не нужен, девушки 18-25"},
 		{"salary kept", "от 3000 € в месяц, 2500-4000 $", "от 3000 € в месяц, 2500-4000 $"},
+		{"two-group phone", "тел 0000-000 или 222-3344", "тел [phone] или [phone]"},
+		{"range with spaces", "800 - 1200 €", "800 - 1200 €"},
 		{"intl phone", "звоните +373 68 000 111", "звоните [phone]"},
 		{"national phone with parens", "тел. (067) 123-45-67 после 18", "тел. [phone] после 18"},
 		{"phone digits spaced", "0 6 8 1 2 3 4 5 6", "[phone]"},
