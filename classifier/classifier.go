@@ -49,6 +49,11 @@ type Options struct {
 	// Now stamps Verdict.ScoredAt; nil leaves it zero so that verdicts
 	// are byte-for-byte reproducible.
 	Now func() time.Time
+	// SiteCountry gives the country (ISO alpha-2) of a site, by ad.Site,
+	// for Entities.Region only (it does not change scores): a region named
+	// in it wins, and an ad whose location names none gets the bare
+	// country. SiteHome is used when a site is missing here.
+	SiteCountry map[string]string
 }
 
 // owner is what a literal pattern belongs to: a rule, a country, or the
@@ -291,6 +296,9 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 	s.translit = translitLangs[a.Lang]
 	s.region = c.phoneRegion(a.Site, a.Lang)
 	s.dims.home = c.opts.SiteHome[a.Site]
+	if cc := c.opts.SiteCountry[a.Site]; cc != "" {
+		s.dims.home = []string{cc}
+	}
 	return s
 }
 

@@ -19,7 +19,8 @@ func TestDimsDemoCoverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	home := map[string][]string{"rabota-md": {"MD"}, "doska-ua": {"UA"}, "svaha-intl": {"UA"}}
+	// The countries of crawler/sites/*.yaml.
+	home := map[string]string{"rabota-md": "MD", "doska-ua": "UA", "svaha-intl": "UA"}
 	sites, err := demo.Sites()
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +28,7 @@ func TestDimsDemoCoverage(t *testing.T) {
 	for _, withHome := range []bool{false, true} {
 		opts := classifier.Options{}
 		if withHome {
-			opts.SiteHome = home
+			opts.SiteCountry = home
 		}
 		c, err := classifier.New(p, opts)
 		if err != nil {

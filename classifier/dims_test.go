@@ -121,3 +121,31 @@ func TestNoDims(t *testing.T) {
 		t.Errorf("entities = %+v", v.Entities)
 	}
 }
+
+func TestRegionSiteCountry(t *testing.T) {
+	p, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(p, Options{SiteCountry: map[string]string{"rabota-md": "MD"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := newDefault(t)
+	for _, tt := range []struct{ site, location, want string }{
+		{"rabota-md", "Турция, Анталья", "MD"},
+		{"rabota-md", "Киев, Кишинёв", "MD/Chișinău"},
+		{"other", "Турция, Анталья", ""},
+		{"other", "Киев, Кишинёв", "UA/Kyiv"},
+	} {
+		a := ad.Ad{V: ad.Version, ID: "x", Site: tt.site, Kind: ad.KindJob, Lang: "ru", Title: "Хостес, девушки 18-25, опыт не нужен", Location: tt.location}
+		v := c.Score(context.Background(), a)
+		if v.Entities.Region != tt.want {
+			t.Errorf("%s %q: region %q, want %q", tt.site, tt.location, v.Entities.Region, tt.want)
+		}
+		w := plain.Score(context.Background(), a)
+		if w.Score != v.Score || len(w.Hits) != len(v.Hits) {
+			t.Errorf("%s %q: SiteCountry changed the score: %v vs %v", tt.site, tt.location, v.Score, w.Score)
+		}
+	}
+}
