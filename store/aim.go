@@ -109,9 +109,9 @@ func (s *Store) aimRows(ctx context.Context, dim, prevFrom, from, to string, o A
 	rows, err := s.db.QueryContext(ctx, `
 SELECT `+dimSQL[dim][0]+`,
 	coalesce(sum(d.day >= ?2), 0),
-	coalesce(sum(CASE WHEN d.day >= ?2 THEN a.flagged ELSE 0 END), 0),
-	coalesce(sum(CASE WHEN d.day < ?2 THEN a.flagged ELSE 0 END), 0)
-FROM ad_dims d JOIN ads a ON a.id = d.ad_id
+	coalesce(sum(CASE WHEN d.day >= ?2 THEN d.flagged ELSE 0 END), 0),
+	coalesce(sum(CASE WHEN d.day < ?2 THEN d.flagged ELSE 0 END), 0)
+FROM ad_dims d
 WHERE d.day >= ?1 AND d.day <= ?3
 GROUP BY 1`, prevFrom, from, to)
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *Store) wordings(ctx context.Context, dim, value, from, to string, o Aim
 	rows, err := s.db.QueryContext(ctx, `
 SELECT a.id, a.verdict_json
 FROM ad_dims d JOIN ads a ON a.id = d.ad_id
-WHERE d.day >= ? AND d.day <= ? AND a.flagged = 1 AND `+dimSQL[dim][0]+` = ?
+WHERE d.day >= ? AND d.day <= ? AND d.flagged = 1 AND `+dimSQL[dim][0]+` = ?
 ORDER BY a.score DESC, a.id
 LIMIT ?`, from, to, value, wordingAds)
 	if err != nil {

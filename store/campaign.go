@@ -137,10 +137,10 @@ type Campaign struct {
 
 // dimSQL is, per dimension, the value expression and the extra join.
 var dimSQL = map[string][2]string{
-	DimSite:        {"a.site", ""},
+	DimSite:        {"d.site", ""},
 	DimRegion:      {"d.region", ""},
 	DimCategory:    {"d.category", ""},
-	DimLang:        {"a.lang", ""},
+	DimLang:        {"d.lang", ""},
 	DimDestination: {"x.country", "JOIN ad_destinations x ON x.ad_id = d.ad_id"},
 	DimSignal:      {"x.signal", "JOIN ad_signals x ON x.ad_id = d.ad_id"},
 }
@@ -154,8 +154,8 @@ func (s *Store) Campaign(ctx context.Context, p Period) (Campaign, error) {
 	at := weekIndex(weeks)
 	from, to := p.From.Format(dayLayout), p.To.Format(dayLayout)
 	rows, err := s.db.QueryContext(ctx, `
-SELECT d.week, count(*), coalesce(sum(a.flagged), 0)
-FROM ad_dims d JOIN ads a ON a.id = d.ad_id
+SELECT d.week, count(*), coalesce(sum(d.flagged), 0)
+FROM ad_dims d
 WHERE d.day >= ? AND d.day <= ?
 GROUP BY d.week`, from, to)
 	if err != nil {
@@ -226,8 +226,8 @@ func scanWeeks(rows *sql.Rows, f func(week, value string, total, risky int)) err
 func (s *Store) dimension(ctx context.Context, dim, from, to string, weeks []string, at map[string]int) ([]DimRow, bool, error) {
 	q := dimSQL[dim]
 	rows, err := s.db.QueryContext(ctx, `
-SELECT `+q[0]+`, d.week, count(*), coalesce(sum(a.flagged), 0)
-FROM ad_dims d JOIN ads a ON a.id = d.ad_id `+q[1]+`
+SELECT `+q[0]+`, d.week, count(*), coalesce(sum(d.flagged), 0)
+FROM ad_dims d `+q[1]+`
 WHERE d.day >= ? AND d.day <= ?
 GROUP BY 1, 2`, from, to)
 	if err != nil {
@@ -273,9 +273,10 @@ GROUP BY 1, 2`, from, to)
 // row was written.
 func writeDims(ctx context.Context, tx *sql.Tx, v ad.Verdict) error {
 	_, err := tx.ExecContext(ctx, `
-INSERT OR REPLACE INTO ad_dims (ad_id, day, week, region, category)
+INSERT OR REPLACE INTO ad_dims (ad_id, day, week, site, lang, flagged, region, category)
 SELECT id, substr(coalesce(posted, crawled, first_seen), 1, 10),
-	date(substr(coalesce(posted, crawled, first_seen), 1, 10), 'weekday 0', '-6 days'), ?, ?
+	date(substr(coalesce(posted, crawled, first_seen), 1, 10), 'weekday 0', '-6 days'),
+	site, lang, flagged, ?, ?
 FROM ads WHERE id = ?`, v.Entities.Region, v.Entities.Category, v.Ad.ID)
 	return err
 }

@@ -269,15 +269,15 @@ func TestCampaignBackfill(t *testing.T) {
 	seedCampaign(t, s)
 	ctx := context.Background()
 	dump := func() string {
-		rows, err := s.db.QueryContext(ctx, `SELECT ad_id, day, week, region, category FROM ad_dims ORDER BY ad_id`)
+		rows, err := s.db.QueryContext(ctx, `SELECT ad_id, day, week, site || ' ' || lang || ' ' || flagged, region, category FROM ad_dims ORDER BY ad_id`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer rows.Close()
 		var b strings.Builder
 		for rows.Next() {
-			var x [5]string
-			if err := rows.Scan(&x[0], &x[1], &x[2], &x[3], &x[4]); err != nil {
+			var x [6]string
+			if err := rows.Scan(&x[0], &x[1], &x[2], &x[3], &x[4], &x[5]); err != nil {
 				t.Fatal(err)
 			}
 			b.WriteString(strings.Join(x[:], "|") + "\n")
@@ -285,8 +285,8 @@ func TestCampaignBackfill(t *testing.T) {
 		return b.String()
 	}
 	before := dump()
-	if !strings.Contains(before, "a4|2025-03-23|2025-03-17|UA/Kyiv|agriculture\n") ||
-		!strings.Contains(before, "c1|2025-03-14|2025-03-10||other\n") {
+	if !strings.Contains(before, "a4|2025-03-23|2025-03-17|s2 ru 1|UA/Kyiv|agriculture\n") ||
+		!strings.Contains(before, "c1|2025-03-14|2025-03-10|s1 ru 0||other\n") {
 		t.Errorf("ad_dims after Upsert:\n%s", before)
 	}
 	b, err := migrationFS.ReadFile("migrations/0007_campaign.sql")
