@@ -158,7 +158,8 @@ GROUP BY 1`, prevFrom, from, to)
 }
 
 // wordings counts the evidence phrases of positive-weight hits (outside
-// the contact field) of the riskiest ads of one row, once per ad.
+// the contact field, and not place names) of the riskiest ads of one row,
+// once per ad.
 func (s *Store) wordings(ctx context.Context, dim, value, from, to string, o AimOptions) ([]Wording, error) {
 	rows, err := s.db.QueryContext(ctx, `
 SELECT a.id, a.verdict_json
@@ -184,7 +185,7 @@ LIMIT ?`, from, to, value, wordingAds)
 		}
 		seen := map[string]bool{}
 		for _, h := range v.Hits {
-			if h.Weight <= 0 {
+			if h.Weight <= 0 || h.Signal == placeSignal {
 				continue
 			}
 			for _, e := range h.Evidence {
@@ -217,6 +218,10 @@ LIMIT ?`, from, to, value, wordingAds)
 	}
 	return out, nil
 }
+
+// placeSignal is the signal whose evidence is a place name, not a
+// wording; the destination dimension counts places.
+const placeSignal = "destination"
 
 // wordingKey folds case and spaces and bounds the length; "" for a
 // phrase with no letters left.

@@ -63,7 +63,8 @@ func seedCampaign(t *testing.T, s *Store) {
 		}
 		v.Hits = []ad.Hit{{Rule: "t.high_pay", Weight: 1, Signal: "high_pay"},
 			{Rule: "t.contact", Weight: 1, Signal: "messenger_only", Evidence: []ad.Span{{Field: ad.FieldContact, Text: "@secret_handle"}}},
-			{Rule: "t.licensed", Weight: -1, Signal: "licensed", Evidence: []ad.Span{{Field: ad.FieldBody, Text: "лицензия"}}}}
+			{Rule: "t.licensed", Weight: -1, Signal: "licensed", Evidence: []ad.Span{{Field: ad.FieldBody, Text: "лицензия"}}},
+			{Rule: "t.place", Weight: 1, Signal: "destination", Evidence: []ad.Span{{Field: ad.FieldBody, Text: "Турции"}}}}
 		for _, e := range c.evidence {
 			v.Hits[0].Evidence = append(v.Hits[0].Evidence, ad.Span{Field: ad.FieldBody, Text: e})
 		}
@@ -109,7 +110,7 @@ func TestCampaign(t *testing.T) {
 		DimRegion:      {{"UA/Kyiv", 2, 2}, {"MD/Chișinău", 2, 1}, {"", 1, 0}},
 		DimCategory:    {{"hostess_entertainment", 2, 2}, {"agriculture", 1, 1}, {"construction", 1, 0}, {"other", 1, 0}},
 		DimDestination: {{"TR", 2, 2}, {"PL", 1, 1}},
-		DimSignal:      {{"high_pay", 5, 3}, {"messenger_only", 5, 3}, {"licensed", 5, 3}},
+		DimSignal:      {{"destination", 5, 3}, {"high_pay", 5, 3}, {"licensed", 5, 3}, {"messenger_only", 5, 3}},
 		DimLang:        {{"ru", 5, 3}},
 	}
 	for _, dim := range Dims {
@@ -130,7 +131,7 @@ func TestCampaign(t *testing.T) {
 			}
 			w := want[dim]
 			if dim == DimSignal { // equal counts: by value
-				w = []row{{"high_pay", 5, 3}, {"licensed", 5, 3}, {"messenger_only", 5, 3}}
+				w = []row{{"destination", 5, 3}, {"high_pay", 5, 3}, {"licensed", 5, 3}, {"messenger_only", 5, 3}}
 			}
 			if !reflect.DeepEqual(got, w) {
 				t.Errorf("%s = %v\nwant %v", dim, got, w)
@@ -253,7 +254,7 @@ func TestAim(t *testing.T) {
 					}
 				}
 				for _, w := range r.Wordings {
-					if strings.Contains(w.Text, "secret") || strings.Contains(w.Text, "лиценз") {
+					if strings.Contains(w.Text, "secret") || strings.Contains(w.Text, "лиценз") || w.Text == "турции" {
 						t.Errorf("wording %q from a contact or negative hit", w.Text)
 					}
 				}
