@@ -184,12 +184,20 @@ LIMIT ?`, from, to, value, wordingAds)
 			return nil, err
 		}
 		seen := map[string]bool{}
+		places := map[string]bool{} // also in the evidence of combination rules
+		for _, h := range v.Hits {
+			if h.Signal == placeSignal {
+				for _, e := range h.Evidence {
+					places[e.Text] = true
+				}
+			}
+		}
 		for _, h := range v.Hits {
 			if h.Weight <= 0 || h.Signal == placeSignal {
 				continue
 			}
 			for _, e := range h.Evidence {
-				if e.Field == ad.FieldContact {
+				if e.Field == ad.FieldContact || places[e.Text] {
 					continue
 				}
 				w := wordingKey(o.Redact(e.Text))

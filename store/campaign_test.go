@@ -68,6 +68,7 @@ func seedCampaign(t *testing.T, s *Store) {
 		for _, e := range c.evidence {
 			v.Hits[0].Evidence = append(v.Hits[0].Evidence, ad.Span{Field: ad.FieldBody, Text: e})
 		}
+		v.Hits[0].Evidence = append(v.Hits[0].Evidence, ad.Span{Field: ad.FieldBody, Text: "Турции"}) // as a combination rule has it
 		if _, err := s.Upsert(context.Background(), v); err != nil {
 			t.Fatal(err)
 		}
