@@ -147,6 +147,10 @@ test('viewer: where to aim shows growth and redacted wordings', async () => {
     tr.dataset.value, +tr.dataset.risky, +tr.dataset.previous]));
   assert.deepEqual(rows, api.sites.map((r) => [r.value, r.risky, r.previous]));
   assert.ok(rows.length >= 2);
+  const grown = api.sites.find((r) => r.previous > 0 && r.growth !== null);
+  assert.ok(grown, 'a site with risky ads in both periods');
+  const growthCell = await page.locator(`section.aim[data-dim="site"] tr.aim-row[data-value="${grown.value}"] td`).nth(4).textContent();
+  assert.equal(growthCell.trim(), (grown.growth > 0 ? '+' : '') + pct(grown.growth));
   assert.equal(await page.locator('section.aim[data-dim="site"] svg.aim-bars rect.bar-now').count(), rows.length);
   const words = await page.$$eval('ul.wordings li', (lis) => lis.map((li) => li.textContent));
   assert.ok(words.length > 0, 'typical wordings are shown');

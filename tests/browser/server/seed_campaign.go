@@ -44,9 +44,13 @@ var campaignTemplates = []campaignTemplate{
 func seedCampaign(ctx context.Context, env seedEnv) error {
 	now := time.Now().UTC().Truncate(time.Second)
 	flagged, n := 0, 0
-	for week := 0; week < 12; week++ {
-		// 2 to 5 ads a week, more in recent weeks.
+	for week := 0; week < 20; week++ {
+		// 2 to 5 ads a week in the last 12 weeks, more in recent ones;
+		// 1 or 2 in the 8 weeks before, so that where-to-aim shows growth.
 		count := 2 + (11-week)/4 + week%2
+		if week >= 12 {
+			count = 1 + week%2
+		}
 		for i := 0; i < count; i++ {
 			t := campaignTemplates[(week*5+i*7)%len(campaignTemplates)]
 			posted := now.AddDate(0, 0, -7*week).Add(-time.Duration(i) * time.Hour)
