@@ -234,6 +234,13 @@ type Entities struct {
 	Companies []string `json:"companies,omitempty"`
 	// Licences are licence or registry numbers stated in the ad.
 	Licences []string `json:"licences,omitempty"`
+	// Region is where the ad recruits from, read from its location text
+	// with rules/regions.yaml: "MD/Chișinău", or a bare country code when
+	// only the site's country is known; "" when unknown.
+	Region string `json:"region,omitempty"`
+	// Category is the job category of rules/categories.yaml ("hostess",
+	// "construction", …, "other").
+	Category string `json:"category,omitempty"`
 }
 
 // Verdict is a scored ad: the message on the lure.ads.scored topic.

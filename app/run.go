@@ -283,7 +283,7 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry)})
+	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry), SiteCountry: siteCountries(a.opts.SitesDir)})
 	if err != nil {
 		return err
 	}

@@ -49,6 +49,11 @@ type Options struct {
 	// Now stamps Verdict.ScoredAt; nil leaves it zero so that verdicts
 	// are byte-for-byte reproducible.
 	Now func() time.Time
+	// SiteCountry gives the country (ISO alpha-2) of a site, by ad.Site,
+	// for Entities.Region only (it does not change scores): a region named
+	// in it wins, and an ad whose location names none gets the bare
+	// country. SiteHome is used when a site is missing here.
+	SiteCountry map[string]string
 }
 
 // owner is what a literal pattern belongs to: a rule, a country, or the
@@ -58,6 +63,10 @@ type owner struct {
 	country string
 	trigger int   // rule whose regexes the pattern pre-filters, or -1
 	need    uint8 // extractors the pattern triggers (need* bits)
+	// region and category are 1 + the index of an origin region
+	// (c.regions) or job category (pack Categories) the pattern names;
+	// 0 for none.
+	region, category int
 }
 
 type compiled struct {
@@ -80,7 +89,8 @@ type Classifier struct {
 	// regexRules lists the rules with regular expressions.
 	regexRules []int
 	byID       map[string]int
-	cyrillic   []bool    // per rule: written for a Cyrillic-script language
+	cyrillic   []bool // per rule: written for a Cyrillic-script language
+	regions    []regionRef
 	pool       sync.Pool // *scoring
 }
 
@@ -186,6 +196,9 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 			}
 		}
 	}
+	if err := c.addDims(addPattern); err != nil {
+		return nil, fmt.Errorf("classifier: %w", err)
+	}
 	c.ac = newAutomaton(pats)
 	c.byID = make(map[string]int, len(c.rules))
 	c.cyrillic = make([]bool, len(c.rules))
@@ -257,6 +270,7 @@ type scoring struct {
 	translit  bool              // scan the transliterated view too
 	region    string            // default phone region
 	need      uint8             // extractors triggered in the current field
+	dims      dimHits           // origin regions and job categories seen
 }
 
 type place struct {
@@ -281,6 +295,10 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 	s.a = a
 	s.translit = translitLangs[a.Lang]
 	s.region = c.phoneRegion(a.Site, a.Lang)
+	s.dims.home = c.opts.SiteHome[a.Site]
+	if cc := c.opts.SiteCountry[a.Site]; cc != "" {
+		s.dims.home = []string{cc}
+	}
 	return s
 }
 
@@ -295,6 +313,7 @@ func (c *Classifier) putScoring(s *scoring) {
 	for k := range s.found {
 		s.found[k] = s.found[k][:0]
 	}
+	s.dims.reset()
 	s.a = nil
 	c.pool.Put(s)
 }
@@ -338,9 +357,18 @@ func span(field, orig string, t *Text, i, j int) ad.Span {
 // messenger-only signal, not three. Combination rules always count: their
 // evidence is co-occurrence.
 func (c *Classifier) Score(ctx context.Context, a ad.Ad) ad.Verdict {
+	return c.score(ctx, a, nil)
+}
+
+// score is Score with the site's home countries given (nil: from
+// Options.SiteHome).
+func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdict {
 	t0 := time.Now()
 	s := c.getScoring(&a)
 	defer c.putScoring(s)
+	if home != nil {
+		s.dims.home = home
+	}
 	for _, f := range ad.Fields {
 		if ctx.Err() != nil {
 			break
@@ -349,6 +377,7 @@ func (c *Classifier) Score(ctx context.Context, a ad.Ad) ad.Verdict {
 	}
 	s.features()
 	s.combinations()
+	s.setDims()
 
 	v := ad.Verdict{V: ad.Version, Ad: a, RulePack: c.pack.Version, Entities: s.ents}
 	z := c.pack.Model.Bias
@@ -456,6 +485,8 @@ func (s *scoring) field(f, orig string) {
 				s.need |= o.need
 			case o.trigger >= 0:
 				s.triggered[o.trigger] = true
+			case o.region > 0 || o.category > 0:
+				s.dims.add(f, o)
 			case o.rule < 0:
 				if f != ad.FieldContact {
 					s.places = append(s.places, place{o.country, span(f, orig, t, i, j)})
@@ -486,6 +517,8 @@ func (s *scoring) field(f, orig string) {
 			for _, o := range c.owners[id] {
 				switch {
 				case o.trigger >= 0, o.need != 0:
+				case o.region > 0 || o.category > 0:
+					s.dims.add(f, o)
 				case o.rule < 0:
 					if f != ad.FieldContact {
 						s.places = append(s.places, place{o.country, span(f, orig, tt, i, j)})

@@ -85,6 +85,9 @@ func (c *Classifier) explain(v ad.Verdict, p palette) string {
 	if len(e.Ages) > 0 {
 		fmt.Fprintf(&b, "ages: %v\n", e.Ages)
 	}
+	if e.Region != "" || e.Category != "" {
+		fmt.Fprintf(&b, "region: %s, category: %s\n", orDash(e.Region), orDash(e.Category))
+	}
 	if n := len(e.Phones) + len(e.Emails); n > 0 {
 		fmt.Fprintf(&b, "contacts: %d phone(s), %d e-mail(s)\n", len(e.Phones), len(e.Emails))
 	}
@@ -145,5 +148,12 @@ func (c *Classifier) CheckExamples(ctx context.Context) []ExampleFailure {
 			}
 		}
 	}
-	return out
+	return append(out, c.checkDimExamples(ctx)...)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }

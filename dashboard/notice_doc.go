@@ -223,13 +223,6 @@ func csvTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// csvSafe defuses spreadsheet formula injection.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
 
 // writeNoticeEmail writes the notice as an e-mail: a Subject line, a blank
 // line and a plain-text body.

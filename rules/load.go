@@ -184,6 +184,16 @@ func (p *Pack) add(name string, b []byte) error {
 			return err
 		}
 		return validateWages(name, &p.Wages)
+	case RegionsFile:
+		if _, err := decodeStrict(name, b, &p.Regions); err != nil {
+			return err
+		}
+		return validateRegions(name, &p.Regions)
+	case CategoriesFile:
+		if _, err := decodeStrict(name, b, &p.Categories); err != nil {
+			return err
+		}
+		return validateCategories(name, &p.Categories)
 	case GazetteerFile:
 		if _, err := decodeStrict(name, b, &p.Gazetteer); err != nil {
 			return err

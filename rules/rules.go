@@ -3,8 +3,10 @@
 // what weight, and the scoring model (bias, threshold, bands) they feed.
 //
 // Besides rule files, a pack has model.yaml (bias, threshold, bands,
-// pay lines), gazetteer.yaml (destination names) and wages.yaml (typical
-// low-skill pay per destination, with sources, for feature pay_ratio).
+// pay lines), gazetteer.yaml (destination names), wages.yaml (typical
+// low-skill pay per destination, with sources, for feature pay_ratio), and
+// regions.yaml and categories.yaml (the origin regions and job categories
+// that campaign statistics count by).
 //
 // The default packs are embedded in the binary (see Default); Load reads
 // the same layout from any fs.FS so a directory can override them. Loading
@@ -79,6 +81,10 @@ type Pack struct {
 	Wages     Wages
 	Files     []Meta
 	Rules     []Rule
+	// Regions and Categories are the campaign-statistics dimensions of
+	// regions.yaml and categories.yaml (empty when a pack has none).
+	Regions    Regions
+	Categories Categories
 }
 
 // Meta describes one rule file.

@@ -39,7 +39,7 @@ func writeFacts(ctx context.Context, tx *sql.Tx, v ad.Verdict) error {
 			return err
 		}
 	}
-	return nil
+	return writeDims(ctx, tx, v)
 }
 
 // contacts returns an ad's contact keys: phones as given (E.164), emails

@@ -26,6 +26,7 @@ func rulesTest(dir string, stdout io.Writer) error {
 	for _, r := range pack.Rules {
 		examples += len(r.Examples.Fire) + len(r.Examples.Silent)
 	}
+	examples += len(pack.Regions.Examples) + len(pack.Categories.Examples)
 	if len(fails) > 0 {
 		return fmt.Errorf("%d of %d rule examples failed", len(fails), examples)
 	}
