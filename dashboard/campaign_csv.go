@@ -36,4 +36,3 @@ func writeCampaignCSV(w io.Writer, c store.Campaign) error {
 	cw.Flush()
 	return cw.Error()
 }
-

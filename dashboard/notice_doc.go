@@ -223,7 +223,6 @@ func csvTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-
 // writeNoticeEmail writes the notice as an e-mail: a Subject line, a blank
 // line and a plain-text body.
 func writeNoticeEmail(w io.Writer, d noticeDoc) error {
