@@ -160,7 +160,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusServiceUnavailable, "scoring is not available on this node")
 		return
 	}
-	key := who(r).Name
+	key := who(r).rateKey()
 	// A request needs at least one token before its body is read.
 	if ok, wait := sa.buckets.take(key, 1, sa.now(), false); !ok {
 		writeLimited(w, retryAfterSeconds(wait), "rate limit exceeded")
