@@ -223,6 +223,9 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 			writeJSONError(w, http.StatusServiceUnavailable, "scoring timed out")
 			return
 		}
+		if p, ok := scorer.(packer); ok && pack != nil && v.RulePack != pack.Version {
+			pack = p.Pack() // the pack was reloaded meanwhile
+		}
 		results[i] = explainVerdict(i, v, pack)
 	}
 	if !req.Batch {

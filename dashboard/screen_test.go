@@ -318,6 +318,7 @@ var (
 	_ Scorer = (*classifier.Classifier)(nil)
 	_ Scorer = (*classifier.Holder)(nil)
 	_ packer = (*classifier.Classifier)(nil)
+	_ packer = (*classifier.Holder)(nil)
 )
 
 // TestScoreRateLimitPerTokenID checks that two tokens with the same name
