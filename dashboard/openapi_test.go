@@ -12,7 +12,7 @@ import (
 
 // TestOpenAPINamesEveryRoute checks that the served document is JSON and
 // describes every /api/v1 route registered in any source file of the
-// package, with its method.
+// package, with its method, and no route that none registers.
 func TestOpenAPINamesEveryRoute(t *testing.T) {
 	f := newFixture(t, Options{})
 	f.as = "" // no authentication needed
@@ -37,6 +37,7 @@ func TestOpenAPINamesEveryRoute(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
+	registered := map[string]bool{} // "get /api/v1/…"
 	for _, file := range files {
 		if strings.HasSuffix(file, "_test.go") {
 			continue
@@ -48,6 +49,7 @@ func TestOpenAPINamesEveryRoute(t *testing.T) {
 		for _, m := range route.FindAllStringSubmatch(string(src), -1) {
 			n++
 			method, path := strings.ToLower(m[1]), m[2]
+			registered[method+" "+path] = true
 			ops, ok := doc.Paths[path]
 			if !ok {
 				t.Errorf("%s registers %s %s, which openapi.json does not describe: add it to dashboard/openapi.json (paths, parameters, responses, security)", file, m[1], path)
@@ -60,5 +62,15 @@ func TestOpenAPINamesEveryRoute(t *testing.T) {
 	}
 	if n < 21 {
 		t.Errorf("found only %d routes in the sources; did the registration change?", n)
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			switch method {
+			case "get", "post", "put", "patch", "delete":
+				if !registered[method+" "+path] {
+					t.Errorf("openapi.json describes %s %s, which no source file registers", strings.ToUpper(method), path)
+				}
+			}
+		}
 	}
 }
