@@ -34,7 +34,9 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func TestWatchRules(t *testing.T) {
+// copyRulesDir writes the embedded rule pack into a new directory.
+func copyRulesDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
 	if err := fs.WalkDir(rules.FS(), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -48,6 +50,11 @@ func TestWatchRules(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+func TestWatchRules(t *testing.T) {
+	dir := copyRulesDir(t)
 	p, err := rules.LoadDir(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -8,8 +8,13 @@ import (
 	"github.com/lurewatch/lure/webhook"
 )
 
+// screenRulesPoll is how often the score API's rules directory is checked
+// for changes.
+var screenRulesPoll = RulesPollInterval
+
 // startScreening wires the screening capability into the serve role: the
-// score API gets a classifier of the node's rule pack, every flagged
+// score API gets a classifier of the node's rule pack (reloaded like the
+// classify role's when --rules names a directory), every flagged
 // verdict the indexer writes is queued for the webhook subscriptions
 // covering its site, and a webhook worker delivers the queue until
 // shutdown.
@@ -18,7 +23,11 @@ func (a *App) startScreening(sc serveContext) error {
 	if err != nil {
 		return err
 	}
-	sc.dashboard.Scorer = c
+	h := classifier.NewHolder(c)
+	if a.opts.RulesDir != "" {
+		watchRules(sc.consumeCtx, h, a.opts.RulesDir, screenRulesPoll, a.opts.Logger)
+	}
+	sc.dashboard.Scorer = h
 	sc.dashboard.Screening.Rate = a.opts.ScoreRate
 	sc.dashboard.Screening.Burst = a.opts.ScoreBurst
 	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger})

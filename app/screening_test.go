@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -133,5 +134,95 @@ func TestScoreLimitOptions(t *testing.T) {
 				t.Errorf("Validate() = %v, ok want %v", err, tc.ok)
 			}
 		})
+	}
+}
+
+// TestScreeningReloadsRules: with a rules directory, a valid change to it
+// reaches POST /api/v1/score without a restart.
+func TestScreeningReloadsRules(t *testing.T) {
+	old := screenRulesPoll
+	screenRulesPoll = 10 * time.Millisecond
+	defer func() { screenRulesPoll = old }()
+	ctx := context.Background()
+	dir := copyRulesDir(t)
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lure.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	secret, hash, err := dashboard.NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateToken(ctx, "platform", store.RoleViewer, hash); err != nil {
+		t.Fatal(err)
+	}
+	pack, err := loadRules(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &App{opts: Options{Logger: slog.New(slog.DiscardHandler), RulesDir: dir, ScoreRate: 1000, ScoreBurst: 1000}, registry: prometheus.NewRegistry()}
+	consumeCtx, stop := context.WithCancel(ctx)
+	defer func() { stop(); a.consumersWG.Wait() }()
+	dopts := dashboard.Options{Store: st, Logger: slog.New(slog.DiscardHandler)}
+	if err := a.startScreening(serveContext{ctx: ctx, consumeCtx: consumeCtx, store: st, pack: pack,
+		indexer: &indexer{store: st, metrics: newIndexerMetrics(nil)}, dashboard: &dopts}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := dashboard.New(dopts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	defer hs.Close()
+	score := func() string {
+		t.Helper()
+		req, _ := http.NewRequest("POST", hs.URL+"/api/v1/score", strings.NewReader(`{"title":"Работа в Германии","body":"Билеты оплачиваем","lang":"ru"}`))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct {
+			RulePack string `json:"rule_pack"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("score = %d, %v", resp.StatusCode, err)
+		}
+		return out.RulePack
+	}
+	if got := score(); got != pack.Version {
+		t.Fatalf("rule_pack = %q before the change, want %q", got, pack.Version)
+	}
+
+	model := filepath.Join(dir, rules.ModelFile)
+	orig, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(orig), "threshold: 50", "threshold: 55", 1)
+	if changed == string(orig) {
+		t.Fatal("model.yaml has no threshold: 50 line to change")
+	}
+	if err := os.WriteFile(model, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := loadRules(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want.Version == pack.Version {
+		t.Fatal("the change did not change the pack's version")
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got := score()
+		if got == want.Version {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rule_pack = %q after the change, want %q", got, want.Version)
+		}
 	}
 }

@@ -34,6 +34,9 @@ func NewHolder(c *Classifier) *Holder {
 // Classifier returns the classifier in use.
 func (h *Holder) Classifier() *Classifier { return h.cur.Load() }
 
+// Pack returns the rule pack in use.
+func (h *Holder) Pack() *rules.Pack { return h.cur.Load().Pack() }
+
 // Score scores a with the classifier in use.
 func (h *Holder) Score(ctx context.Context, a ad.Ad) ad.Verdict {
 	return h.cur.Load().Score(ctx, a)

@@ -73,6 +73,9 @@ func TestHolderReload(t *testing.T) {
 		if after.RulePack != "rp-new" || after.Score <= before.Score {
 			t.Errorf("after reload: pack %s score %v (before %v)", after.RulePack, after.Score, before.Score)
 		}
+		if h.Pack() != good {
+			t.Errorf("Pack() = %s after reload, want rp-new", h.Pack().Version)
+		}
 		if got := testutil.ToFloat64(m.reloads.WithLabelValues("ok")); got != 1 {
 			t.Errorf("ok reloads = %v", got)
 		}

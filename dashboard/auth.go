@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,8 +35,18 @@ type principal struct {
 	Name    string
 	Role    string
 	UserID  int64 // 0 for tokens
+	TokenID int64 // the token's store ID; 0 for users
 	Token   bool
 	session string // hash of the session secret
+}
+
+// rateKey identifies the principal for rate limits: its token or user
+// ID, so that two tokens with the same name have their own buckets.
+func (p *principal) rateKey() string {
+	if p.Token {
+		return "token#" + strconv.FormatInt(p.TokenID, 10)
+	}
+	return "user#" + strconv.FormatInt(p.UserID, 10)
 }
 
 func (p *principal) Can(role string) bool {
@@ -83,7 +94,7 @@ func (s *server) principalOf(r *http.Request) *principal {
 			}
 			return nil
 		}
-		return &principal{Name: "token:" + t.Name, Role: t.Role, Token: true}
+		return &principal{Name: "token:" + t.Name, Role: t.Role, TokenID: t.ID, Token: true}
 	}
 	c, err := r.Cookie(s.cookieName(r))
 	if err != nil || c.Value == "" || len(c.Value) > 100 {

@@ -16,21 +16,22 @@ import (
 // Campaign statistics for viewers (NGOs): counts and rates of risky ads
 // over a period by week, site, origin region, destination, job category,
 // signal and language (/stats/campaign, its CSV and JSON), and where to aim
-// a campaign (/stats/aim). Every number comes from the store's aggregate
-// queries; the only text taken from ads are the typical wordings, which
-// pass through package redact.
+// a campaign (/stats/aim, its CSV and JSON). Every number comes from the
+// store's aggregate queries; the only text taken from ads are the typical
+// wordings, which pass through package redact.
 
 const (
 	routeCampaign    = "campaign"
 	routeCampaignCSV = "campaign_csv"
 	routeAim         = "aim"
+	routeAimCSV      = "aim_csv"
 	routeAPICampaign = "api_campaign"
 	routeAPIAim      = "api_aim"
 )
 
 // campaignRouteLabels are the route labels of lure_dashboard_requests_total
 // that campaignRoutes uses.
-var campaignRouteLabels = []string{routeCampaign, routeCampaignCSV, routeAim, routeAPICampaign, routeAPIAim}
+var campaignRouteLabels = []string{routeCampaign, routeCampaignCSV, routeAim, routeAimCSV, routeAPICampaign, routeAPIAim}
 
 func (s *server) campaignRoutes(rs routeSet) {
 	viewer := store.RoleViewer
@@ -38,6 +39,7 @@ func (s *server) campaignRoutes(rs routeSet) {
 	rs.handle("GET /stats/campaign.csv", routeCampaignCSV, rs.page(viewer, s.handleCampaignCSV))
 	rs.handle("GET /stats.csv", routeCampaignCSV, rs.page(viewer, s.handleCampaignCSV))
 	rs.handle("GET /stats/aim", routeAim, rs.page(viewer, s.handleAim))
+	rs.handle("GET /stats/aim.csv", routeAimCSV, rs.page(viewer, s.handleAimCSV))
 	rs.handle("GET /api/v1/campaign", routeAPICampaign, rs.api(viewer, s.handleAPICampaign))
 	rs.handle("GET /api/v1/campaign/aim", routeAPIAim, rs.api(viewer, s.handleAPIAim))
 }

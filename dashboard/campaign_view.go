@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -24,7 +25,7 @@ const (
 type campaignView struct {
 	C       store.Campaign
 	Rate    string
-	Query   string // the period as a query string, for links
+	Query   template.URL // the period as a query string, for links (dates only: not escaped again)
 	From    string
 	To      string
 	Preset  string
@@ -98,7 +99,7 @@ func f1(x float64) string { return strconv.FormatFloat(x, 'f', 1, 64) }
 func newCampaignView(c store.Campaign, q url.Values) campaignView {
 	v := campaignView{C: c, Rate: percent(c.Rate), From: c.From, To: c.To, Preset: q.Get("preset")}
 	period := url.Values{"from": {c.From}, "to": {c.To}}
-	v.Query = period.Encode()
+	v.Query = template.URL(period.Encode())
 	for _, p := range campaignPresets {
 		v.Presets = append(v.Presets, presetLink{Label: p.Label, URL: "/stats/campaign?preset=" + p.Key, Active: v.Preset == p.Key})
 	}
@@ -207,7 +208,7 @@ func newSpark(series []int) spark {
 
 type aimView struct {
 	A                store.Aim
-	Query            string
+	Query            template.URL // as campaignView.Query
 	ByGrowth         bool
 	VolumeURL        string
 	GrowthURL        string
@@ -234,7 +235,7 @@ const aimBarW = 160
 
 func newAimView(a store.Aim, q url.Values) aimView {
 	period := url.Values{"from": {a.From}, "to": {a.To}}
-	v := aimView{A: a, Query: period.Encode(), ByGrowth: q.Get("sort") == "growth",
+	v := aimView{A: a, Query: template.URL(period.Encode()), ByGrowth: q.Get("sort") == "growth",
 		From: a.From, To: a.To, PrevFrom: a.PrevFrom, PrevTo: a.PrevTo}
 	v.VolumeURL = "/stats/aim?" + period.Encode()
 	period.Set("sort", "growth")

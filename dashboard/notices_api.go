@@ -42,6 +42,9 @@ func (s *server) handleAPINotices(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
 		return
 	}
+	if stats == nil {
+		stats = []store.RemovalStats{}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"notices": out, "total": total, "time_to_removal": stats})
 }
 
@@ -59,6 +62,9 @@ func (s *server) handleAPIDraftNotices(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeJSONError(w, http.StatusInternalServerError, "could not draft notices")
 		return
+	}
+	if ns == nil {
+		ns = []store.Notice{}
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"notices": ns})
 }

@@ -495,3 +495,21 @@ func FuzzNoticeCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestNoticeAPIEmptyListsAreArrays checks that a node without notices
+// answers empty arrays, not null, as openapi.json describes.
+func TestNoticeAPIEmptyListsAreArrays(t *testing.T) {
+	f := newFixture(t, Options{})
+	for _, c := range []struct{ method, path, want string }{
+		{"POST", "/api/v1/notices", `{"notices":[]}`},
+		{"GET", "/api/v1/notices", `"time_to_removal":[]`},
+		{"GET", "/api/v1/notices", `"notices":[]`},
+	} {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			code, body := f.call(t, c.method, c.path, "", store.RoleAnalyst)
+			if code >= 300 || !strings.Contains(body, c.want) {
+				t.Errorf("%s %s = %d %s, want %s", c.method, c.path, code, body, c.want)
+			}
+		})
+	}
+}

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// buckets are token buckets, one per key (an API token or user name):
+// buckets are token buckets, one per key (an API token's or a user's ID):
 // each holds up to burst tokens and refills at rate tokens per second.
 // They hold at most maxKeys keys; a full bucket is the same as no bucket,
 // so full ones are dropped first.

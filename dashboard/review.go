@@ -217,10 +217,11 @@ func auditRows(es []store.AuditEntry) []auditRow {
 }
 
 type auditData struct {
-	Rows   []auditRow
-	Total  int
-	Filter store.AuditFilter
-	Pager  pager
+	Rows    []auditRow
+	Total   int
+	Filter  store.AuditFilter
+	Pager   pager
+	Actions []string // the action filter's choices
 }
 
 // handleAudit is the admins' searchable audit log.
@@ -243,7 +244,7 @@ func (s *server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "audit", view{Title: "Audit log", Nav: "audit", Data: auditData{
-		Rows: auditRows(es), Total: total, Filter: f, Pager: newPager("/audit", keep, page, total, PageSize)}})
+		Rows: auditRows(es), Total: total, Filter: f, Pager: newPager("/audit", keep, page, total, PageSize), Actions: store.AuditActions}})
 }
 
 func (s *server) handleAPIAudit(w http.ResponseWriter, r *http.Request) {

@@ -160,7 +160,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusServiceUnavailable, "scoring is not available on this node")
 		return
 	}
-	key := who(r).Name
+	key := who(r).rateKey()
 	// A request needs at least one token before its body is read.
 	if ok, wait := sa.buckets.take(key, 1, sa.now(), false); !ok {
 		writeLimited(w, retryAfterSeconds(wait), "rate limit exceeded")
@@ -222,6 +222,9 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", "1")
 			writeJSONError(w, http.StatusServiceUnavailable, "scoring timed out")
 			return
+		}
+		if p, ok := scorer.(packer); ok && pack != nil && v.RulePack != pack.Version {
+			pack = p.Pack() // the pack was reloaded meanwhile
 		}
 		results[i] = explainVerdict(i, v, pack)
 	}

@@ -27,7 +27,7 @@ type Scorer interface {
 }
 
 // packer is implemented by a Scorer that knows its rule pack
-// (*classifier.Classifier); the score API then takes rule descriptions
+// (*classifier.Classifier, *classifier.Holder); the score API then takes rule descriptions
 // from it rather than from Options.Rules.
 type packer interface{ Pack() *rules.Pack }
 

@@ -318,4 +318,36 @@ var (
 	_ Scorer = (*classifier.Classifier)(nil)
 	_ Scorer = (*classifier.Holder)(nil)
 	_ packer = (*classifier.Classifier)(nil)
+	_ packer = (*classifier.Holder)(nil)
 )
+
+// TestScoreRateLimitPerTokenID checks that two tokens with the same name
+// (an admin may create several) have their own buckets.
+func TestScoreRateLimitPerTokenID(t *testing.T) {
+	clk := &testClock{t: t0}
+	f := newFixture(t, Options{Scorer: defaultClassifier(t), Now: clk.Now, Screening: ScreenLimits{Rate: 1, Burst: 2}})
+	secret, hash, err := NewToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.store.CreateToken(context.Background(), store.RoleViewer+"-token", store.RoleViewer, hash); err != nil {
+		t.Fatal(err)
+	}
+	f.tokens["twin"] = secret
+	for i := range 2 {
+		if resp, body := f.score(t, "viewer", benignAd); resp.StatusCode != 200 {
+			t.Fatalf("request %d within the burst = %d %s", i, resp.StatusCode, body)
+		}
+	}
+	if resp, _ := f.score(t, "viewer", benignAd); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("over the burst = %d, want 429", resp.StatusCode)
+	}
+	for _, role := range []string{"twin", "twin"} {
+		if resp, body := f.score(t, role, benignAd); resp.StatusCode != 200 {
+			t.Fatalf("token of the same name = %d %s, want its own bucket", resp.StatusCode, body)
+		}
+	}
+	if resp, _ := f.score(t, "twin", benignAd); resp.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("twin over its burst = %d, want 429", resp.StatusCode)
+	}
+}
