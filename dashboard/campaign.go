@@ -56,8 +56,11 @@ var campaignPresets = []struct {
 }{{"4w", "4 weeks", 4}, {"12w", "12 weeks", 12}, {"26w", "26 weeks", 26}, {"52w", "52 weeks", 52}}
 
 // campaignPeriod reads from, to (YYYY-MM-DD, to included) and preset; the
-// default is the last DefaultCampaignWeeks weeks up to today.
-func campaignPeriod(q url.Values, now time.Time) (store.Period, error) {
+// default is the last DefaultCampaignWeeks weeks (or the preset's) up to
+// today — or up to latest, the newest day with ads, when that falls before
+// those weeks, so that a store of older ads (an archive, the demo) opens
+// on its data rather than on empty weeks.
+func campaignPeriod(q url.Values, now, latest time.Time) (store.Period, error) {
 	today := now.UTC()
 	weeks := DefaultCampaignWeeks
 	if p := q.Get("preset"); p != "" {
@@ -72,6 +75,12 @@ func campaignPeriod(q url.Values, now time.Time) (store.Period, error) {
 		}
 	}
 	to := today
+	if !latest.IsZero() {
+		thisMonday := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7))
+		if latest.Before(thisMonday.AddDate(0, 0, -7*(weeks-1))) {
+			to = latest.UTC()
+		}
+	}
 	if raw := q.Get("to"); raw != "" && q.Get("preset") == "" {
 		t, err := time.Parse("2006-01-02", raw)
 		if err != nil {
@@ -95,8 +104,17 @@ func campaignPeriod(q url.Values, now time.Time) (store.Period, error) {
 	return p, nil
 }
 
+// period reads the requested period; see campaignPeriod.
+func (s *server) period(r *http.Request) (store.Period, error) {
+	latest, err := s.db.LatestCampaignDay(r.Context())
+	if err != nil {
+		s.log.Warn("dashboard: campaign", "err", err)
+	}
+	return campaignPeriod(r.URL.Query(), s.now(), latest)
+}
+
 func (s *server) campaign(w http.ResponseWriter, r *http.Request, api bool) (store.Campaign, bool) {
-	p, err := campaignPeriod(r.URL.Query(), s.now())
+	p, err := s.period(r)
 	if err != nil {
 		s.badRequest(w, r, api, err.Error())
 		return store.Campaign{}, false
@@ -155,7 +173,7 @@ func (s *server) handleCampaignCSV(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) aim(w http.ResponseWriter, r *http.Request, api bool) (store.Aim, bool) {
 	q := r.URL.Query()
-	p, err := campaignPeriod(q, s.now())
+	p, err := s.period(r)
 	if err != nil {
 		s.badRequest(w, r, api, err.Error())
 		return store.Aim{}, false

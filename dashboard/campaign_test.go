@@ -277,7 +277,7 @@ func FuzzCampaignPeriod(f *testing.F) {
 		if err != nil {
 			return
 		}
-		p, err := campaignPeriod(q, campaignNow)
+		p, err := campaignPeriod(q, campaignNow, campaignNow.AddDate(0, 0, -400))
 		if err != nil {
 			return
 		}
@@ -285,4 +285,34 @@ func FuzzCampaignPeriod(f *testing.F) {
 			t.Errorf("%q gave %v..%v", raw, p.From, p.To)
 		}
 	})
+}
+
+// TestCampaignPeriodDefaultsToNewestData checks that the default period
+// ends at the newest ads when they are older than today, and at today
+// otherwise; an explicit period is kept as asked.
+func TestCampaignPeriodDefaultsToNewestData(t *testing.T) {
+	now := time.Date(2026, 11, 30, 15, 0, 0, 0, time.UTC) // a Monday
+	old := time.Date(2025, 11, 20, 0, 0, 0, 0, time.UTC)  // a Thursday
+	for _, tc := range []struct {
+		name, query      string
+		latest           time.Time
+		wantFrom, wantTo string
+	}{
+		{"no data", "", time.Time{}, "2026-09-14", "2026-11-30"},
+		{"fresh data", "", now.AddDate(0, 0, -1), "2026-09-14", "2026-11-30"},
+		{"old data", "", old, "2025-09-01", "2025-11-20"},
+		{"old data, preset", "preset=4w", old, "2025-10-27", "2025-11-20"},
+		{"explicit period", "from=2026-01-01&to=2026-02-01", old, "2026-01-01", "2026-02-01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q, _ := url.ParseQuery(tc.query)
+			p, err := campaignPeriod(q, now, tc.latest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.From.Format("2006-01-02") + ".." + p.To.Format("2006-01-02"); got != tc.wantFrom+".."+tc.wantTo {
+				t.Errorf("period %s, want %s..%s", got, tc.wantFrom, tc.wantTo)
+			}
+		})
+	}
 }

@@ -280,3 +280,20 @@ SELECT id, substr(coalesce(posted, crawled, first_seen), 1, 10),
 FROM ads WHERE id = ?`, v.Entities.Region, v.Entities.Category, v.Ad.ID)
 	return err
 }
+
+// LatestCampaignDay returns the newest day any ad counts on, or the zero
+// time when the store holds no ads.
+func (s *Store) LatestCampaignDay(ctx context.Context) (time.Time, error) {
+	var d sql.NullString
+	if err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM ad_dims`).Scan(&d); err != nil {
+		return time.Time{}, fmt.Errorf("store: latest campaign day: %w", err)
+	}
+	if !d.Valid || d.String == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(dayLayout, d.String)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: latest campaign day %q: %w", d.String, err)
+	}
+	return t, nil
+}

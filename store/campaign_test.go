@@ -306,3 +306,19 @@ func TestCampaignBackfill(t *testing.T) {
 		t.Errorf("back-fill:\n%s\nUpsert:\n%s", after, before)
 	}
 }
+
+func TestLatestCampaignDay(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	if d, err := s.LatestCampaignDay(ctx); err != nil || !d.IsZero() {
+		t.Fatalf("empty store: %v, %v; want zero time", d, err)
+	}
+	seedCampaign(t, s)
+	d, err := s.LatestCampaignDay(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Format(dayLayout); got != "2025-03-24" {
+		t.Errorf("latest day %s, want 2025-03-24 (ad \"out\")", got)
+	}
+}
