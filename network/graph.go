@@ -155,6 +155,9 @@ func (g *graph) add(id string, hash uint64, sig *Signature, cs []string) Assignm
 	// The ad's own old cluster ID is not "merged" into anything when it
 	// is the surviving label.
 	a.Merged = removeString(a.Merged, a.Cluster)
+	if !ok {
+		a.Merged = removeString(a.Merged, id) // a new ad was no cluster yet
+	}
 	sort.Strings(a.Merged)
 	return a
 }

@@ -57,40 +57,40 @@ type lang struct {
 
 var langs = []lang{
 	{code: "ru", cyrillic: true,
-		a: []string{"Срочно требуются", "Приглашаем на работу", "Набираем бригаду:", "Ищем ответственных", "Открыта вакансия:", "Нужны сотрудники:", "Агентство набирает", "Работа для всех:", "Требуются без опыта", "Прямой работодатель ищет", "Вахта, требуются", "Хорошие условия для"},
-		b: []string{"девушки на должность хостес", "сборщики клубники", "упаковщики на склад", "официантки в ресторан", "сиделки для пожилых", "строители и разнорабочие", "швеи на фабрику", "горничные в отель", "танцовщицы в клуб", "водители категории Е", "модели для фотосессий", "повара и помощники повара"},
-		c: []string{"в Польше", "в Турции", "в Дубае", "в Германии", "в Израиле", "в Чехии", "в Италии", "в Греции", "на юге Испании", "на курорте в Эмиратах", "в Санкт-Петербурге", "в Москве"},
-		boiler:   []string{"Официальное трудоустройство.", "Жильё предоставляется бесплатно.", "Оплата еженедельно без задержек.", "Знание языка не обязательно."},
-		names:    []string{"Ольга", "Марина", "Наталья", "Светлана", "Ирина", "Елена", "Виктор", "Сергей", "Андрей", "Татьяна"},
-		cities:   []string{"Москва", "Казань", "Самара", "Пермь", "Омск", "Тверь", "Курск", "Липецк", "Орёл", "Сочи"},
-		contact:  "Звоните, спросить %s.", salary: "Зарплата от %d долларов в месяц.", ageLine: "Возраст от %d до %d лет.",
+		a:       []string{"Срочно требуются", "Приглашаем на работу", "Набираем бригаду:", "Ищем ответственных", "Открыта вакансия:", "Нужны сотрудники:", "Агентство набирает", "Работа для всех:", "Требуются без опыта", "Прямой работодатель ищет", "Вахта, требуются", "Хорошие условия для"},
+		b:       []string{"девушки на должность хостес", "сборщики клубники", "упаковщики на склад", "официантки в ресторан", "сиделки для пожилых", "строители и разнорабочие", "швеи на фабрику", "горничные в отель", "танцовщицы в клуб", "водители категории Е", "модели для фотосессий", "повара и помощники повара"},
+		c:       []string{"в Польше", "в Турции", "в Дубае", "в Германии", "в Израиле", "в Чехии", "в Италии", "в Греции", "на юге Испании", "на курорте в Эмиратах", "в Санкт-Петербурге", "в Москве"},
+		boiler:  []string{"Официальное трудоустройство.", "Жильё предоставляется бесплатно.", "Оплата еженедельно без задержек.", "Знание языка не обязательно."},
+		names:   []string{"Ольга", "Марина", "Наталья", "Светлана", "Ирина", "Елена", "Виктор", "Сергей", "Андрей", "Татьяна"},
+		cities:  []string{"Москва", "Казань", "Самара", "Пермь", "Омск", "Тверь", "Курск", "Липецк", "Орёл", "Сочи"},
+		contact: "Звоните, спросить %s.", salary: "Зарплата от %d долларов в месяц.", ageLine: "Возраст от %d до %d лет.",
 		currency: "долларов"},
 	{code: "uk", cyrillic: true,
-		a: []string{"Терміново потрібні", "Запрошуємо на роботу", "Набираємо бригаду:", "Шукаємо відповідальних", "Відкрита вакансія:", "Потрібні працівники:", "Агенція набирає", "Робота для всіх:", "Потрібні без досвіду", "Прямий роботодавець шукає", "Вахта, потрібні", "Гарні умови для"},
-		b: []string{"дівчата на посаду хостес", "збирачі полуниці", "пакувальники на склад", "офіціантки в ресторан", "доглядальниці для літніх", "будівельники та різноробочі", "швачки на фабрику", "покоївки в готель", "танцівниці в клуб", "водії категорії Е", "моделі для фотосесій", "кухарі та помічники кухаря"},
-		c: []string{"у Польщі", "у Туреччині", "в Дубаї", "у Німеччині", "в Ізраїлі", "у Чехії", "в Італії", "у Греції", "на півдні Іспанії", "на курорті в Еміратах", "у Литві", "в Словаччині"},
-		boiler:   []string{"Офіційне працевлаштування.", "Житло надається безкоштовно.", "Оплата щотижня без затримок.", "Знання мови не обовʼязкове."},
-		names:    []string{"Оксана", "Марія", "Наталія", "Світлана", "Ірина", "Олена", "Віктор", "Сергій", "Андрій", "Тетяна"},
-		cities:   []string{"Київ", "Львів", "Одеса", "Харків", "Дніпро", "Вінниця", "Полтава", "Чернігів", "Суми", "Житомир"},
-		contact:  "Телефонуйте, питати %s.", salary: "Зарплата від %d доларів на місяць.", ageLine: "Вік від %d до %d років.",
+		a:       []string{"Терміново потрібні", "Запрошуємо на роботу", "Набираємо бригаду:", "Шукаємо відповідальних", "Відкрита вакансія:", "Потрібні працівники:", "Агенція набирає", "Робота для всіх:", "Потрібні без досвіду", "Прямий роботодавець шукає", "Вахта, потрібні", "Гарні умови для"},
+		b:       []string{"дівчата на посаду хостес", "збирачі полуниці", "пакувальники на склад", "офіціантки в ресторан", "доглядальниці для літніх", "будівельники та різноробочі", "швачки на фабрику", "покоївки в готель", "танцівниці в клуб", "водії категорії Е", "моделі для фотосесій", "кухарі та помічники кухаря"},
+		c:       []string{"у Польщі", "у Туреччині", "в Дубаї", "у Німеччині", "в Ізраїлі", "у Чехії", "в Італії", "у Греції", "на півдні Іспанії", "на курорті в Еміратах", "у Литві", "в Словаччині"},
+		boiler:  []string{"Офіційне працевлаштування.", "Житло надається безкоштовно.", "Оплата щотижня без затримок.", "Знання мови не обовʼязкове."},
+		names:   []string{"Оксана", "Марія", "Наталія", "Світлана", "Ірина", "Олена", "Віктор", "Сергій", "Андрій", "Тетяна"},
+		cities:  []string{"Київ", "Львів", "Одеса", "Харків", "Дніпро", "Вінниця", "Полтава", "Чернігів", "Суми", "Житомир"},
+		contact: "Телефонуйте, питати %s.", salary: "Зарплата від %d доларів на місяць.", ageLine: "Вік від %d до %d років.",
 		currency: "доларів"},
 	{code: "ro",
-		a: []string{"Angajăm urgent", "Vă invităm la muncă:", "Formăm o echipă de", "Căutăm persoane serioase:", "Post vacant pentru", "Avem nevoie de", "Agenția recrutează", "Lucru pentru toți:", "Angajăm fără experiență", "Angajator direct caută", "Contract sezonier pentru", "Condiții bune pentru"},
-		b: []string{"fete ca hostess", "culegători de căpșuni", "ambalatori în depozit", "ospătărițe în restaurant", "îngrijitoare pentru bătrâni", "constructori și muncitori", "croitorese în fabrică", "cameriste la hotel", "dansatoare în club", "șoferi categoria E", "modele pentru ședințe foto", "bucătari și ajutori"},
-		c: []string{"în Polonia", "în Turcia", "în Dubai", "în Germania", "în Israel", "în Cehia", "în Italia", "în Grecia", "în sudul Spaniei", "într-o stațiune din Emirate", "în Olanda", "în Belgia"},
-		boiler:   []string{"Angajare oficială.", "Cazare asigurată gratuit.", "Plata săptămânală fără întârzieri.", "Cunoașterea limbii nu este obligatorie."},
-		names:    []string{"Ana", "Maria", "Elena", "Ioana", "Cristina", "Mihaela", "Ion", "Vasile", "Andrei", "Natalia"},
-		cities:   []string{"Chișinău", "Bălți", "Cahul", "Orhei", "Ungheni", "Soroca", "Iași", "Suceava", "Galați", "Comrat"},
-		contact:  "Sunați, întrebați de %s.", salary: "Salariu de la %d euro pe lună.", ageLine: "Vârsta între %d și %d ani.",
+		a:       []string{"Angajăm urgent", "Vă invităm la muncă:", "Formăm o echipă de", "Căutăm persoane serioase:", "Post vacant pentru", "Avem nevoie de", "Agenția recrutează", "Lucru pentru toți:", "Angajăm fără experiență", "Angajator direct caută", "Contract sezonier pentru", "Condiții bune pentru"},
+		b:       []string{"fete ca hostess", "culegători de căpșuni", "ambalatori în depozit", "ospătărițe în restaurant", "îngrijitoare pentru bătrâni", "constructori și muncitori", "croitorese în fabrică", "cameriste la hotel", "dansatoare în club", "șoferi categoria E", "modele pentru ședințe foto", "bucătari și ajutori"},
+		c:       []string{"în Polonia", "în Turcia", "în Dubai", "în Germania", "în Israel", "în Cehia", "în Italia", "în Grecia", "în sudul Spaniei", "într-o stațiune din Emirate", "în Olanda", "în Belgia"},
+		boiler:  []string{"Angajare oficială.", "Cazare asigurată gratuit.", "Plata săptămânală fără întârzieri.", "Cunoașterea limbii nu este obligatorie."},
+		names:   []string{"Ana", "Maria", "Elena", "Ioana", "Cristina", "Mihaela", "Ion", "Vasile", "Andrei", "Natalia"},
+		cities:  []string{"Chișinău", "Bălți", "Cahul", "Orhei", "Ungheni", "Soroca", "Iași", "Suceava", "Galați", "Comrat"},
+		contact: "Sunați, întrebați de %s.", salary: "Salariu de la %d euro pe lună.", ageLine: "Vârsta între %d și %d ani.",
 		currency: "euro"},
 	{code: "en",
-		a: []string{"Urgently hiring", "We invite you to work as", "Recruiting a team of", "Looking for reliable", "Vacancy open for", "We need", "The agency recruits", "Work for everyone:", "Hiring without experience", "Direct employer seeks", "Seasonal contract for", "Great conditions for"},
-		b: []string{"girls as hostesses", "strawberry pickers", "warehouse packers", "waitresses for a restaurant", "carers for the elderly", "builders and labourers", "seamstresses for a factory", "hotel maids", "club dancers", "truck drivers", "models for photo shoots", "cooks and kitchen helpers"},
-		c: []string{"in Poland", "in Turkey", "in Dubai", "in Germany", "in Israel", "in Czechia", "in Italy", "in Greece", "in southern Spain", "at a resort in the Emirates", "in the Netherlands", "in Belgium"},
-		boiler:   []string{"Official employment.", "Free accommodation provided.", "Weekly pay without delays.", "No language skills needed."},
-		names:    []string{"Anna", "Maria", "Helen", "Joanna", "Christina", "Kate", "John", "Victor", "Andrew", "Natalie"},
-		cities:   []string{"London", "Leeds", "Dublin", "Cork", "Bristol", "Leicester", "Luton", "Bradford", "Hull", "Derby"},
-		contact:  "Call and ask for %s.", salary: "Salary from %d dollars a month.", ageLine: "Age %d to %d.",
+		a:       []string{"Urgently hiring", "We invite you to work as", "Recruiting a team of", "Looking for reliable", "Vacancy open for", "We need", "The agency recruits", "Work for everyone:", "Hiring without experience", "Direct employer seeks", "Seasonal contract for", "Great conditions for"},
+		b:       []string{"girls as hostesses", "strawberry pickers", "warehouse packers", "waitresses for a restaurant", "carers for the elderly", "builders and labourers", "seamstresses for a factory", "hotel maids", "club dancers", "truck drivers", "models for photo shoots", "cooks and kitchen helpers"},
+		c:       []string{"in Poland", "in Turkey", "in Dubai", "in Germany", "in Israel", "in Czechia", "in Italy", "in Greece", "in southern Spain", "at a resort in the Emirates", "in the Netherlands", "in Belgium"},
+		boiler:  []string{"Official employment.", "Free accommodation provided.", "Weekly pay without delays.", "No language skills needed."},
+		names:   []string{"Anna", "Maria", "Helen", "Joanna", "Christina", "Kate", "John", "Victor", "Andrew", "Natalie"},
+		cities:  []string{"London", "Leeds", "Dublin", "Cork", "Bristol", "Leicester", "Luton", "Bradford", "Hull", "Derby"},
+		contact: "Call and ask for %s.", salary: "Salary from %d dollars a month.", ageLine: "Age %d to %d.",
 		currency: "dollars"},
 }
 
@@ -205,14 +205,14 @@ func (g *gen) ad(poster int, t template, phones []string) Ad {
 func Generate(o Options) []Ad {
 	o.defaults()
 	var out []Ad
-	Stream(o, func(a Ad) { out = append(out, a) })
+	Stream(o, func(a Ad) bool { out = append(out, a); return true })
 	return out
 }
 
 // Stream generates like Generate but hands each ad to fn in arrival
 // order without holding the set (posters interleaved in rounds), for
-// large benchmark runs.
-func Stream(o Options, fn func(Ad)) {
+// large benchmark runs. It stops early when fn returns false.
+func Stream(o Options, fn func(Ad) bool) {
 	o.defaults()
 	g := &gen{r: rand.New(rand.NewPCG(o.Seed, 0x6e6574)), t0: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	type poster struct {
@@ -247,12 +247,16 @@ func Stream(o Options, fn func(Ad)) {
 				if len(p.ts) > 1 {
 					a.V.Entities.Phones = p.phones
 				}
-				fn(a)
+				if !fn(a) {
+					return
+				}
 				alive++
 			}
 		}
 	}
 	for i := range o.Unrelated {
-		fn(g.ad(o.Posters+i, g.template(), nil))
+		if !fn(g.ad(o.Posters+i, g.template(), nil)) {
+			return
+		}
 	}
 }

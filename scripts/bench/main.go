@@ -30,8 +30,9 @@ import (
 )
 
 func main() {
-	part := flag.String("part", "", "internal: run one measurement (index, crawler) and print its rows as JSON")
-	n := flag.Int("n", 10000, "internal: ads for -part index")
+	part := flag.String("part", "", "internal: run one measurement (index, crawler, network) and print its rows as JSON")
+	n := flag.Int("n", 10000, "internal: ads for -part index and -part network")
+	networkN := flag.Int("network-n", 1_000_000, "ads assigned to clusters by the network benchmark")
 	sizes := flag.String("sizes", "10000,100000", "flagged-ad counts of the Bleve measurements")
 	queries := flag.Int("queries", 300, "searches timed per index size")
 	pipelineN := flag.Int("pipeline-n", 5000, "ads through the pipeline benchmark (scripts/kafka/bench)")
@@ -44,7 +45,7 @@ func main() {
 	if *part != "" {
 		err = runPart(ctx, *part, *n, *queries)
 	} else {
-		err = runAll(ctx, *sizes, *queries, *pipelineN, *benchtime, *out, os.Args[1:])
+		err = runAll(ctx, *sizes, *queries, *pipelineN, *networkN, *benchtime, *out, os.Args[1:])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -66,6 +67,8 @@ func runPart(ctx context.Context, part string, n, queries int) error {
 		rows, err = bench.Index(ctx, bench.IndexOptions{Dir: filepath.Join(dir, "ix"), N: n, Queries: queries})
 	case "crawler":
 		rows, err = bench.Crawler(ctx)
+	case "network":
+		rows, err = bench.Network(ctx, bench.NetworkOptions{N: n})
 	default:
 		return fmt.Errorf("unknown part %q", part)
 	}
@@ -95,7 +98,7 @@ func measured(ctx context.Context, dir string, name string, args ...string) ([]b
 	return stdout.Bytes(), rss, nil
 }
 
-func runAll(ctx context.Context, sizes string, queries, pipelineN int, benchtime, out string, args []string) error {
+func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int, benchtime, out string, args []string) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -178,6 +181,15 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN int, benchtime
 		return err
 	}
 
+	step(fmt.Sprintf("network: %d ads to clusters", networkN))
+	b, rss, err = measured(ctx, root, self, "-part", "network", "-n", strconv.Itoa(networkN))
+	if err != nil {
+		return err
+	}
+	if rows, err = appendRows(rows, b, rss); err != nil {
+		return err
+	}
+
 	m := bench.Machine()
 	var table bytes.Buffer
 	fmt.Fprintf(&table, "Measured %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
@@ -206,6 +218,10 @@ func reproduce(args []string) string {
   The generator varies few templates, so postings are longer than on real data.
 - **crawler**: one pass of crawler.Run with the embedded site profiles over the demo sites (demo.Start),
   politeness delays set to 0, retries off.
+- **network**: ` + "`go run ./scripts/bench -part network -n 1000000`" + ` — bench.Network assigns generated templated
+  ads (internal/netgen) to clusters with a memory-only network.Engine on one goroutine; the baseline is the
+  per-ad cost over the first 10k ads of the same run (ratio ≈ 1 means the per-ad cost does not grow with
+  size), and LSH is compared with brute-force pairwise signature comparison at 5k ads. ` + "`-network-n`" + ` sets the size.
 `
 }
 
