@@ -64,7 +64,7 @@ func TestEngineLinks(t *testing.T) {
 	}
 	as := feed(t, st, e,
 		verdict("a1", "s1", "Москва", fill("3000", "Ольгу"), "+79001112233"),
-		verdict("a2", "s2", "Казань", fill("3500", "Марину")),                      // template only
+		verdict("a2", "s2", "Казань", fill("3500", "Марину")),                                 // template only
 		verdict("a3", "s1", "Пермь", "Продаю диван, почти новый, самовывоз.", "+79001112233"), // contact only
 		verdict("a4", "s3", "Омск", "Сдаётся квартира посуточно в центре города, чисто и уютно."),
 	)
