@@ -69,6 +69,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (sessions, throttling); nil means time.Now.
 	Now func() time.Time
+	// Networks, if set, serves recruiter networks: /clusters, the
+	// cluster API and the network box of the ad page; nil makes those
+	// pages answer 503 and hides the box. *network.Views implements it.
+	Networks Networks
 }
 
 // Page sizes.

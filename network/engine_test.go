@@ -190,8 +190,8 @@ func TestViews(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cv.Ads) != 6 || len(cv.Contacts) != 1 || cv.Contacts[0].Ads != 6 || len(cv.Contacts[0].Cities) != 3 {
-		t.Errorf("cluster view: %d ads, contacts %+v", len(cv.Ads), cv.Contacts)
+	if len(cv.Ads) != 6 || len(cv.ContactList) != 1 || cv.ContactList[0].Ads != 6 || len(cv.ContactList[0].Cities) != 3 {
+		t.Errorf("cluster view: %d ads, contacts %+v", len(cv.Ads), cv.ContactList)
 	}
 	// Every feature fires: contact in 6 ads and 3 cities, a confirmed
 	// ad, 6 ads in 5 hours.

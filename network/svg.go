@@ -58,7 +58,7 @@ func layout(ads []store.ClusterAd, contacts []store.ContactSummary, ms []Member,
 	for i, a := range shownAds {
 		x, y := ring(len(shownAds), 270, i)
 		pos[a.ID] = i
-		g.Ads = append(g.Ads, Node{X: x, Y: y, ID: a.ID, Label: a.Title, Class: "band-" + a.Band})
+		g.Ads = append(g.Ads, Node{X: x, Y: y, ID: a.ID, Label: a.Title, Class: "band-" + string(a.Band)})
 	}
 	r := 120.0
 	if len(shownC) == 1 {

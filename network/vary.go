@@ -21,6 +21,14 @@ type Piece struct {
 	Values []string `json:"values,omitempty"`
 }
 
+// Hint says what other members have in place of a varying piece.
+func (p Piece) Hint() string {
+	if len(p.Values) == 0 {
+		return "missing in some ads of the network"
+	}
+	return "elsewhere: " + strings.Join(p.Values, " · ")
+}
+
 // Representative is the ad that best stands for a cluster, with the
 // parts of its text that vary across the members.
 type Representative struct {

@@ -92,9 +92,9 @@ type Bar struct {
 type ClusterView struct {
 	store.ClusterSummary
 	Ads            []store.ClusterAd      `json:"ads"`
-	Contacts       []store.ContactSummary `json:"contacts"`
-	Sites          []Count                `json:"sites"`
-	CitiesSeen     []Count                `json:"cities"`
+	ContactList    []store.ContactSummary `json:"contact_list"`
+	SiteCounts     []Count                `json:"site_counts"`
+	CityCounts     []Count                `json:"city_counts"`
 	Timeline       []Count                `json:"timeline"` // ads per day
 	Bars           []Bar                  `json:"-"`
 	Representative Representative         `json:"representative"`
@@ -113,10 +113,10 @@ func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
 	if cv.Ads, err = v.st.ClusterAds(ctx, id, store.MaxClusterAds); err != nil {
 		return cv, fmt.Errorf("network: %w", err)
 	}
-	if cv.Contacts, err = v.st.ClusterContacts(ctx, id); err != nil {
+	if cv.ContactList, err = v.st.ClusterContacts(ctx, id); err != nil {
 		return cv, fmt.Errorf("network: %w", err)
 	}
-	facts, err := v.facts(ctx, id, "", cv.Contacts)
+	facts, err := v.facts(ctx, id, "", cv.ContactList)
 	if err != nil {
 		return cv, err
 	}
@@ -129,7 +129,7 @@ func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
 		}
 		days[a.Seen.UTC().Format("2006-01-02")]++
 	}
-	cv.Sites, cv.CitiesSeen = ranked(sites), ranked(cities)
+	cv.SiteCounts, cv.CityCounts = ranked(sites), ranked(cities)
 	for d, n := range days {
 		cv.Timeline = append(cv.Timeline, Count{d, n})
 	}
@@ -158,7 +158,7 @@ func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
 		}
 	}
 	cv.Representative = Represent(ms)
-	cv.Graph = layout(cv.Ads, cv.Contacts, ms, v.threshold)
+	cv.Graph = layout(cv.Ads, cv.ContactList, ms, v.threshold)
 	return cv, nil
 }
 

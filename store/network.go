@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/lurewatch/lure/ad"
 )
 
 // ErrNoCluster is returned for an unknown cluster or an ad the network
@@ -283,7 +285,7 @@ type ClusterAd struct {
 	City   string    `json:"city"`
 	Seen   time.Time `json:"seen"`
 	Score  float64   `json:"score"`
-	Band   string    `json:"band"`
+	Band   ad.Band   `json:"band"`
 	Status string    `json:"status"`
 }
 
@@ -455,4 +457,33 @@ func (s *Store) ClusterIDs(ctx context.Context, cluster string, limit int) ([]st
 		ids[i] = a.ID
 	}
 	return ids, nil
+}
+
+// NetworkBacklog returns up to limit stored verdicts the network engine
+// has not seen yet, oldest first: ads stored before the network tables
+// existed.
+func (s *Store) NetworkBacklog(ctx context.Context, limit int) ([]ad.Verdict, error) {
+	if limit <= 0 || limit > MaxLimit {
+		limit = MaxLimit
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, verdict_json FROM ads
+		WHERE NOT EXISTS (SELECT 1 FROM network_ads n WHERE n.ad_id = ads.id)
+		ORDER BY first_seen, id LIMIT ?`, limit)
+	if err != nil {
+		return nil, wrap("network backlog", err)
+	}
+	defer rows.Close()
+	var out []ad.Verdict
+	for rows.Next() {
+		var id, js string
+		if err := rows.Scan(&id, &js); err != nil {
+			return nil, wrap("network backlog", err)
+		}
+		v, err := decodeVerdict(id, js)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, wrap("network backlog", rows.Err())
 }
