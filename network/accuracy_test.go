@@ -82,7 +82,8 @@ func TestAccuracy(t *testing.T) {
 			truth, pred := make([]string, len(ads)), make([]string, len(ads))
 			for i, a := range ads {
 				truth[i] = string(rune(a.Poster))
-				pred[i], _ = e.g.clusterOf(e.g.ids[a.V.Ad.ID])
+				j, _ := e.g.lookup(a.V.Ad.ID)
+				pred[i], _ = e.g.clusterOf(j)
 			}
 			p, r := pairScores(truth, pred)
 			t.Logf("%d ads: pairwise precision %.4f, recall %.4f", len(ads), p, r)

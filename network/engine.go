@@ -96,7 +96,7 @@ func (e *Engine) load(ctx context.Context) error {
 	fix := map[string]string{}
 	for i, want := range stored {
 		if c, _ := e.g.clusterOf(int32(i)); c != want {
-			fix[e.g.idOf[i]] = c
+			fix[e.g.idOf(int32(i))] = c
 		}
 	}
 	if err := e.opts.Store.RelabelNetwork(ctx, fix); err != nil {
@@ -139,7 +139,7 @@ func Contacts(en ad.Entities) []store.NetworkContact {
 	return out
 }
 
-func hashOf(s string) uint64 { return fnv(fnvOffset, s) }
+func hashOf(s string) uint64 { return mix(fnv(fnvOffset, s)) }
 
 // seenAt is when an ad was seen: posted, else crawled, else scored.
 func seenAt(v ad.Verdict) time.Time {
@@ -181,7 +181,7 @@ func (e *Engine) Add(ctx context.Context, v ad.Verdict) (Assignment, error) {
 		}
 		e.dirty = false
 	}
-	_, known := e.g.ids[v.Ad.ID]
+	_, known := e.g.lookup(v.Ad.ID)
 	a := e.g.add(v.Ad.ID, hashOf(hash), &sig, keys)
 	e.opts.Metrics.observe(a, known)
 	if a.Replay {
@@ -194,7 +194,8 @@ func (e *Engine) Add(ctx context.Context, v ad.Verdict) (Assignment, error) {
 	if e.opts.Store == nil {
 		return a, nil
 	}
-	rec := store.NetworkAd{AdID: v.Ad.ID, Seq: e.seqs[e.g.ids[v.Ad.ID]], ContentHash: hash, Site: v.Ad.Site,
+	i, _ := e.g.lookup(v.Ad.ID)
+	rec := store.NetworkAd{AdID: v.Ad.ID, Seq: e.seqs[i], ContentHash: hash, Site: v.Ad.Site,
 		City: City(v.Ad.Location), Seen: seenAt(v), Score: v.Score, Contacts: contacts, Cluster: a.Cluster}
 	if !sig.Empty() {
 		rec.Signature, _ = sig.MarshalBinary()

@@ -277,3 +277,20 @@ func TestCity(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphIDClash(t *testing.T) {
+	g := newGraph(0)
+	g.push("a")
+	g.ids[hashOf("b")] = 0 // pretend "b" hashes like "a"
+	if i := g.push("b"); i != 1 {
+		t.Fatalf("push = %d", i)
+	}
+	for id, want := range map[string]int32{"a": 0, "b": 1} {
+		if i, ok := g.lookup(id); !ok || i != want || g.idOf(i) != id {
+			t.Errorf("lookup(%q) = %d, %v", id, i, ok)
+		}
+	}
+	if _, ok := g.lookup("c"); ok {
+		t.Error("lookup of an unknown ID succeeded")
+	}
+}

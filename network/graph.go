@@ -41,28 +41,66 @@ type Assignment struct {
 // graph is the in-memory state: LSH buckets, the contact index and a
 // union-find forest over ads numbered in arrival order. It is not safe
 // for concurrent use.
+//
+// Everything the engine holds per ad is pointer-free (IDs live in one
+// byte arena, maps are keyed by 64-bit hashes), so that the garbage
+// collector does not scan a million strings on every cycle.
 type graph struct {
 	threshold float64
-	ids       map[string]int32
-	idOf      []string
-	hashes    []uint64 // content hash of each ad
+	ids       map[uint64]int32 // hash of the ad ID → ad
+	clash     map[string]int32 // ads whose ID hash was taken already
+	arena     []byte           // every ad ID, concatenated
+	ends      []uint32         // ad i's ID is arena[ends[i-1]:ends[i]]
+	hashes    []uint64         // content hash of each ad
 	sigs      []short
 	parent    []int32
 	size      []int32 // valid at roots
 	label     []int32 // valid at roots: the cluster's first ad
 	bands     map[uint64]int32
-	contacts  map[string]int32
+	contacts  map[uint64]int32 // hash of the contact → its first ad
 }
 
 func newGraph(threshold float64) *graph {
 	if threshold <= 0 {
 		threshold = DefaultThreshold
 	}
-	return &graph{threshold: threshold, ids: map[string]int32{}, bands: map[uint64]int32{}, contacts: map[string]int32{}}
+	return &graph{threshold: threshold, ids: map[uint64]int32{}, clash: map[string]int32{},
+		bands: map[uint64]int32{}, contacts: map[uint64]int32{}}
 }
 
 // Len returns the number of ads in the graph.
-func (g *graph) Len() int { return len(g.idOf) }
+func (g *graph) Len() int { return len(g.ends) }
+
+// idOf returns the ID of ad i.
+func (g *graph) idOf(i int32) string {
+	start := uint32(0)
+	if i > 0 {
+		start = g.ends[i-1]
+	}
+	return string(g.arena[start:g.ends[i]])
+}
+
+// lookup returns the number of the ad with this ID.
+func (g *graph) lookup(id string) (int32, bool) {
+	if i, ok := g.ids[hashOf(id)]; ok && g.idOf(i) == id {
+		return i, true
+	}
+	i, ok := g.clash[id]
+	return i, ok
+}
+
+// push adds an ad ID and returns its number.
+func (g *graph) push(id string) int32 {
+	i := int32(len(g.ends))
+	g.arena = append(g.arena, id...)
+	g.ends = append(g.ends, uint32(len(g.arena)))
+	if _, taken := g.ids[hashOf(id)]; taken {
+		g.clash[id] = i
+	} else {
+		g.ids[hashOf(id)] = i
+	}
+	return i
+}
 
 func (g *graph) find(i int32) int32 {
 	for g.parent[i] != i {
@@ -94,21 +132,19 @@ func (g *graph) union(a, b int32) int32 {
 // clusterOf returns the cluster ID and size of ad i.
 func (g *graph) clusterOf(i int32) (string, int) {
 	r := g.find(i)
-	return g.idOf[g.label[r]], int(g.size[r])
+	return g.idOf(g.label[r]), int(g.size[r])
 }
 
 // add assigns one ad: hash is its content hash, sig its signature, cs its
 // contact keys.
 func (g *graph) add(id string, hash uint64, sig *Signature, cs []string) Assignment {
-	i, ok := g.ids[id]
+	i, ok := g.lookup(id)
 	if ok && g.hashes[i] == hash {
 		c, n := g.clusterOf(i)
 		return Assignment{AdID: id, Cluster: c, Size: n, Replay: true}
 	}
 	if !ok {
-		i = int32(len(g.idOf))
-		g.ids[id] = i
-		g.idOf = append(g.idOf, id)
+		i = g.push(id)
 		g.hashes = append(g.hashes, hash)
 		g.sigs = append(g.sigs, short{})
 		g.parent = append(g.parent, i)
@@ -119,9 +155,9 @@ func (g *graph) add(id string, hash uint64, sig *Signature, cs []string) Assignm
 	var a Assignment
 	join := func(j int32, l Link) {
 		if lost := g.union(i, j); lost >= 0 {
-			l.With = g.idOf[j]
+			l.With = g.idOf(j)
 			a.Links = append(a.Links, l)
-			a.Merged = append(a.Merged, g.idOf[lost])
+			a.Merged = append(a.Merged, g.idOf(lost))
 		}
 	}
 	if !sig.Empty() {
@@ -141,9 +177,12 @@ func (g *graph) add(id string, hash uint64, sig *Signature, cs []string) Assignm
 		}
 	}
 	for _, c := range cs {
-		j, seen := g.contacts[c]
+		// A 64-bit hash stands for the contact; a collision would link
+		// two ads wrongly with odds of about n²/2⁶⁵.
+		h := hashOf(c)
+		j, seen := g.contacts[h]
 		if !seen {
-			g.contacts[c] = i
+			g.contacts[h] = i
 			continue
 		}
 		if j != i {
