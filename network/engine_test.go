@@ -294,3 +294,11 @@ func TestGraphIDClash(t *testing.T) {
 		t.Error("lookup of an unknown ID succeeded")
 	}
 }
+
+func TestWindow(t *testing.T) {
+	for d, want := range map[time.Duration]string{24 * time.Hour: "24h", 90 * time.Minute: "1h30m", 45 * time.Second: "45s", 2*time.Hour + 5*time.Second: "2h0m5s"} {
+		if got := window(d); got != want {
+			t.Errorf("window(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -100,7 +101,7 @@ func Score(f Facts, w Weights) Explanation {
 		{Name: "confirmed", Fired: f.Confirmed > 0, Weight: w.ConfirmedWeight,
 			Detail: fmt.Sprintf("%d confirmed ads share a contact or template with it", f.Confirmed)},
 		{Name: "burst", Fired: burst >= w.BurstAds, Weight: w.BurstWeight,
-			Detail: fmt.Sprintf("%d ads within %v (fires at %d)", burst, w.BurstWindow, w.BurstAds)},
+			Detail: fmt.Sprintf("%d ads within %s (fires at %d)", burst, window(w.BurstWindow), w.BurstAds)},
 	}
 	var e Explanation
 	for _, x := range fs {
@@ -123,4 +124,16 @@ func maxInWindow(ts []time.Time, d time.Duration) int {
 		best = max(best, i-j+1)
 	}
 	return best
+}
+
+// window formats a duration without zero minutes and seconds ("24h").
+func window(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }

@@ -186,7 +186,7 @@ func bars(ts []Count) []Bar {
 	for _, t := range ts {
 		top = max(top, t.N)
 	}
-	w := chartW / float64(len(ts))
+	w := math.Min(40, chartW/float64(len(ts)))
 	out := make([]Bar, len(ts))
 	for i, t := range ts {
 		h := math.Max(1, float64(t.N)/float64(top)*(chartH-20))
