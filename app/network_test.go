@@ -55,7 +55,7 @@ func TestStartNetwork(t *testing.T) {
 	if dopts.Networks == nil || len(h.hooks) != 1 {
 		t.Fatalf("startNetwork wired %d hooks, Networks %v", len(h.hooks), dopts.Networks)
 	}
-	a.consumersWG.Wait() // the backlog
+	a.consumersWG.Wait()     // the backlog
 	for i := 0; i < 2; i++ { // the second round is a replay
 		b, _ := json.Marshal(mk("new", "Куплю велосипед", "+37369123456"))
 		if err := h.Handle(ctx, stream.Message{Value: b}); err != nil {
