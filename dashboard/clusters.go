@@ -17,6 +17,7 @@ type Networks interface {
 	Cluster(ctx context.Context, id string) (network.ClusterView, error)
 	Ad(ctx context.Context, adID string) (network.AdView, error)
 	ClusterIDs(ctx context.Context, id string) ([]string, error)
+	Contact(ctx context.Context, value string) (network.ContactView, error)
 	Weights() network.Weights
 }
 
@@ -28,12 +29,13 @@ const (
 	routeAPIClusters      = "api_clusters"
 	routeAPICluster       = "api_cluster"
 	routeAPIClusterReview = "api_cluster_review"
+	routeAPIContact       = "api_contact"
 )
 
 // clusterRouteLabels are the route labels of lure_dashboard_requests_total
 // that clusterRoutes uses.
 var clusterRouteLabels = []string{routeClusters, routeCluster, routeClusterReview,
-	routeAPIClusters, routeAPICluster, routeAPIClusterReview}
+	routeAPIClusters, routeAPICluster, routeAPIClusterReview, routeAPIContact}
 
 func (s *server) clusterRoutes(rs routeSet) {
 	const analyst = store.RoleAnalyst
@@ -43,6 +45,32 @@ func (s *server) clusterRoutes(rs routeSet) {
 	rs.handle("GET /api/v1/clusters", routeAPIClusters, rs.api(analyst, s.handleAPIClusters))
 	rs.handle("GET /api/v1/clusters/{id}", routeAPICluster, rs.api(analyst, s.handleAPICluster))
 	rs.handle("POST /api/v1/clusters/{id}/review", routeAPIClusterReview, rs.api(analyst, s.handleAPIClusterReview))
+	rs.handle("GET /api/v1/contacts", routeAPIContact, rs.api(analyst, s.handleAPIContact))
+}
+
+// handleAPIContact: GET /api/v1/contacts?value=+37369123456 — one contact
+// over all ads: ads, sites, cities, first and last seen, networks.
+func (s *server) handleAPIContact(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Networks == nil {
+		writeJSONError(w, http.StatusServiceUnavailable, "recruiter networks are not available on this node")
+		return
+	}
+	v := r.URL.Query().Get("value")
+	if v == "" || len(v) > 256 {
+		writeJSONError(w, http.StatusBadRequest, "give value: a phone in E.164, an e-mail or a handle (at most 256 bytes)")
+		return
+	}
+	c, err := s.opts.Networks.Contact(r.Context(), v)
+	if errors.Is(err, store.ErrNoCluster) {
+		writeJSONError(w, http.StatusNotFound, "no ad uses this contact")
+		return
+	}
+	if err != nil {
+		s.log.Error("dashboard: api contact", "err", err)
+		writeJSONError(w, http.StatusInternalServerError, "could not read the contact")
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
 }
 
 const noNetworks = "Recruiter networks are not available on this node."

@@ -102,6 +102,15 @@ func TestClusterAPI(t *testing.T) {
 		t.Errorf("cluster = %+v", one)
 	}
 
+	var contact network.ContactView
+	f.getJSON(t, "/api/v1/contacts?value=%2B79001234567", 200, &contact)
+	if contact.Ads != 3 || len(contact.Cities) != 3 || len(contact.Clusters) != 1 || contact.Clusters[0] != "net1" {
+		t.Errorf("contact = %+v", contact)
+	}
+	var e map[string]any
+	f.getJSON(t, "/api/v1/contacts?value=%2B10000000000", 404, &e)
+	f.getJSON(t, "/api/v1/contacts", 400, &e)
+
 	// One decision for the whole network, audited per ad and once for
 	// the network; the network score then counts confirmed ads.
 	post := func(path, body string) int {

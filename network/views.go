@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/lurewatch/lure/store"
@@ -237,3 +238,36 @@ func (v *Views) ClusterIDs(ctx context.Context, id string) ([]string, error) {
 
 // Since returns how long ago t was, for display.
 func Since(now, t time.Time) time.Duration { return now.Sub(t).Round(time.Minute) }
+
+// ContactView is one contact over all ads, with the networks using it.
+type ContactView struct {
+	store.ContactSummary
+	Clusters []string `json:"clusters"`
+}
+
+// Contact looks a contact up in the index of all ads: a phone in E.164
+// ("+37369123456"), an e-mail or a messenger handle (case-insensitive).
+// It returns an error wrapping store.ErrNoCluster when no ad uses it.
+func (v *Views) Contact(ctx context.Context, value string) (ContactView, error) {
+	value = strings.TrimSpace(value)
+	if !strings.HasPrefix(value, "+") {
+		value = strings.ToLower(value)
+	}
+	c, err := v.st.Contact(ctx, value)
+	if err != nil {
+		return ContactView{}, fmt.Errorf("network: %w", err)
+	}
+	cv := ContactView{ContactSummary: c, Clusters: []string{}}
+	seen := map[string]bool{}
+	for _, id := range c.AdIDs {
+		cl, _, err := v.st.ClusterOf(ctx, id)
+		if err != nil {
+			return cv, fmt.Errorf("network: %w", err)
+		}
+		if !seen[cl] {
+			seen[cl] = true
+			cv.Clusters = append(cv.Clusters, cl)
+		}
+	}
+	return cv, nil
+}

@@ -487,3 +487,16 @@ func (s *Store) NetworkBacklog(ctx context.Context, limit int) ([]ad.Verdict, er
 	}
 	return out, wrap("network backlog", rows.Err())
 }
+
+// Contact returns one contact summarised over every ad using it, or an
+// error wrapping ErrNoCluster when no ad uses it.
+func (s *Store) Contact(ctx context.Context, value string) (ContactSummary, error) {
+	cs, err := s.contactSummaries(ctx, `SELECT ?`, value)
+	if err != nil {
+		return ContactSummary{}, err
+	}
+	if len(cs) == 0 {
+		return ContactSummary{}, fmt.Errorf("%w: no ad uses this contact", ErrNoCluster)
+	}
+	return cs[0], nil
+}
