@@ -166,6 +166,16 @@ func (e *Engine) Add(ctx context.Context, v ad.Verdict) (Assignment, error) {
 	if hash == "" {
 		hash = v.Ad.Hash()
 	}
+	// A replay (the common case after a restart) needs no shingling.
+	e.mu.Lock()
+	if i, ok := e.g.lookup(v.Ad.ID); ok && !e.dirty && e.g.hashes[i] == hashOf(hash) {
+		c, n := e.g.clusterOf(i)
+		e.mu.Unlock()
+		a := Assignment{AdID: v.Ad.ID, Cluster: c, Size: n, Replay: true}
+		e.opts.Metrics.observe(a, true)
+		return a, nil
+	}
+	e.mu.Unlock()
 	contacts := Contacts(v.Entities)
 	keys := make([]string, len(contacts))
 	for i, c := range contacts {
