@@ -67,6 +67,9 @@ func TestAccuracy(t *testing.T) {
 		{"default", netgen.Options{Seed: 1}},
 		{"many posters", netgen.Options{Seed: 2, Posters: 150, MaxAds: 10, Unrelated: 300}},
 		{"big groups", netgen.Options{Seed: 3, Posters: 20, MinAds: 10, MaxAds: 40, Unrelated: 100}},
+		{"2k ads, seed 10", netgen.Options{Seed: 10, Posters: 200, Unrelated: 400}},
+		{"2k ads, seed 11", netgen.Options{Seed: 11, Posters: 200, Unrelated: 400}},
+		{"2k ads, seed 12", netgen.Options{Seed: 12, Posters: 200, Unrelated: 400}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e, err := New(context.Background(), Options{})

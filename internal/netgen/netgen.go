@@ -216,34 +216,47 @@ func Stream(o Options, fn func(Ad) bool) {
 	o.defaults()
 	g := &gen{r: rand.New(rand.NewPCG(o.Seed, 0x6e6574)), t0: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
 	type poster struct {
+		id     int
 		ts     []template
 		phones []string
 		left   int
 	}
-	// Posters are made in blocks so memory stays small at any size.
+	// Posters are made in blocks so memory stays small at any size; each
+	// block holds its share of one-ad posters, so the mix of ads is the
+	// same from the first to the last.
 	const block = 1000
-	id := 0
-	for start := 0; start < o.Posters; start += block {
+	all := o.Posters + o.Unrelated
+	id, groups := 0, 0
+	for start := 0; start < all; start += block {
+		n := min(block, all-start)
+		wantGroups := min(o.Posters, (start+n)*o.Posters/all) - groups
 		var ps []*poster
-		for range min(block, o.Posters-start) {
-			p := &poster{ts: []template{g.template()}, left: o.MinAds + g.r.IntN(o.MaxAds-o.MinAds+1)}
-			p.phones = []string{fmt.Sprintf("+3736%07d", id)}
-			if g.r.IntN(10) == 0 { // a poster with two templates, always with its phone
-				p.ts = append(p.ts, g.template())
-				p.left = max(p.left, 4)
+		for k := range n {
+			p := &poster{id: id}
+			id++
+			if k < wantGroups {
+				groups++
+				p.ts, p.left = []template{g.template()}, o.MinAds+g.r.IntN(o.MaxAds-o.MinAds+1)
+				p.phones = []string{fmt.Sprintf("+3736%07d", p.id)}
+				if g.r.IntN(10) == 0 { // a poster with two templates, always with its phone
+					p.ts = append(p.ts, g.template())
+					p.left = max(p.left, 4)
+				}
+			} else {
+				p.ts, p.left = []template{g.template()}, 1
 			}
 			ps = append(ps, p)
-			id++
 		}
+		g.r.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
 		for alive := len(ps); alive > 0; {
 			alive = 0
-			for i, p := range ps {
+			for _, p := range ps {
 				if p.left == 0 {
 					continue
 				}
 				p.left--
 				t := p.ts[p.left%len(p.ts)]
-				a := g.ad(start+i, t, p.phones)
+				a := g.ad(p.id, t, p.phones)
 				if len(p.ts) > 1 {
 					a.V.Entities.Phones = p.phones
 				}
@@ -252,11 +265,6 @@ func Stream(o Options, fn func(Ad) bool) {
 				}
 				alive++
 			}
-		}
-	}
-	for i := range o.Unrelated {
-		if !fn(g.ad(o.Posters+i, g.template(), nil)) {
-			return
 		}
 	}
 }
