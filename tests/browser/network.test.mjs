@@ -47,11 +47,11 @@ test('analyst: networks list, network page, ad link, whole-network decision', as
   await page.screenshot({ path: path.join(ART, 'network-01-list.png'), fullPage: true });
 
   await Promise.all([page.waitForNavigation(), link.click()]);
-  assert.match(await page.textContent('h1'), /3 linked ads/);
+  assert.match(await page.textContent('h1'), /4 linked ads/);
   assert.ok(await page.locator('.rep mark.vary').count() >= 1, 'varying words are marked');
   const title = await page.locator('.rep mark.vary').first().getAttribute('title');
   assert.match(title, /elsewhere|missing/);
-  assert.equal(await page.locator('svg.netgraph circle').count(), 3, 'one node per ad');
+  assert.equal(await page.locator('svg.netgraph circle').count(), 4, 'one node per ad');
   assert.ok(await page.locator('svg.netgraph line.use').count() >= 2, 'ads link to the shared phone');
   assert.ok(await page.locator('svg.netgraph line.tmpl').count() >= 1, 'near-duplicate text is drawn');
   assert.ok(await page.locator('svg.timeline rect').count() >= 1);
@@ -69,8 +69,11 @@ test('analyst: networks list, network page, ad link, whole-network decision', as
   await page.fill('#decide textarea[name=note]', 'same template and phone');
   await Promise.all([page.waitForNavigation(), page.click('#decide button[type=submit]')]);
   assert.match(page.url(), /\/clusters\/t-net-a#decide$/);
-  assert.equal(await page.locator('table.ads .rstatus.st-confirmed').count(), 3);
+  assert.equal(await page.locator('table.ads .rstatus.st-confirmed').count(), 4);
   assert.equal(await page.locator('table.netfeatures tr.fired code', { hasText: 'confirmed' }).count(), 1);
+  await page.goto(BASE + '/ads/t-net-x');
+  await page.goto(BASE + '/clusters?sort=risk');
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script from ad content ran');
   assert.deepEqual(problems, []);
   await ctx.close();
 });

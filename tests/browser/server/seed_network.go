@@ -9,25 +9,28 @@ import (
 	"github.com/lurewatch/lure/network"
 )
 
-// The network seeder posts one recruiter's template three times (other
-// names, salaries and cities, one with look-alike letters) with the same
-// phone on two of them, and links every stored ad with the network
+// The network seeder posts one recruiter's template four times (other
+// names, salaries and cities, one with look-alike letters, one carrying
+// script in every field) with the same phone on three of them, and links every stored ad with the network
 // engine, as the indexer hook does.
 func init() {
 	seeders = append(seeders, func(ctx context.Context, env seedEnv) error {
 		now := time.Now().UTC().Truncate(time.Second)
 		body := "Срочно требуются девушки на работу хостес в Дубае. Зарплата от SAL долларов в месяц. " +
 			"Жильё и билеты бесплатно, визу оформим. Звоните, спросить NAME."
-		for i, p := range []struct{ name, sal, city, phone string }{
-			{"Ольгу", "3000", "Москва", "+79995550011"},
-			{"Марину", "3500", "Казань", "+79995550011"},
-			{"Нaтaшу", "4000", "Самара", ""}, // Latin look-alike letters
+		for i, p := range []struct{ name, sal, city, phone, title string }{
+			{"Ольгу", "3000", "Москва", "+79995550011", "Хостес в Дубае"},
+			{"Марину", "3500", "Казань", "+79995550011", "Хостес в Дубае"},
+			{"Нaтaшу", "4000", "Самара", "", "Хостес в Дубае"}, // Latin look-alike letters
+			// The same template with script in every field: the network
+			// pages must render it inert.
+			{"Ирину " + xss, "4500", "Сочи " + xss, "+79995550011 " + xss, "Хостес " + xss},
 		} {
-			slug := []string{"net-a", "net-b", "net-c"}[i]
-			a := ad.Ad{V: ad.Version, ID: "t-" + slug, Site: []string{"seti.example", "vakansii.example", "seti.example"}[i],
-				URL: "https://example.org/ad/" + slug, Kind: ad.KindJob, Lang: "ru", Title: "Хостес в Дубае",
+			slug := []string{"net-a", "net-b", "net-c", "net-x"}[i]
+			a := ad.Ad{V: ad.Version, ID: "t-" + slug, Site: []string{"seti.example", "vakansii.example", "seti.example", "seti.example"}[i],
+				URL: "https://example.org/ad/" + slug, Kind: ad.KindJob, Lang: "ru", Title: p.title,
 				Body:     strings.NewReplacer("SAL", p.sal, "NAME", p.name).Replace(body),
-				Location: p.city, Contact: p.phone, Crawled: now, Posted: now.Add(-time.Duration(3-i) * time.Hour)}
+				Location: p.city, Contact: p.phone, Crawled: now, Posted: now.Add(-time.Duration(4-i) * time.Hour)}
 			a.ContentHash = a.Hash()
 			v := env.classifier.Score(ctx, a)
 			v.Flagged = true
