@@ -54,9 +54,9 @@ type graph struct {
 	hashes    []uint64         // content hash of each ad
 	sigs      []short
 	parent    []int32
-	size      []int32 // valid at roots
-	label     []int32 // valid at roots: the cluster's first ad
-	bands     map[uint64]int32
+	size      []int32          // valid at roots
+	label     []int32          // valid at roots: the cluster's first ad
+	bands     map[uint32]int32 // LSH bucket → its first ad
 	contacts  map[uint64]int32 // hash of the contact → its first ad
 }
 
@@ -65,7 +65,7 @@ func newGraph(threshold float64) *graph {
 		threshold = DefaultThreshold
 	}
 	return &graph{threshold: threshold, ids: map[uint64]int32{}, clash: map[string]int32{},
-		bands: map[uint64]int32{}, contacts: map[uint64]int32{}}
+		bands: map[uint32]int32{}, contacts: map[uint64]int32{}}
 }
 
 // Len returns the number of ads in the graph.

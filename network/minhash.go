@@ -65,31 +65,35 @@ func (s *Signature) Empty() bool {
 	return true
 }
 
-// bandKeys returns the LSH bucket key of each band.
-func (s *Signature) bandKeys() (keys [Bands]uint64) {
+// bandKeys returns the LSH bucket key of each band. Keys are 32 bits: a
+// chance collision only adds a candidate, which verification rejects.
+func (s *Signature) bandKeys() (keys [Bands]uint32) {
 	for b := range keys {
 		h := mix(uint64(b) + 1)
 		for _, v := range s[b*Rows : (b+1)*Rows] {
 			h = mix(h ^ uint64(v))
 		}
-		keys[b] = h
+		keys[b] = uint32(h)
 	}
 	return keys
 }
 
 // short is the compact form of a signature kept in memory for
-// verification: the low 16 bits of each minimum (b-bit MinHash; a chance
-// collision adds about 1/65536 to the estimate).
-type short [NumHashes]uint16
+// verification: the low 8 bits of each minimum (b-bit MinHash: two
+// different minima agree by chance 1 time in 256, which similarity
+// corrects for).
+type short [NumHashes]uint8
 
 func (s *Signature) short() (o short) {
 	for i, v := range s {
-		o[i] = uint16(v)
+		o[i] = uint8(v)
 	}
 	return o
 }
 
-// similarity estimates the Jaccard similarity of the sets behind a and b.
+// similarity estimates the Jaccard similarity of the sets behind a and b
+// from their b-bit signatures: the share of equal values, corrected for
+// chance agreement.
 func similarity(a, b *short) float64 {
 	n := 0
 	for i := range a {
@@ -97,7 +101,8 @@ func similarity(a, b *short) float64 {
 			n++
 		}
 	}
-	return float64(n) / NumHashes
+	const chance = 1.0 / 256
+	return max(0, (float64(n)/NumHashes-chance)/(1-chance))
 }
 
 // Similarity estimates the Jaccard similarity of the shingle sets behind
