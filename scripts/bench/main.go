@@ -2,12 +2,14 @@
 // with the machine it ran on: classifier ads/s per core against the naive
 // one-regexp-per-rule baseline, pipeline ads/s and produce→indexed latency
 // on the embedded broker, Bleve indexing rate and search latency at
-// several index sizes, crawler pages/s on the demo sites, and the peak
-// memory of each. Every measurement runs in its own process so that its
-// peak resident memory is its own.
+// several index sizes, crawler pages/s on the demo sites, the network
+// engine assigning 1M ads to clusters (per-ad cost against the first 10k,
+// LSH against brute force), and the peak memory of each. Every
+// measurement runs in its own process so that its peak resident memory is
+// its own.
 //
-//	go run ./scripts/bench                        # defaults, ≈ 5 min on 2 cores
-//	go run ./scripts/bench -sizes 10000 -out ''   # quick
+//	go run ./scripts/bench                        # defaults, ≈ 8 min on 2 cores
+//	go run ./scripts/bench -sizes 10000 -network-n 100000 -out ''   # quick
 //	go run ./scripts/bench -out BENCHMARKS.md     # and rewrite BENCHMARKS.md
 package main
 
