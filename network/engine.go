@@ -115,7 +115,8 @@ func (e *Engine) Len() int {
 
 // Contacts returns an ad's contact keys: phones as extracted (E.164),
 // e-mails and messenger handles or links lower-cased, at most
-// MaxContacts, without duplicates.
+// MaxContacts, without duplicates. Placeholder phones (six or more zeros
+// in a row, as in "+44 20 0000 0000") link nothing and are left out.
 func Contacts(en ad.Entities) []store.NetworkContact {
 	var out []store.NetworkContact
 	seen := map[string]bool{}
@@ -128,7 +129,9 @@ func Contacts(en ad.Entities) []store.NetworkContact {
 		out = append(out, store.NetworkContact{Value: v, Kind: kind})
 	}
 	for _, p := range en.Phones {
-		add("phone", p)
+		if !placeholder(p) {
+			add("phone", p)
+		}
 	}
 	for _, m := range en.Emails {
 		add("email", strings.ToLower(m))
@@ -137,6 +140,24 @@ func Contacts(en ad.Entities) []store.NetworkContact {
 		add("handle", strings.ToLower(h))
 	}
 	return out
+}
+
+// placeholder reports whether a phone number has six or more zeros in a
+// row.
+func placeholder(phone string) bool {
+	run := 0
+	for _, r := range phone {
+		switch {
+		case r == '0':
+			run++
+			if run >= 6 {
+				return true
+			}
+		case r >= '1' && r <= '9':
+			run = 0
+		}
+	}
+	return false
 }
 
 func hashOf(s string) uint64 { return mix(fnv(fnvOffset, s)) }

@@ -302,3 +302,19 @@ func TestWindow(t *testing.T) {
 		}
 	}
 }
+
+func TestContacts(t *testing.T) {
+	got := Contacts(ad.Entities{
+		Phones:  []string{"+37369123456", "+442000000000", "+37369123456", "+79990000012"},
+		Emails:  []string{"HR@Example.org"},
+		Handles: []string{"@HostJobs", "t.me/HostJobs"},
+	})
+	var vals []string
+	for _, c := range got {
+		vals = append(vals, c.Kind+":"+c.Value)
+	}
+	want := "phone:+37369123456 phone:+79990000012 email:hr@example.org handle:@hostjobs handle:t.me/hostjobs"
+	if strings.Join(vals, " ") != want {
+		t.Errorf("Contacts = %v\nwant %s", vals, want)
+	}
+}

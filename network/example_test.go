@@ -26,9 +26,9 @@ func Example() {
 		return a
 	}
 	post("1", "Chișinău", "Angajăm urgent fete ca hostess în Dubai. Salariu de la 3000 euro. Cazare gratuită. Sunați la Ana.", "")
-	a := post("2", "Bălți", "Angajăm URGENT 🔥 fete ca hostess în Dubai! Salariu de la 4500 euro. Cazare gratuită. Sunați la Ana.", "+37369000000")
+	a := post("2", "Bălți", "Angajăm URGENT 🔥 fete ca hostess în Dubai! Salariu de la 4500 euro. Cazare gratuită. Sunați la Ana.", "+37369123456")
 	fmt.Println(a.Cluster, a.Size, a.Links[0].Via)
-	a = post("3", "Cahul", "Vând apartament cu 2 camere, reparație nouă.", "+37369000000")
+	a = post("3", "Cahul", "Vând apartament cu 2 camere, reparație nouă.", "+37369123456")
 	fmt.Println(a.Cluster, a.Size, a.Links[0].Via)
 	// Output:
 	// 1 2 template

@@ -17,8 +17,8 @@ func TestMetrics(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := verdict("m1", "s", "Москва", "Продам гараж", "+79000000001")
-	b := verdict("m2", "s", "Москва", "Куплю дачу", "+79000000001")
+	a := verdict("m1", "s", "Москва", "Продам гараж", "+79001234501")
+	b := verdict("m2", "s", "Москва", "Куплю дачу", "+79001234501")
 	for _, v := range []ad.Verdict{a, b, a} { // the second a is a replay
 		if _, err := e.Add(context.Background(), v); err != nil {
 			t.Fatal(err)
