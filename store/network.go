@@ -44,6 +44,19 @@ func (s *Store) SaveNetworkAd(ctx context.Context, a NetworkAd, merged []string)
 		return wrap("save network ad", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	var real []string
+	for _, m := range merged {
+		if m != a.Cluster {
+			real = append(real, m)
+		}
+	}
+	// The common case — a new ad joining a cluster that has a summary,
+	// merging nothing — updates the summary in place; anything else
+	// recounts the cluster.
+	inc, err := newcomer(ctx, tx, a, len(real) == 0)
+	if err != nil {
+		return wrap("save network ad", err)
+	}
 	if _, err := tx.ExecContext(ctx, `
 INSERT INTO network_ads (ad_id, seq, content_hash, site, city, seen, score, signature, cluster)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -60,10 +73,7 @@ ON CONFLICT (ad_id) DO UPDATE SET content_hash = excluded.content_hash, site = e
 			return wrap("save network ad", err)
 		}
 	}
-	for _, m := range merged {
-		if m == a.Cluster {
-			continue
-		}
+	for _, m := range real {
 		if _, err := tx.ExecContext(ctx, `UPDATE network_ads SET cluster = ? WHERE cluster = ?`, a.Cluster, m); err != nil {
 			return wrap("save network ad", err)
 		}
@@ -71,10 +81,61 @@ ON CONFLICT (ad_id) DO UPDATE SET content_hash = excluded.content_hash, site = e
 			return wrap("save network ad", err)
 		}
 	}
-	if err := refreshCluster(ctx, tx, a.Cluster); err != nil {
+	if inc != nil {
+		seen := formatTime(a.Seen)
+		_, err = tx.ExecContext(ctx, `UPDATE network_clusters SET size = size + 1, sites = sites + ?,
+	cities = cities + ?, contacts = contacts + ?, first_seen = min(first_seen, ?), last_seen = max(last_seen, ?),
+	max_score = max(max_score, ?), updated_at = ? WHERE id = ?`,
+			inc.site, inc.city, inc.contacts, seen, seen, a.Score, formatTime(time.Now()), a.Cluster)
+	} else {
+		err = refreshCluster(ctx, tx, a.Cluster)
+	}
+	if err != nil {
 		return wrap("save network ad", err)
 	}
 	return wrap("save network ad", tx.Commit())
+}
+
+// increment is what a new ad adds to its cluster's distinct counts.
+type increment struct{ site, city, contacts int }
+
+// newcomer returns what ad a adds to its cluster's summary when it is a
+// new ad joining a cluster with a summary and merging nothing (noMerge);
+// nil otherwise. It must run before a's rows are written.
+func newcomer(ctx context.Context, tx *sql.Tx, a NetworkAd, noMerge bool) (*increment, error) {
+	if !noMerge {
+		return nil, nil
+	}
+	var n, summary int
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM network_ads WHERE ad_id = ?),
+		(SELECT count(*) FROM network_clusters WHERE id = ?)`, a.AdID, a.Cluster).Scan(&n, &summary); err != nil {
+		return nil, err
+	}
+	if n > 0 || summary == 0 {
+		return nil, nil
+	}
+	inc := &increment{}
+	if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM network_ads WHERE cluster = ? AND site = ?),
+		? <> '' AND NOT EXISTS (SELECT 1 FROM network_ads WHERE cluster = ? AND city = ?)`,
+		a.Cluster, a.Site, a.City, a.Cluster, a.City).Scan(&inc.site, &inc.city); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, c := range a.Contacts {
+		if seen[c.Value] {
+			continue
+		}
+		seen[c.Value] = true
+		var known int
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM network_contacts c
+			JOIN network_ads n ON n.ad_id = c.ad_id WHERE c.contact = ? AND n.cluster = ?)`, c.Value, a.Cluster).Scan(&known); err != nil {
+			return nil, err
+		}
+		if known == 0 {
+			inc.contacts++
+		}
+	}
+	return inc, nil
 }
 
 // refreshCluster rewrites the summary row of one cluster; a cluster of

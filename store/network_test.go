@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -105,5 +106,58 @@ func TestNetworkStore(t *testing.T) {
 	}
 	if backlog, _ := s.NetworkBacklog(ctx, 0); len(backlog) != 0 {
 		t.Errorf("backlog after saving = %d", len(backlog))
+	}
+}
+
+// TestNetworkSummaryIncremental checks that the in-place summary update
+// of new ads agrees with a full recount.
+func TestNetworkSummaryIncremental(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	t0 := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	for i, tc := range []struct {
+		site, city string
+		hours      int
+		score      float64
+		contacts   []string
+	}{
+		{"a", "kyiv", 5, 10, []string{"+1"}},
+		{"a", "kyiv", 6, 20, []string{"+1"}},      // summary created by a recount
+		{"b", "kyiv", 1, 5, []string{"+1", "+2"}}, // new site, new contact, earlier
+		{"b", "", 9, 90, nil},                     // no city, latest, riskiest
+		{"c", "lviv", 3, 1, []string{"+2", "+3"}}, // new site and city, one new contact
+		{"a", "lviv", 4, 2, []string{"+3", "+3"}}, // nothing new
+	} {
+		id := fmt.Sprintf("i%d", i)
+		if _, err := s.Upsert(ctx, verdict(id, tc.site, 10, true, t0)); err != nil {
+			t.Fatal(err)
+		}
+		a := NetworkAd{AdID: id, Seq: int64(i + 1), ContentHash: "h", Site: tc.site, City: tc.city,
+			Seen: t0.Add(time.Duration(tc.hours) * time.Hour), Score: tc.score, Cluster: "i0"}
+		for _, c := range tc.contacts {
+			a.Contacts = append(a.Contacts, NetworkContact{Value: c, Kind: "phone"})
+		}
+		if err := s.SaveNetworkAd(ctx, a, nil); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			continue
+		}
+		got, err := s.Cluster(ctx, "i0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RelabelNetwork(ctx, map[string]string{"i0": "i0"}); err != nil { // forces a recount
+			t.Fatal(err)
+		}
+		want, _ := s.Cluster(ctx, "i0")
+		if got != want {
+			t.Errorf("after ad %d: incremental %+v\nrecounted %+v", i, got, want)
+		}
+	}
+	c, _ := s.Cluster(ctx, "i0")
+	if c.Size != 6 || c.Sites != 3 || c.Cities != 2 || c.Contacts != 3 || c.MaxScore != 90 ||
+		!c.FirstSeen.Equal(t0.Add(time.Hour)) || !c.LastSeen.Equal(t0.Add(9*time.Hour)) {
+		t.Errorf("final summary %+v", c)
 	}
 }

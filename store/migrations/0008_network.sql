@@ -14,6 +14,8 @@ CREATE TABLE network_ads (
 	cluster      TEXT NOT NULL            -- the ID of the cluster's first ad
 );
 CREATE INDEX network_ads_cluster ON network_ads (cluster, seen);
+CREATE INDEX network_ads_site ON network_ads (cluster, site);
+CREATE INDEX network_ads_city ON network_ads (cluster, city);
 
 CREATE TABLE network_contacts (
 	contact TEXT NOT NULL,
