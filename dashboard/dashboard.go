@@ -78,6 +78,10 @@ type Options struct {
 	// Screening limits the screening API; zero fields take the defaults
 	// documented in ScreenLimits.
 	Screening ScreenLimits
+	// Networks, if set, serves recruiter networks: /clusters, the
+	// cluster API and the network box of the ad page; nil makes those
+	// pages answer 503 and hides the box. *network.Views implements it.
+	Networks Networks
 }
 
 // Page sizes.

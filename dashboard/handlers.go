@@ -8,6 +8,7 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -191,8 +192,9 @@ type adData struct {
 	Statuses []statusOption
 	Snapshot bool // the archived page can be shown
 	Me       string
-	Positive float64 // sum of positive weights
-	Negative float64 // sum of negative weights
+	Positive float64         // sum of positive weights
+	Negative float64         // sum of negative weights
+	Network  *network.AdView // the ad's recruiter network; nil when unknown
 }
 
 var fieldLabels = map[string]string{
@@ -234,6 +236,7 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 	if d.Related, err = s.db.Related(ctx, v.Ad.ID, 50); err != nil {
 		s.log.Error("dashboard: related ads", "err", err)
 	}
+	d.Network = s.adNetwork(ctx, v.Ad.ID)
 	d.Statuses, d.Snapshot, d.Me = statusOptions, s.opts.Snapshots != nil && v.Ad.Snapshot != "", who(r).Name
 	for _, h := range v.Hits {
 		if h.Weight >= 0 {

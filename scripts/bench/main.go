@@ -2,12 +2,14 @@
 // with the machine it ran on: classifier ads/s per core against the naive
 // one-regexp-per-rule baseline, pipeline ads/s and produce→indexed latency
 // on the embedded broker, Bleve indexing rate and search latency at
-// several index sizes, crawler pages/s on the demo sites, and the peak
-// memory of each. Every measurement runs in its own process so that its
-// peak resident memory is its own.
+// several index sizes, crawler pages/s on the demo sites, the network
+// engine assigning 1M ads to clusters (per-ad cost against the first 10k,
+// LSH against brute force), and the peak memory of each. Every
+// measurement runs in its own process so that its peak resident memory is
+// its own.
 //
-//	go run ./scripts/bench                        # defaults, ≈ 5 min on 2 cores
-//	go run ./scripts/bench -sizes 10000 -out ''   # quick
+//	go run ./scripts/bench                        # defaults, ≈ 8 min on 2 cores
+//	go run ./scripts/bench -sizes 10000 -network-n 100000 -out ''   # quick
 //	go run ./scripts/bench -out BENCHMARKS.md     # and rewrite BENCHMARKS.md
 package main
 
@@ -30,8 +32,9 @@ import (
 )
 
 func main() {
-	part := flag.String("part", "", "internal: run one measurement (index, crawler) and print its rows as JSON")
-	n := flag.Int("n", 10000, "internal: ads for -part index")
+	part := flag.String("part", "", "internal: run one measurement (index, crawler, network) and print its rows as JSON")
+	n := flag.Int("n", 10000, "internal: ads for -part index and -part network")
+	networkN := flag.Int("network-n", 1_000_000, "ads assigned to clusters by the network benchmark")
 	sizes := flag.String("sizes", "10000,100000", "flagged-ad counts of the Bleve measurements")
 	queries := flag.Int("queries", 300, "searches timed per index size")
 	pipelineN := flag.Int("pipeline-n", 5000, "ads through the pipeline benchmark (scripts/kafka/bench)")
@@ -44,7 +47,7 @@ func main() {
 	if *part != "" {
 		err = runPart(ctx, *part, *n, *queries)
 	} else {
-		err = runAll(ctx, *sizes, *queries, *pipelineN, *benchtime, *out, os.Args[1:])
+		err = runAll(ctx, *sizes, *queries, *pipelineN, *networkN, *benchtime, *out, os.Args[1:])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -66,6 +69,8 @@ func runPart(ctx context.Context, part string, n, queries int) error {
 		rows, err = bench.Index(ctx, bench.IndexOptions{Dir: filepath.Join(dir, "ix"), N: n, Queries: queries})
 	case "crawler":
 		rows, err = bench.Crawler(ctx)
+	case "network":
+		rows, err = bench.Network(ctx, bench.NetworkOptions{N: n})
 	default:
 		return fmt.Errorf("unknown part %q", part)
 	}
@@ -95,7 +100,7 @@ func measured(ctx context.Context, dir string, name string, args ...string) ([]b
 	return stdout.Bytes(), rss, nil
 }
 
-func runAll(ctx context.Context, sizes string, queries, pipelineN int, benchtime, out string, args []string) error {
+func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int, benchtime, out string, args []string) error {
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -193,6 +198,15 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN int, benchtime
 		return err
 	}
 
+	step(fmt.Sprintf("network: %d ads to clusters", networkN))
+	b, rss, err = measured(ctx, root, self, "-part", "network", "-n", strconv.Itoa(networkN))
+	if err != nil {
+		return err
+	}
+	if rows, err = appendRows(rows, b, rss); err != nil {
+		return err
+	}
+
 	m := bench.Machine()
 	var table bytes.Buffer
 	fmt.Fprintf(&table, "Measured %s.\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
@@ -224,6 +238,10 @@ func reproduce(args []string) string {
   The generator varies few templates, so postings are longer than on real data.
 - **crawler**: one pass of crawler.Run with the embedded site profiles over the demo sites (demo.Start),
   politeness delays set to 0, retries off.
+- **network**: ` + "`go run ./scripts/bench -part network -n 1000000`" + ` — bench.Network assigns generated templated
+  ads (internal/netgen) to clusters with a memory-only network.Engine on one goroutine; the baseline is the
+  per-ad cost over the first 10k ads of the same run (ratio ≈ 1 means the per-ad cost does not grow with
+  size), and LSH is compared with brute-force pairwise signature comparison at 5k ads. ` + "`-network-n`" + ` sets the size.
 `
 }
 

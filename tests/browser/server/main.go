@@ -24,6 +24,7 @@ import (
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
@@ -122,7 +123,8 @@ func run(dir, addrFile string) error {
 		}
 	}
 	h, err := dashboard.New(dashboard.Options{Store: st, Index: ix, Rules: pack, Health: st.Ping,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Networks: network.NewViews(st, network.Weights{})})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,273 @@
+package network
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lurewatch/lure/store"
+)
+
+// Views reads clusters for the dashboard: summaries, members, contacts,
+// the representative ad, a graph of ads and contacts, and the network
+// score. It only reads the store.
+type Views struct {
+	st        *store.Store
+	w         Weights
+	threshold float64
+}
+
+// NewViews returns cluster views over st with network-score weights w
+// (zero fields take the defaults).
+func NewViews(st *store.Store, w Weights) *Views {
+	return &Views{st: st, w: w.withDefaults(), threshold: DefaultThreshold}
+}
+
+// Weights returns the network-score weights in use.
+func (v *Views) Weights() Weights { return v.w }
+
+// ClusterRow is one cluster in a listing, with its network score.
+type ClusterRow struct {
+	store.ClusterSummary
+	Network Explanation `json:"network"`
+}
+
+// Clusters lists clusters with their network scores.
+func (v *Views) Clusters(ctx context.Context, f store.ClusterFilter) ([]ClusterRow, int, error) {
+	cs, total, err := v.st.Clusters(ctx, f)
+	if err != nil {
+		return nil, 0, fmt.Errorf("network: %w", err)
+	}
+	out := make([]ClusterRow, len(cs))
+	for i, c := range cs {
+		contacts, err := v.st.ClusterContacts(ctx, c.ID)
+		if err != nil {
+			return nil, 0, fmt.Errorf("network: %w", err)
+		}
+		facts, err := v.facts(ctx, c.ID, "", contacts)
+		if err != nil {
+			return nil, 0, err
+		}
+		out[i] = ClusterRow{ClusterSummary: c, Network: Score(facts, v.w)}
+	}
+	return out, total, nil
+}
+
+func (v *Views) facts(ctx context.Context, cluster, self string, contacts []store.ContactSummary) (Facts, error) {
+	var f Facts
+	for _, c := range contacts {
+		f.ContactAds = max(f.ContactAds, c.Ads)
+		f.ContactCities = max(f.ContactCities, len(c.Cities))
+	}
+	confirmed, err := v.st.ClusterConfirmed(ctx, cluster)
+	if err != nil {
+		return f, fmt.Errorf("network: %w", err)
+	}
+	for _, id := range confirmed {
+		if id != self {
+			f.Confirmed++
+		}
+	}
+	if f.Times, err = v.st.ClusterTimes(ctx, cluster); err != nil {
+		return f, fmt.Errorf("network: %w", err)
+	}
+	return f, nil
+}
+
+// Count is a labelled number.
+type Count struct {
+	Label string `json:"label"`
+	N     int    `json:"n"`
+}
+
+// Bar is one bar of the timeline chart (SVG coordinates).
+type Bar struct {
+	Count
+	X, Y, W, H float64
+}
+
+// ClusterView is everything the cluster page shows.
+type ClusterView struct {
+	store.ClusterSummary
+	Ads            []store.ClusterAd      `json:"ads"`
+	ContactList    []store.ContactSummary `json:"contact_list"`
+	SiteCounts     []Count                `json:"site_counts"`
+	CityCounts     []Count                `json:"city_counts"`
+	Timeline       []Count                `json:"timeline"` // ads per day
+	Bars           []Bar                  `json:"-"`
+	Representative Representative         `json:"representative"`
+	Network        Explanation            `json:"network"`
+	Graph          Graph                  `json:"-"`
+}
+
+// Cluster returns the view of one cluster, or an error wrapping
+// store.ErrNoCluster.
+func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
+	c, err := v.st.Cluster(ctx, id)
+	if err != nil {
+		return ClusterView{}, fmt.Errorf("network: %w", err)
+	}
+	cv := ClusterView{ClusterSummary: c}
+	if cv.Ads, err = v.st.ClusterAds(ctx, id, store.MaxClusterAds); err != nil {
+		return cv, fmt.Errorf("network: %w", err)
+	}
+	if cv.ContactList, err = v.st.ClusterContacts(ctx, id); err != nil {
+		return cv, fmt.Errorf("network: %w", err)
+	}
+	facts, err := v.facts(ctx, id, "", cv.ContactList)
+	if err != nil {
+		return cv, err
+	}
+	cv.Network = Score(facts, v.w)
+	sites, cities, days := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, a := range cv.Ads {
+		sites[a.Site]++
+		if a.City != "" {
+			cities[a.City]++
+		}
+		days[a.Seen.UTC().Format("2006-01-02")]++
+	}
+	cv.SiteCounts, cv.CityCounts = ranked(sites), ranked(cities)
+	for d, n := range days {
+		cv.Timeline = append(cv.Timeline, Count{d, n})
+	}
+	sort.Slice(cv.Timeline, func(i, j int) bool { return cv.Timeline[i].Label < cv.Timeline[j].Label })
+	cv.Bars = bars(cv.Timeline)
+
+	ids := make([]string, 0, MaxMembers)
+	for _, a := range cv.Ads {
+		if len(ids) == MaxMembers {
+			break
+		}
+		ids = append(ids, a.ID)
+	}
+	vs, _, err := v.st.List(ctx, store.Filter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return cv, fmt.Errorf("network: %w", err)
+	}
+	byID := map[string]Member{}
+	for _, x := range vs {
+		byID[x.Ad.ID] = Member{ID: x.Ad.ID, Title: x.Ad.Title, Body: x.Ad.Body, Location: x.Ad.Location}
+	}
+	ms := make([]Member, 0, len(ids))
+	for _, id := range ids {
+		if m, ok := byID[id]; ok {
+			ms = append(ms, m)
+		}
+	}
+	cv.Representative = Represent(ms)
+	cv.Graph = layout(cv.Ads, cv.ContactList, ms, v.threshold)
+	return cv, nil
+}
+
+func ranked(m map[string]int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, n := range m {
+		out = append(out, Count{k, n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].N > out[j].N || out[i].N == out[j].N && out[i].Label < out[j].Label
+	})
+	return out
+}
+
+// Chart size of the timeline.
+const (
+	chartW, chartH = 640.0, 120.0
+)
+
+func bars(ts []Count) []Bar {
+	if len(ts) == 0 {
+		return nil
+	}
+	top := 0
+	for _, t := range ts {
+		top = max(top, t.N)
+	}
+	w := math.Min(40, chartW/float64(len(ts)))
+	out := make([]Bar, len(ts))
+	for i, t := range ts {
+		h := math.Max(1, float64(t.N)/float64(top)*(chartH-20))
+		out[i] = Bar{Count: t, X: float64(i) * w, Y: chartH - h, W: math.Max(1, w-1), H: h}
+	}
+	return out
+}
+
+// AdView is what the ad page shows of an ad's network.
+type AdView struct {
+	Cluster  string                 `json:"cluster"`
+	Size     int                    `json:"size"`
+	Contacts []store.ContactSummary `json:"contacts"`
+	Network  Explanation            `json:"network"`
+}
+
+// Ad returns the network of one ad, or an error wrapping
+// store.ErrNoCluster when the engine has not seen it.
+func (v *Views) Ad(ctx context.Context, adID string) (AdView, error) {
+	cl, size, err := v.st.ClusterOf(ctx, adID)
+	if err != nil {
+		return AdView{}, fmt.Errorf("network: %w", err)
+	}
+	av := AdView{Cluster: cl, Size: size}
+	if av.Contacts, err = v.st.AdContacts(ctx, adID); err != nil {
+		return av, fmt.Errorf("network: %w", err)
+	}
+	facts, err := v.facts(ctx, cl, adID, av.Contacts)
+	if err != nil {
+		return av, err
+	}
+	av.Network = Score(facts, v.w)
+	return av, nil
+}
+
+// ClusterIDs returns the IDs of a cluster's ads (up to store.MaxBatch),
+// for a decision on the whole cluster.
+func (v *Views) ClusterIDs(ctx context.Context, id string) ([]string, error) {
+	if _, err := v.st.Cluster(ctx, id); err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	ids, err := v.st.ClusterIDs(ctx, id, store.MaxBatch)
+	if err != nil {
+		return nil, fmt.Errorf("network: %w", err)
+	}
+	return ids, nil
+}
+
+// Since returns how long ago t was, for display.
+func Since(now, t time.Time) time.Duration { return now.Sub(t).Round(time.Minute) }
+
+// ContactView is one contact over all ads, with the networks using it.
+type ContactView struct {
+	store.ContactSummary
+	Clusters []string `json:"clusters"`
+}
+
+// Contact looks a contact up in the index of all ads: a phone in E.164
+// ("+37369123456"), an e-mail or a messenger handle (case-insensitive).
+// It returns an error wrapping store.ErrNoCluster when no ad uses it.
+func (v *Views) Contact(ctx context.Context, value string) (ContactView, error) {
+	value = strings.TrimSpace(value)
+	if !strings.HasPrefix(value, "+") {
+		value = strings.ToLower(value)
+	}
+	c, err := v.st.Contact(ctx, value)
+	if err != nil {
+		return ContactView{}, fmt.Errorf("network: %w", err)
+	}
+	cv := ContactView{ContactSummary: c, Clusters: []string{}}
+	seen := map[string]bool{}
+	for _, id := range c.AdIDs {
+		cl, _, err := v.st.ClusterOf(ctx, id)
+		if err != nil {
+			return cv, fmt.Errorf("network: %w", err)
+		}
+		if !seen[cl] {
+			seen[cl] = true
+			cv.Clusters = append(cv.Clusters, cl)
+		}
+	}
+	return cv, nil
+}

@@ -1,0 +1,86 @@
+// Browser tests of recruiter networks: the list, a network page with its
+// representative ad, graph and timeline under the strict CSP, the link
+// from an ad page, and a decision for the whole network.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.LURE_URL;
+const PASSWORD = 'browser-test-password';
+const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
+fs.mkdirSync(ART, { recursive: true });
+
+let browser;
+before(async () => {
+  assert.ok(BASE, 'LURE_URL must be set (run scripts/browser/test.sh)');
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
+  });
+});
+after(async () => { if (browser) await browser.close(); });
+
+async function login(user) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await ctx.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
+  page.on('dialog', async (d) => { problems.push('dialog: ' + d.message()); await d.dismiss(); });
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push('csp: ' + m.text()); });
+  await page.goto(BASE + '/login');
+  await page.fill('input[name=user]', user);
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  assert.doesNotMatch(page.url(), /\/login/, 'login failed for ' + user);
+  return { ctx, page, problems };
+}
+
+test('analyst: networks list, network page, ad link, whole-network decision', async () => {
+  const { ctx, page, problems } = await login('analyst1');
+  await page.goto(BASE + '/clusters');
+  assert.equal(await page.locator('nav a.active').textContent(), 'Networks');
+  const link = page.locator('table.clusters a[href="/clusters/t-net-a"]').first();
+  assert.equal(await link.count(), 1, 'the seeded network is listed');
+  await page.screenshot({ path: path.join(ART, 'network-01-list.png'), fullPage: true });
+
+  await Promise.all([page.waitForNavigation(), link.click()]);
+  assert.match(await page.textContent('h1'), /4 linked ads/);
+  assert.ok(await page.locator('.rep mark.vary').count() >= 1, 'varying words are marked');
+  const title = await page.locator('.rep mark.vary').first().getAttribute('title');
+  assert.match(title, /elsewhere|missing/);
+  assert.equal(await page.locator('svg.netgraph circle').count(), 4, 'one node per ad');
+  assert.ok(await page.locator('svg.netgraph line.use').count() >= 2, 'ads link to the shared phone');
+  assert.ok(await page.locator('svg.netgraph line.tmpl').count() >= 1, 'near-duplicate text is drawn');
+  assert.ok(await page.locator('svg.timeline rect').count() >= 1);
+  assert.ok(await page.locator('table.netfeatures tr').count() === 4, 'the four network features are explained');
+  await page.screenshot({ path: path.join(ART, 'network-02-cluster.png'), fullPage: true });
+
+  // The ad page links to its network, next to (not inside) the ad's own score.
+  await page.goto(BASE + '/ads/t-net-c');
+  assert.equal(await page.locator('a.netbox[href="/clusters/t-net-a"]').count(), 1);
+  assert.equal(await page.locator('#network').count(), 1);
+
+  // One decision for the whole network.
+  await page.goto(BASE + '/clusters/t-net-a');
+  await page.check('#decide input[name=status][value=confirmed]');
+  await page.fill('#decide textarea[name=note]', 'same template and phone');
+  await Promise.all([page.waitForNavigation(), page.click('#decide button[type=submit]')]);
+  assert.match(page.url(), /\/clusters\/t-net-a#decide$/);
+  assert.equal(await page.locator('table.ads .rstatus.st-confirmed').count(), 4);
+  assert.equal(await page.locator('table.netfeatures tr.fired code', { hasText: 'confirmed' }).count(), 1);
+  await page.goto(BASE + '/ads/t-net-x');
+  await page.goto(BASE + '/clusters?sort=risk');
+  assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script from ad content ran');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+test('viewer cannot open networks', async () => {
+  const { ctx, page } = await login('viewer1');
+  const resp = await page.goto(BASE + '/clusters');
+  assert.equal(resp.status(), 403);
+  await ctx.close();
+});
