@@ -2,12 +2,15 @@ package store
 
 // AuditActions lists every action the audit log records, grouped by
 // subject: review decisions, accounts and tokens, exports, takedown
-// notices, webhook subscriptions. The audit page offers them as its action
+// notices, webhook subscriptions, recruiter networks. The audit page offers them as its action
 // filter; a test checks that every action written anywhere in the tree is
 // listed here, so add a new action to this list when you audit it.
 var AuditActions = []string{
 	// Reviews of ads.
 	"decide", "assign",
+	// A decision for a whole recruiter network (each ad also gets its own
+	// "decide" entry).
+	"cluster_review",
 	// Accounts, sessions and API tokens (dashboard and lure users).
 	"user_create", "user_update", "user_passwd", "user_disable", "user_enable",
 	"token_create", "token_revoke", "logout_all",
