@@ -98,6 +98,7 @@ type ClusterView struct {
 	CityCounts     []Count                `json:"city_counts"`
 	Timeline       []Count                `json:"timeline"` // ads per day
 	Bars           []Bar                  `json:"-"`
+	Axis           Axis                   `json:"-"`
 	Representative Representative         `json:"representative"`
 	Network        Explanation            `json:"network"`
 	Graph          Graph                  `json:"-"`
@@ -135,7 +136,7 @@ func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
 		cv.Timeline = append(cv.Timeline, Count{d, n})
 	}
 	sort.Slice(cv.Timeline, func(i, j int) bool { return cv.Timeline[i].Label < cv.Timeline[j].Label })
-	cv.Bars = bars(cv.Timeline)
+	cv.Bars, cv.Axis = bars(cv.Timeline)
 
 	ids := make([]string, 0, MaxMembers)
 	for _, a := range cv.Ads {
@@ -177,23 +178,73 @@ func ranked(m map[string]int) []Count {
 // Chart size of the timeline.
 const (
 	chartW, chartH = 640.0, 120.0
+	// maxDayBins is the longest span drawn one bar per day; longer spans
+	// get one bar per week (Monday to Sunday).
+	maxDayBins = 92
 )
 
-func bars(ts []Count) []Bar {
+// Axis labels the ends of the timeline: its first and last bin.
+type Axis struct {
+	From, To string // dates, YYYY-MM-DD
+	Unit     string // "day" or "week"
+}
+
+// bars lays the per-day counts out on a time axis from the first to the
+// last day, so gaps between postings show as gaps: one bin per day, or per
+// week when the span is longer than maxDayBins days.
+func bars(ts []Count) ([]Bar, Axis) {
 	if len(ts) == 0 {
-		return nil
+		return nil, Axis{}
+	}
+	type dated struct {
+		t time.Time
+		n int
+	}
+	var ds []dated
+	for _, c := range ts {
+		t, err := time.Parse("2006-01-02", c.Label)
+		if err != nil {
+			continue
+		}
+		ds = append(ds, dated{t, c.N})
+	}
+	if len(ds) == 0 {
+		return nil, Axis{}
+	}
+	sort.Slice(ds, func(i, j int) bool { return ds[i].t.Before(ds[j].t) })
+	first, last := ds[0].t, ds[len(ds)-1].t
+	ax := Axis{Unit: "day"}
+	bin := func(t time.Time) time.Time { return t }
+	step := func(t time.Time) time.Time { return t.AddDate(0, 0, 1) }
+	if last.Sub(first) > maxDayBins*24*time.Hour {
+		ax.Unit = "week"
+		bin = func(t time.Time) time.Time { return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7)) }
+		step = func(t time.Time) time.Time { return t.AddDate(0, 0, 7) }
+	}
+	counts := map[time.Time]int{}
+	for _, d := range ds {
+		counts[bin(d.t)] += d.n
+	}
+	var keys []time.Time
+	for t := bin(first); !t.After(bin(last)); t = step(t) {
+		keys = append(keys, t)
 	}
 	top := 0
-	for _, t := range ts {
-		top = max(top, t.N)
+	for _, n := range counts {
+		top = max(top, n)
 	}
-	w := math.Min(40, chartW/float64(len(ts)))
-	out := make([]Bar, len(ts))
-	for i, t := range ts {
-		h := math.Max(1, float64(t.N)/float64(top)*(chartH-20))
-		out[i] = Bar{Count: t, X: float64(i) * w, Y: chartH - h, W: math.Max(1, w-1), H: h}
+	w := math.Min(40, chartW/float64(len(keys)))
+	var out []Bar
+	for i, k := range keys {
+		n := counts[k]
+		if n == 0 {
+			continue
+		}
+		h := math.Max(1, float64(n)/float64(top)*(chartH-20))
+		out = append(out, Bar{Count: Count{k.Format("2006-01-02"), n}, X: float64(i) * w, Y: chartH - h, W: math.Max(1, w-1), H: h})
 	}
-	return out
+	ax.From, ax.To = keys[0].Format("2006-01-02"), keys[len(keys)-1].Format("2006-01-02")
+	return out, ax
 }
 
 // AdView is what the ad page shows of an ad's network.
