@@ -39,6 +39,12 @@ type Representative struct {
 	Compared int `json:"compared"`
 }
 
+// KinSimilarity is the Jaccard similarity of masked shingles from which
+// Represent compares a member with the representative word by word: below
+// it the member shares no template with it (it is linked by a contact, or
+// through other members), and comparing would mark every word.
+const KinSimilarity = 0.4
+
 // Limits of Represent: members compared, words per text, values kept
 // per varying word.
 const (
@@ -49,8 +55,10 @@ const (
 
 // Represent picks the member most similar to the others (the medoid by
 // Jaccard similarity of masked shingles) and marks which of its words
-// differ in the others, aligning each member to it word by word (longest
-// common subsequence of normalised words).
+// differ in the members that share its template (KinSimilarity), aligning
+// each of them to it word by word (longest common subsequence of
+// normalised words). Compared counts those members; with none, no word is
+// marked.
 func Represent(ms []Member) Representative {
 	if len(ms) == 0 {
 		return Representative{}
@@ -85,10 +93,15 @@ func Represent(ms []Member) Representative {
 	keys := wordKeys(words)
 	matched := make([]int, len(words))
 	values := make([][]string, len(words))
+	compared := 0
 	for j, m := range ms {
-		if j == best {
+		// Only the representative's template kin are compared: a member
+		// linked by a contact alone (another text, another language)
+		// would mark every word.
+		if j == best || jaccard(sets[best], sets[j]) < KinSimilarity {
 			continue
 		}
+		compared++
 		other := strings.Fields(m.Body)
 		if len(other) > MaxWords {
 			other = other[:MaxWords]
@@ -102,10 +115,10 @@ func Represent(ms []Member) Representative {
 			}
 		}, other)
 	}
-	r := Representative{AdID: rep.ID, Title: rep.Title, Compared: len(ms) - 1}
+	r := Representative{AdID: rep.ID, Title: rep.Title, Compared: compared}
 	for i, w := range words {
 		p := Piece{Text: w}
-		if matched[i] < len(ms)-1 {
+		if compared > 0 && matched[i] < compared {
 			p.Varies, p.Values = true, values[i]
 		}
 		r.Pieces = append(r.Pieces, p)
