@@ -302,3 +302,23 @@ func TestOptionsValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestConsumerGroups(t *testing.T) {
+	for _, tc := range []struct {
+		name                   string
+		o                      Options
+		classify, index, remov string
+	}{
+		{"defaults", Options{}, "lure-classifier", "lure-indexer", "lure-removals"},
+		{"flag defaults given", Options{ClassifierGroup: "lure-classifier", IndexerGroup: "lure-indexer"},
+			"lure-classifier", "lure-indexer", "lure-removals"},
+		{"named", Options{ClassifierGroup: "prod.c", IndexerGroup: "prod.i"}, "prod.c", "prod.i", "prod.i-removals"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := []string{tc.o.group(defaultClassifierGroup), tc.o.group(defaultIndexerGroup), tc.o.group(defaultRemovalsGroup)}
+			if want := []string{tc.classify, tc.index, tc.remov}; strings.Join(got, " ") != strings.Join(want, " ") {
+				t.Errorf("groups %v, want %v", got, want)
+			}
+		})
+	}
+}

@@ -13,9 +13,6 @@ import (
 	"github.com/lurewatch/lure/stream"
 )
 
-// removalsGroup is the consumer group of the removal consumer.
-const removalsGroup = "lure-removals"
-
 // startNotices wires takedown notices into the serve role: the notifier
 // and overdue period for the dashboard, a consumer of the crawler's
 // removals (lure.ads.removed) that verifies notified ads are gone, and an
@@ -31,7 +28,7 @@ func (a *App) startNotices(sc serveContext) error {
 	}
 	h := &removals{store: sc.store, log: a.opts.Logger, metrics: newRemovalMetrics(a.registry)}
 	sc.indexer.hooks = append(sc.indexer.hooks, h.verdictHook)
-	return a.startConsumer(sc.consumeCtx, stream.Removed, removalsGroup, h)
+	return a.startConsumer(sc.consumeCtx, stream.Removed, defaultRemovalsGroup, h)
 }
 
 // removalMetrics count removal messages and the notices they closed.

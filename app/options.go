@@ -174,10 +174,12 @@ func (o *Options) has(r Role) bool {
 	return false
 }
 
-// Default consumer-group IDs of the classifier and indexer roles.
+// Default consumer-group IDs of the classifier and indexer roles, and of
+// the serve role's removal consumer.
 const (
 	defaultClassifierGroup = "lure-classifier"
 	defaultIndexerGroup    = "lure-indexer"
+	defaultRemovalsGroup   = "lure-removals"
 )
 
 // group returns the configured consumer-group ID for a role's default one.
@@ -187,6 +189,10 @@ func (o *Options) group(def string) string {
 		return o.ClassifierGroup
 	case def == defaultIndexerGroup && o.IndexerGroup != "":
 		return o.IndexerGroup
+	case def == defaultRemovalsGroup && o.IndexerGroup != "" && o.IndexerGroup != defaultIndexerGroup:
+		// The removal consumer belongs to the indexer's node: a
+		// deployment that names the indexer's group names this one too.
+		return o.IndexerGroup + "-removals"
 	}
 	return def
 }
