@@ -3,51 +3,16 @@
 // GET /api/v1/campaign fetched in the same browser context, and no
 // contact or name of the seeded ads (tests/browser/server/seed_campaign.go)
 // shows anywhere. scripts/browser/test.sh starts the server.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { ART, BASE, login, shot, useBrowser } from './lib.mjs';
 
-const BASE = process.env.LURE_URL;
-const PASSWORD = 'browser-test-password';
-const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-fs.mkdirSync(ART, { recursive: true });
+useBrowser();
 
 // Contacts and names in the seeded campaign ads.
 const PERSONAL = ['000 111', '37368000111', 'campaign_girls_job', 'campaign_sklad', 'campaign-mail', 'hr.lumina',
   'Кристин', 'Popescu', 'Олена', '000 444', '000 55 66', '000 99 11', '000 77 88', '000 333'];
-
-let browser;
-before(async () => {
-  assert.ok(BASE, 'LURE_URL must be set (run scripts/browser/test.sh)');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(r.status() + ' ' + r.url());
-  });
-  await page.goto(BASE + '/login');
-  await page.fill('input[name=user]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  assert.doesNotMatch(page.url(), /\/login/, 'login failed for ' + user);
-  return { ctx, page, errors };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ART, name + '.png'), fullPage: true });
-}
 
 function pct(rate) { return (rate * 100).toFixed(1) + '%'; }
 
@@ -56,7 +21,7 @@ function noPersonal(text, where) {
 }
 
 test('viewer: campaign charts render and match the JSON API', async () => {
-  const { ctx, page, errors } = await login('viewer1');
+  const { ctx, page, problems } = await login('viewer1', { responses: true });
   await page.goto(BASE + '/stats');
   await Promise.all([page.waitForNavigation(), page.click('a[href="/stats/campaign"]')]);
   assert.equal(new URL(page.url()).pathname, '/stats/campaign');
@@ -134,12 +99,12 @@ test('viewer: campaign charts render and match the JSON API', async () => {
   assert.equal(lines[0], 'dimension,value,week,total,risky,rate');
   assert.match(lines[1], new RegExp('^all,,,' + c.total + ',' + c.risky + ','));
   noPersonal(csv, 'CSV');
-  assert.deepEqual(errors, []);
+  assert.deepEqual(problems, []);
   await ctx.close();
 });
 
 test('viewer: where to aim shows growth and redacted wordings', async () => {
-  const { ctx, page, errors } = await login('viewer1');
+  const { ctx, page, problems } = await login('viewer1', { responses: true });
   await page.goto(BASE + '/stats/aim');
   await page.locator('section.aim[data-dim="site"] table.aim-table').waitFor();
   const api = await page.evaluate(async () => (await fetch('/api/v1/campaign/aim')).json());
@@ -159,6 +124,6 @@ test('viewer: where to aim shows growth and redacted wordings', async () => {
   await shot(page, 'campaign-03-aim');
   await Promise.all([page.waitForNavigation(), page.click('form.period .presets a:has-text("growth")')]);
   assert.match(page.url(), /sort=growth/);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(problems, []);
   await ctx.close();
 });

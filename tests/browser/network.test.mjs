@@ -1,50 +1,19 @@
 // Browser tests of recruiter networks: the list, a network page with its
 // representative ad, graph and timeline under the strict CSP, the link
 // from an ad page, and a decision for the whole network.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, login, shot, useBrowser } from './lib.mjs';
 
-const BASE = process.env.LURE_URL;
-const PASSWORD = 'browser-test-password';
-const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-fs.mkdirSync(ART, { recursive: true });
-
-let browser;
-before(async () => {
-  assert.ok(BASE, 'LURE_URL must be set (run scripts/browser/test.sh)');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await ctx.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push('pageerror: ' + e.message));
-  page.on('dialog', async (d) => { problems.push('dialog: ' + d.message()); await d.dismiss(); });
-  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) problems.push('csp: ' + m.text()); });
-  await page.goto(BASE + '/login');
-  await page.fill('input[name=user]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  assert.doesNotMatch(page.url(), /\/login/, 'login failed for ' + user);
-  return { ctx, page, problems };
-}
+useBrowser();
 
 test('analyst: networks list, network page, ad link, whole-network decision', async () => {
-  const { ctx, page, problems } = await login('analyst1');
+  const { ctx, page, problems } = await login('analyst1', { csp: true });
   await page.goto(BASE + '/clusters');
   assert.equal(await page.locator('nav a.active').textContent(), 'Networks');
   const link = page.locator('table.clusters a[href="/clusters/t-net-a"]').first();
   assert.equal(await link.count(), 1, 'the seeded network is listed');
-  await page.screenshot({ path: path.join(ART, 'network-01-list.png'), fullPage: true });
+  await shot(page, 'network-01-list');
 
   await Promise.all([page.waitForNavigation(), link.click()]);
   assert.match(await page.textContent('h1'), /4 linked ads/);
@@ -56,7 +25,7 @@ test('analyst: networks list, network page, ad link, whole-network decision', as
   assert.ok(await page.locator('svg.netgraph line.tmpl').count() >= 1, 'near-duplicate text is drawn');
   assert.ok(await page.locator('svg.timeline rect').count() >= 1);
   assert.ok(await page.locator('table.netfeatures tr').count() === 4, 'the four network features are explained');
-  await page.screenshot({ path: path.join(ART, 'network-02-cluster.png'), fullPage: true });
+  await shot(page, 'network-02-cluster');
 
   // The ad page links to its network, next to (not inside) the ad's own score.
   await page.goto(BASE + '/ads/t-net-c');

@@ -2,52 +2,16 @@
 // notice page with hostile ad text inert, lifecycle buttons, exports and
 // the printable page. The test node sets no notifier, so sending is
 // refused with the reason.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, login, shot, useBrowser } from './lib.mjs';
 
-const BASE = process.env.LURE_URL;
-const PASSWORD = 'browser-test-password';
-const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-fs.mkdirSync(ART, { recursive: true });
-
-let browser;
-before(async () => {
-  assert.ok(BASE, 'LURE_URL must be set (run scripts/browser/test.sh)');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await ctx.newPage();
-  const ran = [];
-  page.on('dialog', async (d) => { ran.push('dialog: ' + d.message()); await d.dismiss(); });
-  page.on('pageerror', (e) => ran.push('pageerror: ' + e.message));
-  // Anything the page loads must exist (the browser's own favicon probe
-  // aside): a CSP-blocked or missing asset shows up here.
-  page.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) ran.push(r.status() + ' ' + r.url()); });
-  page.on('console', (m) => { if (m.type() === 'error' && !/favicon|status of 404/.test(m.text())) ran.push('console: ' + m.text()); });
-  await page.goto(BASE + '/login');
-  await page.fill('input[name=user]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  assert.doesNotMatch(page.url(), /\/login/, 'login failed for ' + user);
-  return { ctx, page, ran };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(ART, name + '.png'), fullPage: true });
-}
+useBrowser();
 
 test('analyst drafts notices, reads one, exports it and withdraws it', async () => {
-  const { ctx, page, ran } = await login('analyst1');
+  // Anything the page loads must exist and the console stays clean: a
+  // CSP-blocked or missing asset shows up in problems.
+  const { ctx, page, problems } = await login('analyst1', { responses: true, consoleErrors: true });
   await page.goto(BASE + '/notices');
   assert.match(await page.textContent('.notice-warn'), /not set/);
   await Promise.all([page.waitForNavigation(), page.click('form.notice-draft button')]);
@@ -87,7 +51,7 @@ test('analyst drafts notices, reads one, exports it and withdraws it', async () 
   await Promise.all([page.waitForNavigation(), page.click('button[value=withdrawn]')]);
   assert.match(await page.textContent('#history + ol'), /draft → withdrawn: duplicate of an earlier report/);
   assert.match(await page.textContent('h1 .nstatus'), /withdrawn/);
-  assert.deepEqual(ran, []);
+  assert.deepEqual(problems, []);
   await ctx.close();
 });
 

@@ -1,44 +1,14 @@
 // Browser tests of the screening capability's admin page, /admin/webhooks:
 // creating a subscription shows its secret once, disabling works, and the
 // delivery log shows receivers' answers as text.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { BASE, login, shot, useBrowser } from './lib.mjs';
 
-const BASE = process.env.LURE_URL;
-const PASSWORD = 'browser-test-password';
-const ART = path.join(path.dirname(new URL(import.meta.url).pathname), 'artifacts');
-fs.mkdirSync(ART, { recursive: true });
-
-let browser;
-before(async () => {
-  assert.ok(BASE, 'LURE_URL must be set (run scripts/browser/test.sh)');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run'],
-  });
-});
-after(async () => { if (browser) await browser.close(); });
-
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 } });
-  const page = await ctx.newPage();
-  const ran = [];
-  page.on('dialog', async (d) => { ran.push('dialog: ' + d.message()); await d.dismiss(); });
-  page.on('pageerror', (e) => ran.push('pageerror: ' + e.message));
-  await page.goto(BASE + '/login');
-  await page.fill('input[name=user]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-  assert.doesNotMatch(page.url(), /\/login/, 'login failed for ' + user);
-  return { ctx, page, ran };
-}
+useBrowser();
 
 test('admin: webhook subscriptions and deliveries', async () => {
-  const { ctx, page, ran } = await login('admin1');
+  const { ctx, page, problems } = await login('admin1');
   await page.click('nav a[href="/admin/webhooks"]');
   await page.waitForURL(/\/admin\/webhooks$/);
   assert.equal(await page.locator('nav a.active').textContent(), 'Webhooks');
@@ -59,7 +29,7 @@ test('admin: webhook subscriptions and deliveries', async () => {
   await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/webhooks"] button[type=submit]')]);
   const secret = (await page.locator('.secret code').textContent()).trim();
   assert.match(secret, /^whsec_[A-Za-z0-9_-]{40,}$/);
-  await page.screenshot({ path: path.join(ART, 'webhooks-created.png'), fullPage: true });
+  await shot(page, 'webhooks-created');
   await page.goto(BASE + '/admin/webhooks');
   assert.ok(!(await page.content()).includes(secret), 'the secret is shown only once');
 
@@ -68,7 +38,7 @@ test('admin: webhook subscriptions and deliveries', async () => {
   await Promise.all([page.waitForNavigation(), row.locator('button', { hasText: 'Disable' }).click()]);
   assert.equal(await page.locator('table.webhooks tbody tr', { hasText: 'platform-b' }).locator('.warn').textContent(), 'disabled');
   assert.equal(await page.evaluate(() => window.__xss), undefined);
-  assert.deepEqual(ran, []);
+  assert.deepEqual(problems, []);
   await ctx.close();
 });
 
