@@ -14,6 +14,16 @@ import (
 // background the ads stored before the engine existed, and gives the
 // dashboard its cluster views.
 func (a *App) startNetwork(sc serveContext) error {
+	// Ads saved before cities were keyed on the canonical region take it
+	// now, from their stored verdicts; after the first start this only
+	// reads.
+	n, err := sc.store.BackfillNetworkCities(sc.ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		a.opts.Logger.Info("network: canonical cities", "ads", n)
+	}
 	e, err := network.New(sc.ctx, network.Options{Store: sc.store, Metrics: network.NewMetrics(a.registry), Logger: a.opts.Logger})
 	if err != nil {
 		return err

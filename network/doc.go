@@ -17,5 +17,6 @@
 // contacts at start to resume. Views prepares what the dashboard shows
 // of a network (members, contacts, representative ad with its varying
 // words, graph layout, network score) from *store.Store reads. Extracting
-// contacts is left to the classifier, serving pages to the dashboard.
+// contacts and the canonical region that keys an ad's city (CityKey) is
+// left to the classifier, serving pages to the dashboard.
 package network

@@ -227,7 +227,7 @@ func (e *Engine) Add(ctx context.Context, v ad.Verdict) (Assignment, error) {
 	}
 	i, _ := e.g.lookup(v.Ad.ID)
 	rec := store.NetworkAd{AdID: v.Ad.ID, Seq: e.seqs[i], ContentHash: hash, Site: v.Ad.Site,
-		City: City(v.Ad.Location), Seen: seenAt(v), Score: v.Score, Contacts: contacts, Cluster: a.Cluster}
+		City: CityKey(v.Entities.Region, v.Ad.Location), Seen: seenAt(v), Score: v.Score, Contacts: contacts, Cluster: a.Cluster}
 	if !sig.Empty() {
 		rec.Signature, _ = sig.MarshalBinary()
 	}

@@ -36,7 +36,9 @@ func FuzzTokens(f *testing.F) {
 		if len(sh) > 0 && Similarity(a, b) != 1 {
 			t.Fatal("a text is not similar to itself")
 		}
-		City(loc)
+		if c := CityKey(body, loc); len(c) > 256*4 || !utf8.ValidString(c) && utf8.ValidString(body) && utf8.ValidString(loc) {
+			t.Fatalf("bad city key %q", c)
+		}
 		Represent([]Member{{ID: "x", Body: body}, {ID: "y", Body: loc}})
 	})
 }

@@ -107,6 +107,19 @@ func fnv(h uint64, s string) uint64 {
 	return h
 }
 
+// CityKey returns the city an ad counts in for its network: the
+// classifier's canonical region when it names a city ("MD/Chișinău",
+// read from the location text with the multilingual gazetteer of
+// rules/regions.yaml, so "Київ", "Киев" and "Kyiv" are one city), else
+// City(location). A bare country code ("UA") is not a city. Canonical
+// keys contain "/" and City never does, so the two cannot collide.
+func CityKey(region, location string) string {
+	if r := strings.TrimSpace(region); strings.Contains(r, "/") && len(r) <= 256 {
+		return r
+	}
+	return City(location)
+}
+
 // City returns the normalised city of an ad's location text: the
 // classifier's matching view of the part before the first comma, without
 // a leading "г"/"м"/"or"/"mun" abbreviation. "" when there is none.

@@ -27,7 +27,7 @@ type NetworkAd struct {
 	Seq         int64
 	ContentHash string
 	Site        string
-	City        string
+	City        string // network.CityKey: canonical region ("UA/Kyiv") or normalised location text
 	Seen        time.Time
 	Score       float64
 	Signature   []byte // nil for an ad without text tokens
