@@ -13,12 +13,12 @@ import (
 	"github.com/lurewatch/lure/demo"
 )
 
-// removeDemoAd takes an ad down through the demo's moderation page, as a
-// platform moderator would.
-func removeDemoAd(t *testing.T, base, site, slug string) {
+// moderateDemoAd removes or restores an ad through the demo's moderation
+// page, as a platform moderator would.
+func moderateDemoAd(t *testing.T, base, action, site, slug string) {
 	t.Helper()
 	form := url.Values{"site": {site}, "slug": {slug}}
-	req, err := http.NewRequest(http.MethodPost, base+demo.ModerationPath+"/remove", strings.NewReader(form.Encode()))
+	req, err := http.NewRequest(http.MethodPost, base+demo.ModerationPath+"/"+action, strings.NewReader(form.Encode()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func removeDemoAd(t *testing.T, base, site, slug string) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK { // after the redirect to the page
-		t.Fatalf("remove %s/%s: %s", site, slug, resp.Status)
+		t.Fatalf("%s %s/%s: %s", action, site, slug, resp.Status)
 	}
 }
 
@@ -50,8 +50,8 @@ func TestDemoModerationRemovalIsReported(t *testing.T) {
 	for i := range ps {
 		ps[i].Delay = 0
 	}
-	rm := &removals{}
-	opts := Options{Profiles: ps, Sink: &collector{}, Removals: rm, State: openState(t),
+	rm, sink := &removals{}, &collector{}
+	opts := Options{Profiles: ps, Sink: sink, Removals: rm, State: openState(t),
 		Metrics: NewMetrics(prometheus.NewRegistry()), MaxRetries: -1}
 	if err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
@@ -64,6 +64,7 @@ func TestDemoModerationRemovalIsReported(t *testing.T) {
 	// channel posts are not checked for deletion, so those are not
 	// verified (see the moderation page).
 	want := map[string]string{}
+	var removed [][2]string
 	for _, site := range []string{"rabota-md", "svaha-intl"} {
 		ads, err := demo.SiteAds(site)
 		if err != nil {
@@ -73,8 +74,9 @@ func TestDemoModerationRemovalIsReported(t *testing.T) {
 		for ads[i].Broken != "" {
 			i++
 		}
-		removeDemoAd(t, srv.URL(), site, ads[i].Slug)
+		moderateDemoAd(t, srv.URL(), "remove", site, ads[i].Slug)
 		want[ads[i].Slug] = ad.RemovedDelisted
+		removed = append(removed, [2]string{site, ads[i].Slug})
 	}
 	if err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
@@ -89,10 +91,29 @@ func TestDemoModerationRemovalIsReported(t *testing.T) {
 		}
 	}
 	// A third pass reports nothing again.
+	sink.take()
 	if err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
 	if got := rm.take(); len(got) != 0 {
 		t.Errorf("third pass reported %v again", got)
+	}
+	// Restored ads are delivered again on the next pass, which clears
+	// their removal downstream.
+	sink.take()
+	for _, x := range removed {
+		moderateDemoAd(t, srv.URL(), "restore", x[0], x[1])
+	}
+	if err := Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	back := map[string]bool{}
+	for _, a := range sink.take() {
+		back[a.URL[strings.LastIndexByte(a.URL, '/')+1:]] = true
+	}
+	for _, x := range removed {
+		if !back[x[1]] {
+			t.Errorf("restored %s/%s was not delivered again", x[0], x[1])
+		}
 	}
 }
