@@ -13,8 +13,11 @@ all: build
 build:
 	$(GO) build -trimpath -o $(BIN) ./cmd/lure
 
+# The demo notifier lets a fresh `make run` send takedown notices; add more
+# flags with RUNFLAGS, e.g. `make run RUNFLAGS='--recrawl 1m'`.
+RUNFLAGS ?=
 run: build
-	$(BIN) run --data-dir $(DATA)
+	$(BIN) run --data-dir $(DATA) --notifier-name "Demo NGO" --notifier-email notices@ngo.example $(RUNFLAGS)
 
 # Every test: unit and end-to-end Go tests (embedded broker), the dashboard
 # in headless Chromium, and the pipeline suite against real Apache Kafka

@@ -79,7 +79,9 @@ type Options struct {
 	// RulesDir, if set, loads rule packs from this directory instead of the
 	// embedded defaults.
 	RulesDir string
-	// Recrawl is how often the crawler starts another pass. Default 10m.
+	// Recrawl is how often the crawler starts another pass of a site
+	// whose profile sets no interval, and of the demo sites (with Demo).
+	// Default 10m.
 	Recrawl time.Duration
 	// DrainTimeout bounds how long shutdown waits for queued ads to be
 	// classified and indexed. Default 15s.

@@ -324,6 +324,9 @@ func (a *App) startCrawl(ctx context.Context) error {
 		for i := range profiles {
 			if strings.HasPrefix(profiles[i].BaseURL, defaultDemoBase) {
 				profiles[i].BaseURL = d.URL() + strings.TrimPrefix(profiles[i].BaseURL, defaultDemoBase)
+				// The demo sites follow --recrawl, so that a removal on
+				// the demo's moderation page can be seen verified soon.
+				profiles[i].Recrawl = a.opts.Recrawl
 			}
 		}
 	}

@@ -22,7 +22,7 @@ type listPage struct {
 
 func (h *siteHandler) list(w http.ResponseWriter, r *http.Request) {
 	n := pageNum(r)
-	ads, pages, ok := page(h.site.Ads, n)
+	ads, pages, ok := page(h.visible(h.site.Ads), n)
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -66,7 +66,7 @@ func (h *siteHandler) adPage(a Ad) adPage {
 		data.Title = h.site.Name
 	}
 	for _, o := range h.site.Ads {
-		if o.Slug != a.Slug && o.Category == a.Category && len(data.Similar) < 4 {
+		if o.Slug != a.Slug && o.Category == a.Category && len(data.Similar) < 4 && !h.mod.isRemoved(o.Site, o.Slug) {
 			data.Similar = append(data.Similar, o)
 		}
 	}
@@ -86,7 +86,7 @@ func (h *siteHandler) ad(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if h.serveBroken(w, r, a) {
+	if h.goneIfRemoved(w, a) || h.serveBroken(w, r, a) {
 		return
 	}
 	render(w, adTmpl, "layout", h.adPage(a), h.site.Charset, mutator(a))

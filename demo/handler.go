@@ -73,8 +73,9 @@ var (
 const robotsTxt = "User-agent: *\nDisallow: /*/search\nDisallow: /*/private/\nAllow: /\n"
 
 // Handler returns an http.Handler serving every demo site under
-// "/<site-id>/", a /robots.txt and an index page at "/". Only GET and HEAD
-// are served.
+// "/<site-id>/", a /robots.txt, an index page at "/" and the platforms'
+// moderation page at ModerationPath, whose POST actions remove and restore
+// ads (in memory, per Handler). Everything else is GET and HEAD only.
 func Handler() http.Handler {
 	sites, err := loadSites()
 	mux := http.NewServeMux()
@@ -91,8 +92,10 @@ func Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		render(w, indexTmpl, "index", sites, "", nil)
 	})
+	mod := &moderation{removed: map[string]bool{}}
+	(&moderationHandler{sites: sites, mod: mod}).routes(mux)
 	for _, s := range sites {
-		h := &siteHandler{site: s, bySlug: map[string]int{}}
+		h := &siteHandler{site: s, bySlug: map[string]int{}, mod: mod}
 		for i, a := range s.Ads {
 			h.bySlug[a.Slug] = i
 		}
@@ -119,6 +122,7 @@ func Handler() http.Handler {
 type siteHandler struct {
 	site   Site
 	bySlug map[string]int
+	mod    *moderation
 }
 
 // page returns the n-th page (from 1) of ads and the number of pages, or

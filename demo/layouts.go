@@ -58,7 +58,7 @@ func (h *siteHandler) classifiedsList(w http.ResponseWriter, r *http.Request) {
 	} else {
 		var ads []Ad
 		for _, a := range h.site.Ads {
-			if a.Category == c.ID {
+			if a.Category == c.ID && !h.mod.isRemoved(a.Site, a.Slug) {
 				ads = append(ads, a)
 			}
 		}
@@ -81,7 +81,7 @@ func (h *siteHandler) classifiedsAd(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if h.serveBroken(w, r, a) {
+	if h.goneIfRemoved(w, a) || h.serveBroken(w, r, a) {
 		return
 	}
 	data := h.adPage(a)
@@ -91,7 +91,7 @@ func (h *siteHandler) classifiedsAd(w http.ResponseWriter, r *http.Request) {
 
 func (h *siteHandler) catalogueList(w http.ResponseWriter, r *http.Request) {
 	n := pageNum(r)
-	ads, pages, ok := page(h.site.Ads, n)
+	ads, pages, ok := page(h.visible(h.site.Ads), n)
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -115,7 +115,7 @@ func (h *siteHandler) catalogueProfile(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if h.serveBroken(w, r, a) {
+	if h.goneIfRemoved(w, a) || h.serveBroken(w, r, a) {
 		return
 	}
 	render(w, catalogueTmpl, "profile", h.adPage(a), h.site.Charset, mutator(a))
@@ -170,7 +170,12 @@ func (h *siteHandler) channel(w http.ResponseWriter, r *http.Request) {
 	}
 	hi := before - 1
 	lo := max(0, hi-ChannelPageSize)
-	data := channelPage{Site: h.site, Title: h.site.Name, Channel: h.site.Channel, Total: len(posts), Posts: posts[lo:hi]}
+	data := channelPage{Site: h.site, Title: h.site.Name, Channel: h.site.Channel, Total: len(posts)}
+	for _, p := range posts[lo:hi] {
+		if !h.mod.isRemoved(p.Ad.Site, p.Ad.Slug) {
+			data.Posts = append(data.Posts, p)
+		}
+	}
 	if lo > 0 {
 		data.Before = lo + 1
 		data.PrevPath = ChannelPath(h.site.ID, h.site.Channel, lo+1)
@@ -183,6 +188,9 @@ func (h *siteHandler) channelPost(w http.ResponseWriter, r *http.Request) {
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 1 || n > len(posts) {
 		http.NotFound(w, r)
+		return
+	}
+	if h.goneIfRemoved(w, posts[n-1].Ad) {
 		return
 	}
 	data := channelPage{Site: h.site, Title: h.site.Name, Channel: h.site.Channel, Total: len(posts), Posts: posts[n-1 : n]}

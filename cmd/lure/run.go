@@ -28,7 +28,7 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.StringVar(&o.DemoAddr, "demo-addr", "127.0.0.1:8090", "listen address of the demo sites")
 	fs.StringVar(&o.SitesDir, "sites", "", "directory of site profiles (default: the embedded profiles)")
 	fs.StringVar(&o.RulesDir, "rules", "", "directory of rule packs (default: the embedded packs)")
-	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none (default 10m)")
+	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none, and for the demo sites (default 10m)")
 	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default 15s)")
 	fs.StringVar(&o.UserAgent, "user-agent", os.Getenv("LURE_USER_AGENT"), "crawler User-Agent, with a contact URL (env LURE_USER_AGENT; default lure's own)")
 	fs.StringVar(&o.NotifierName, "notifier-name", os.Getenv("LURE_NOTIFIER_NAME"), "name of the person or organisation sending takedown notices (env LURE_NOTIFIER_NAME)")
