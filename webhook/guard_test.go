@@ -141,6 +141,7 @@ func TestDeliveryToPrivateAddress(t *testing.T) {
 				t.Fatalf("Deliveries = %+v, %v", ds, err)
 			}
 			d := ds[0]
+			t.Logf("delivery log: %s %q", d.Status, d.LastError)
 			if d.Status != tc.wantStatus || (tc.wantErr == "") != (d.LastError == "") || !strings.Contains(d.LastError, tc.wantErr) {
 				t.Errorf("delivery status %q, error %q; want %q, %q", d.Status, d.LastError, tc.wantStatus, tc.wantErr)
 			}
@@ -152,4 +153,23 @@ func TestDeliveryToPrivateAddress(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzCheckURL(f *testing.F) {
+	for _, u := range []string{"http://127.0.0.1:8080/", "http://[::ffff:10.0.0.1]/", "http://[fe80::1%25eth0]/", "https://platform.example/hook", "http://localhost/", "://x"} {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := CheckURL(raw)
+		u, perr := url.Parse(raw)
+		if perr != nil {
+			if err == nil {
+				t.Fatalf("CheckURL(%q) accepted an unparsable URL", raw)
+			}
+			return
+		}
+		if ip, aerr := netip.ParseAddr(u.Hostname()); aerr == nil && PrivateAddr(ip) && !errors.Is(err, ErrPrivateAddress) {
+			t.Fatalf("CheckURL(%q) = %v for private %s", raw, err, ip)
+		}
+	})
 }
