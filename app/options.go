@@ -107,6 +107,13 @@ type Options struct {
 	// dashboard.DefaultScoreRate and dashboard.DefaultScoreBurst.
 	ScoreRate  float64
 	ScoreBurst int
+	// ScoreConcurrency caps the score API's requests being scored at
+	// once across all callers. Default 2×GOMAXPROCS.
+	ScoreConcurrency int
+	// WebhookAllowPrivate lets webhook subscriptions and deliveries reach
+	// loopback, private, link-local, unspecified and multicast addresses
+	// (webhook.Options.AllowPrivate); by default they are refused.
+	WebhookAllowPrivate bool
 }
 
 func (o *Options) setDefaults() {
@@ -161,8 +168,8 @@ func (o *Options) Validate() error {
 	if o.Recrawl < 0 || o.DrainTimeout < 0 || o.NoticeOverdue < 0 {
 		return errors.New("app: durations must not be negative")
 	}
-	if o.ScoreRate < 0 || o.ScoreBurst < 0 {
-		return errors.New("app: score rate and burst must not be negative")
+	if o.ScoreRate < 0 || o.ScoreBurst < 0 || o.ScoreConcurrency < 0 {
+		return errors.New("app: score rate, burst and concurrency must not be negative")
 	}
 	return nil
 }

@@ -30,7 +30,10 @@ func (a *App) startScreening(sc serveContext) error {
 	sc.dashboard.Scorer = h
 	sc.dashboard.Screening.Rate = a.opts.ScoreRate
 	sc.dashboard.Screening.Burst = a.opts.ScoreBurst
-	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger})
+	sc.dashboard.Screening.Concurrency = a.opts.ScoreConcurrency
+	sc.dashboard.WebhookAllowPrivate = a.opts.WebhookAllowPrivate
+	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger,
+		AllowPrivate: a.opts.WebhookAllowPrivate})
 	if err != nil {
 		return err
 	}

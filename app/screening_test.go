@@ -63,7 +63,9 @@ func TestScreeningWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	a := &App{opts: Options{Logger: slog.New(slog.DiscardHandler), ScoreRate: 3, ScoreBurst: 7}, registry: prometheus.NewRegistry()}
+	// The receiver is on 127.0.0.1: private addresses must be allowed.
+	a := &App{opts: Options{Logger: slog.New(slog.DiscardHandler), ScoreRate: 3, ScoreBurst: 7, ScoreConcurrency: 5,
+		WebhookAllowPrivate: true}, registry: prometheus.NewRegistry()}
 	consumeCtx, stop := context.WithCancel(ctx)
 	h := &indexer{store: st, index: ix, metrics: newIndexerMetrics(nil)}
 	var dopts dashboard.Options
@@ -71,8 +73,9 @@ func TestScreeningWiring(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() { stop(); a.consumersWG.Wait() }()
-	if dopts.Scorer == nil || len(h.hooks) != 1 || dopts.Screening.Rate != 3 || dopts.Screening.Burst != 7 {
-		t.Fatalf("scorer %v, %d hooks, limits %+v", dopts.Scorer, len(h.hooks), dopts.Screening)
+	if dopts.Scorer == nil || len(h.hooks) != 1 || dopts.Screening.Rate != 3 || dopts.Screening.Burst != 7 ||
+		dopts.Screening.Concurrency != 5 || !dopts.WebhookAllowPrivate {
+		t.Fatalf("scorer %v, %d hooks, limits %+v, allow private %v", dopts.Scorer, len(h.hooks), dopts.Screening, dopts.WebhookAllowPrivate)
 	}
 
 	in := ad.Input{Title: "Работа за границей для девушек", Lang: "ru", Site: "doska.example", URL: "https://doska.example/ad/1",
@@ -126,6 +129,7 @@ func TestScoreLimitOptions(t *testing.T) {
 		{"set", Options{ScoreRate: 0.5, ScoreBurst: 10}, true},
 		{"negative rate", Options{ScoreRate: -1}, false},
 		{"negative burst", Options{ScoreBurst: -1}, false},
+		{"negative concurrency", Options{ScoreConcurrency: -1}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := tc.opts

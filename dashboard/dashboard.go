@@ -82,6 +82,11 @@ type Options struct {
 	// cluster API and the network box of the ad page; nil makes those
 	// pages answer 503 and hides the box. *network.Views implements it.
 	Networks Networks
+	// WebhookAllowPrivate accepts webhook subscriptions whose URL host is
+	// "localhost" or a literal loopback, private, link-local, unspecified
+	// or multicast address (webhook.CheckURL); by default they are
+	// refused with 400. Set it with webhook.Options.AllowPrivate.
+	WebhookAllowPrivate bool
 }
 
 // Page sizes.

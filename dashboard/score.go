@@ -153,6 +153,14 @@ func writeLimited(w http.ResponseWriter, sec int, msg string) {
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": msg, "retry_after": sec})
 }
 
+// writeBusy answers 503 with Retry-After when every scoring slot stays
+// taken.
+func writeBusy(w http.ResponseWriter) {
+	const sec = 1
+	w.Header().Set("Retry-After", strconv.Itoa(sec))
+	writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "scoring is at capacity: retry later", "retry_after": sec})
+}
+
 // handleScore is POST /api/v1/score.
 func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 	scorer := sa.opts.Scorer
@@ -196,6 +204,17 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
+	// The tokens are checked before waiting for a scoring slot and taken
+	// once one is held, so a request answered 503 costs nothing.
+	if ok, wait := sa.buckets.take(key, len(req.Ads), sa.now(), false); !ok {
+		writeLimited(w, retryAfterSeconds(wait), fmt.Sprintf("rate limit exceeded: %d ads need %d tokens", len(req.Ads), len(req.Ads)))
+		return
+	}
+	if !sa.acquire(r.Context()) {
+		writeBusy(w)
+		return
+	}
+	defer sa.release()
 	if ok, wait := sa.buckets.take(key, len(req.Ads), sa.now(), true); !ok {
 		writeLimited(w, retryAfterSeconds(wait), fmt.Sprintf("rate limit exceeded: %d ads need %d tokens", len(req.Ads), len(req.Ads)))
 		return

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"runtime"
 	"time"
 
 	"github.com/lurewatch/lure/ad"
@@ -38,6 +39,7 @@ const (
 	DefaultScoreMaxAds   = 50
 	DefaultScoreMaxBytes = 2 << 20
 	DefaultScoreTimeout  = 5 * time.Second
+	DefaultScoreSlotWait = 2 * time.Second
 )
 
 // ScreenLimits bound the screening API. Rate limits are per API token (or
@@ -56,6 +58,14 @@ type ScreenLimits struct {
 	MaxBodyBytes int64
 	// Timeout bounds the scoring of one request. DefaultScoreTimeout.
 	Timeout time.Duration
+	// Concurrency caps the requests being scored at once, across all
+	// tokens and users (a batch is scored on one slot). Default
+	// 2×GOMAXPROCS.
+	Concurrency int
+	// SlotWait is how long a request waits for a scoring slot (at most
+	// until its context ends) before it is answered 503.
+	// DefaultScoreSlotWait.
+	SlotWait time.Duration
 }
 
 func (l ScreenLimits) withDefaults() ScreenLimits {
@@ -75,20 +85,49 @@ func (l ScreenLimits) withDefaults() ScreenLimits {
 	if l.Timeout <= 0 {
 		l.Timeout = DefaultScoreTimeout
 	}
+	if l.Concurrency <= 0 {
+		l.Concurrency = 2 * runtime.GOMAXPROCS(0)
+	}
+	if l.SlotWait <= 0 {
+		l.SlotWait = DefaultScoreSlotWait
+	}
 	return l
 }
 
-// screenAPI is the screening API: the server with its limits and rate
-// buckets.
+// screenAPI is the screening API: the server with its limits, rate
+// buckets and scoring slots.
 type screenAPI struct {
 	*server
 	limits  ScreenLimits
 	buckets *buckets
+	slots   chan struct{}
 }
+
+// acquire takes a scoring slot, waiting at most SlotWait or until ctx
+// ends; release gives it back.
+func (sa *screenAPI) acquire(ctx context.Context) bool {
+	select {
+	case sa.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(sa.limits.SlotWait)
+	defer t.Stop()
+	select {
+	case sa.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (sa *screenAPI) release() { <-sa.slots }
 
 func (s *server) screenRoutes(rs routeSet) {
 	l := s.opts.Screening.withDefaults()
-	sa := &screenAPI{server: s, limits: l, buckets: newBuckets(l.Rate, l.Burst)}
+	sa := &screenAPI{server: s, limits: l, buckets: newBuckets(l.Rate, l.Burst), slots: make(chan struct{}, l.Concurrency)}
 	const viewer, admin = "viewer", "admin"
 	rs.handle("POST /api/v1/score", routeAPIScore, rs.api(viewer, sa.handleScore))
 	rs.handle("GET /api/v1/openapi.json", routeAPIOpenAPI, s.handleOpenAPI)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/lurewatch/lure/store"
+	"github.com/lurewatch/lure/webhook"
 )
 
 // webhookInput is a new subscription, from the API (JSON) or the admin
@@ -21,6 +22,11 @@ type webhookInput struct {
 // createWebhook stores a subscription with a fresh secret and audits it
 // (without the secret).
 func (s *server) createWebhook(r *http.Request, in webhookInput) (store.Subscription, error) {
+	if !s.opts.WebhookAllowPrivate {
+		if err := webhook.CheckURL(in.URL); errors.Is(err, webhook.ErrPrivateAddress) {
+			return store.Subscription{}, err
+		}
+	}
 	secret, err := NewSecret()
 	if err != nil {
 		return store.Subscription{}, err
@@ -51,6 +57,8 @@ func (s *server) setWebhookDisabled(r *http.Request, id int64, disabled bool) (s
 
 func webhookErrCode(err error) int {
 	switch {
+	case errors.Is(err, webhook.ErrPrivateAddress):
+		return http.StatusBadRequest
 	case errors.Is(err, store.ErrBadSubscription):
 		return http.StatusUnprocessableEntity
 	case errors.Is(err, store.ErrSubscriptionExists):
@@ -64,6 +72,9 @@ func webhookErrCode(err error) int {
 func webhookErrMsg(err error) string {
 	if webhookErrCode(err) == http.StatusInternalServerError {
 		return "could not save the subscription"
+	}
+	if errors.Is(err, webhook.ErrPrivateAddress) {
+		return strings.TrimPrefix(err.Error(), "webhook: ") + ": lure does not deliver to its own network (see --webhook-allow-private)"
 	}
 	return strings.TrimPrefix(err.Error(), "store: ")
 }

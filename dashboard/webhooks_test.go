@@ -108,3 +108,30 @@ func TestWebhookAdminPage(t *testing.T) {
 		t.Errorf("analyst sees the webhooks page: %d", resp.StatusCode)
 	}
 }
+
+func TestWebhookPrivateURLRefused(t *testing.T) {
+	f := newFixture(t, Options{})
+	for i, u := range []string{"http://127.0.0.1:8080/hook", "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://localhost:9000/"} {
+		t.Run(u, func(t *testing.T) {
+			in := `{"name":"p` + strconv.Itoa(i) + `","url":"` + u + `","sites":["rabota.example"]}`
+			resp, body := f.post(t, "admin", "/api/v1/webhooks", "application/json", in)
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "refused: private address") {
+				t.Errorf("API create = %d %s, want 400 naming the private address", resp.StatusCode, body)
+			}
+			form := url.Values{"name": {"f" + strconv.Itoa(i)}, "url": {u}, "sites": {"rabota.example"}}
+			resp, body = f.post(t, "admin", "/admin/webhooks", "application/x-www-form-urlencoded", form.Encode())
+			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Not created: url host") {
+				t.Errorf("form create = %d, want 400 with the reason", resp.StatusCode)
+			}
+		})
+	}
+	if subs, _ := f.store.Subscriptions(t.Context()); len(subs) != 0 {
+		t.Errorf("stored %d subscriptions to private addresses", len(subs))
+	}
+
+	allow := newFixture(t, Options{WebhookAllowPrivate: true})
+	in := `{"name":"internal","url":"http://10.0.0.1/hook","sites":["rabota.example"]}`
+	if resp, body := allow.post(t, "admin", "/api/v1/webhooks", "application/json", in); resp.StatusCode != http.StatusCreated {
+		t.Errorf("create with WebhookAllowPrivate = %d %s, want 201", resp.StatusCode, body)
+	}
+}

@@ -45,6 +45,9 @@ type Options struct {
 	Queue Queue
 	// Client sends the requests; it never follows redirects (a 3xx is a
 	// failed attempt). Default: a new http.Client on the default transport.
+	// Unless AllowPrivate is set, its Transport must be nil or an
+	// *http.Transport: the worker uses a copy that connects directly (no
+	// proxy) and only to public addresses.
 	Client *http.Client
 	// Timeout bounds each request, response included. DefaultTimeout.
 	Timeout time.Duration
@@ -77,6 +80,12 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// AllowPrivate lets deliveries go to loopback, private, link-local,
+	// unspecified and multicast addresses (see ErrPrivateAddress). By
+	// default every connection is checked on its resolved address and
+	// such addresses are refused, so that a subscription cannot reach
+	// services inside the node's network.
+	AllowPrivate bool
 }
 
 // Worker enqueues and delivers events. It is safe for concurrent use;
@@ -135,6 +144,13 @@ func New(opts Options) (*Worker, error) {
 	if opts.Client != nil {
 		cc := *opts.Client
 		c = &cc
+	}
+	if !opts.AllowPrivate {
+		t, err := guardTransport(c.Transport)
+		if err != nil {
+			return nil, err
+		}
+		c.Transport = t
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Worker{opts: opts, client: c, wake: make(chan struct{}, 1)}, nil

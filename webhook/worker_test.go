@@ -85,7 +85,7 @@ func newEnv(t *testing.T, maxAttempts int, codes ...int) *env {
 	}
 	reg := prometheus.NewRegistry()
 	e := &env{st: st, clk: &clock{t: time.Now()}, rc: rc, reg: reg, m: NewMetrics(reg), subID: sub.ID}
-	e.w, err = New(Options{Queue: st, Client: srv.Client(), MaxAttempts: maxAttempts, BaseDelay: time.Second,
+	e.w, err = New(Options{Queue: st, Client: srv.Client(), AllowPrivate: true, MaxAttempts: maxAttempts, BaseDelay: time.Second,
 		MaxDelay: 4 * time.Second, Jitter: func(d time.Duration) time.Duration { return d }, Now: e.clk.Now, Metrics: e.m, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

@@ -36,6 +36,8 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default 168h)")
 	fs.Float64Var(&o.ScoreRate, "score-rate", 0, "screening API: ads per second per API token (default 10)")
 	fs.IntVar(&o.ScoreBurst, "score-burst", 0, "screening API: burst of ads per API token, also the largest batch (default 50)")
+	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to 2s, then get 503 (default 2 per CPU)")
+	fs.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (receivers on a private network)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
