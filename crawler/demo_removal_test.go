@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -89,8 +90,16 @@ func TestDemoModerationRemovalIsReported(t *testing.T) {
 		want[key] = x.reason
 		removed = append(removed, [3]string{x.site, ads[i].Slug, key})
 	}
+	start := time.Now()
 	if err := Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
+	}
+	t.Logf("second pass took %v", time.Since(start))
+	for _, site := range []string{"doska-ua", "tg-kordon"} {
+		if n := counter(t, opts.Metrics.Rechecks.WithLabelValues(site, recheckGone)); n != 1 {
+			t.Errorf("%s: %v rechecks found an ad gone, want 1", site, n)
+		}
+		t.Logf("%s: %v rechecks found the ad live", site, counter(t, opts.Metrics.Rechecks.WithLabelValues(site, recheckLive)))
 	}
 	got := rm.take()
 	if len(got) != len(want) {

@@ -68,8 +68,9 @@ func (s *siteCrawl) visit(u string) {
 }
 
 // stillThere records a recheck of a Telegram post answered with a page:
-// the post counts as seen. (Telegram answers 200 for a deleted post too,
-// with an empty widget, so only 404 and 410 are taken as removal.)
+// the post counts as seen. The page is not read: Telegram's post page is
+// no channel preview, and it may answer 200 with an empty widget for a
+// deleted post, so only 404 and 410 are taken as removal there.
 func (s *siteCrawl) stillThere(u string) {
 	s.m.Rechecks.WithLabelValues(s.p.Site, recheckLive).Inc()
 	canon, err := ad.CanonicalURL(u)
