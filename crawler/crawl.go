@@ -7,7 +7,9 @@
 // size, decodes legacy charsets to UTF-8, and remembers what it sent in a
 // SQLite State: unchanged ads are not sent twice, and ads that disappear
 // (404/410, or gone from a complete listing) are reported to a
-// RemovalSink. Pages of sent ads are kept as compressed, content-addressed
+// RemovalSink. Where absence proves nothing (an incomplete listing, a
+// Telegram preview), live ads a crawl did not see are fetched again at
+// their own URLs, a bounded number per site and crawl. Pages of sent ads are kept as compressed, content-addressed
 // Snapshots for evidence. Scheduling recrawls, producing to Kafka and
 // scoring are left to its callers.
 package crawler

@@ -45,6 +45,7 @@ type Metrics struct {
 	Retries          *prometheus.CounterVec
 	RobotsBlocked    *prometheus.CounterVec
 	SnapshotFailures *prometheus.CounterVec
+	Rechecks         *prometheus.CounterVec
 }
 
 // NewMetrics creates the crawler metrics and registers them with reg,
@@ -76,10 +77,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Retries:          counter("retries_total", "Requests retried after a 429 or 5xx answer.", "site"),
 		RobotsBlocked:    counter("robots_blocked_total", "Links not followed because robots.txt disallows them.", "site"),
 		SnapshotFailures: counter("snapshot_failures_total", "Ads sent without a snapshot because storing it failed.", "site"),
+		Rechecks: counter("rechecks_total",
+			"Live ads a crawl did not see, fetched again from their own URL, by outcome: live, gone, failed.", "site", "outcome"),
 	}
 	if reg != nil {
 		reg.MustRegister(m.PagesFetched, m.BytesFetched, m.FetchSeconds, m.CrawlSeconds, m.Ads, m.AdsProduced,
-			m.AdsUnchanged, m.Removals, m.Failures, m.Retries, m.RobotsBlocked, m.SnapshotFailures)
+			m.AdsUnchanged, m.Removals, m.Failures, m.Retries, m.RobotsBlocked, m.SnapshotFailures, m.Rechecks)
 	}
 	return m
 }
@@ -102,5 +105,8 @@ func (m *Metrics) initSite(site string) {
 	}
 	for _, r := range Reasons {
 		m.Failures.WithLabelValues(site, r)
+	}
+	for _, o := range recheckOutcomes {
+		m.Rechecks.WithLabelValues(site, o)
 	}
 }

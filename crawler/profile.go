@@ -34,6 +34,9 @@ const (
 	DefaultParallelism = 1
 	DefaultMaxPages    = 100
 	DefaultRecrawl     = time.Hour
+	DefaultRecheckMax  = 200
+	// MaxRecheckMax bounds RecheckMax.
+	MaxRecheckMax = 100000
 )
 
 // Profile tells the crawler how to walk one site and read its ads. It is
@@ -97,6 +100,16 @@ type Profile struct {
 	// Timeout bounds each request to the site, overriding
 	// Options.Timeout when set.
 	Timeout time.Duration `yaml:"timeout"`
+
+	// RecheckMax bounds the ads re-fetched from their own URL after a
+	// crawl that cannot tell removed ads by their absence: the listing was
+	// incomplete (a list page failed, max_pages or max_depth cut it, or it
+	// linked no ad) or the site is a Telegram channel, whose preview drops
+	// older posts. Live ads the crawl did not see are rechecked, those
+	// checked least recently first, so every one is rechecked across
+	// crawls; 404 and 410 report them removed. 0 means DefaultRecheckMax,
+	// -1 turns rechecks off.
+	RecheckMax int `yaml:"recheck_max"`
 
 	// Source is the file the profile was loaded from (not in YAML).
 	Source string `yaml:"-"`
@@ -309,6 +322,9 @@ func (p *Profile) Validate() error {
 	if p.MaxDepth < 0 {
 		bad("max_depth", "must not be negative")
 	}
+	if p.RecheckMax < -1 || p.RecheckMax > MaxRecheckMax {
+		bad("recheck_max", "%d must be -1 (off), 0 (default %d) or up to %d", p.RecheckMax, DefaultRecheckMax, MaxRecheckMax)
+	}
 	if p.Recrawl < 0 {
 		bad("recrawl", "must not be negative")
 	}
@@ -365,6 +381,9 @@ func (p Profile) withDefaults() Profile {
 	}
 	if p.Recrawl == 0 {
 		p.Recrawl = DefaultRecrawl
+	}
+	if p.RecheckMax == 0 {
+		p.RecheckMax = DefaultRecheckMax
 	}
 	if p.Type == "" {
 		p.Type = TypeHTML

@@ -48,20 +48,21 @@ func TestLoadGoodProfile(t *testing.T) {
 		List:      ListSpec{Item: "div.listing", Link: "a.title"},
 		Fields: FieldSpecs{Title: Selector{CSS: "h1"}, Body: Selector{CSS: "div.description"},
 			Posted: Selector{CSS: "span.date"}},
-		Delay: 2 * time.Second, Parallelism: 1, MaxPages: 5, Recrawl: 6 * time.Hour,
+		Delay: 2 * time.Second, Parallelism: 1, MaxPages: 5, Recrawl: 6 * time.Hour, RecheckMax: 50,
 		UserAgent: "lure-test/1.0", Source: "good.yaml",
 	}
 	if p.Site != want.Site || p.Name != want.Name || p.Kind != want.Kind || p.Lang != want.Lang ||
 		p.Country != want.Country || p.BaseURL != want.BaseURL || strings.Join(p.StartURLs, " ") != strings.Join(want.StartURLs, " ") ||
 		p.List != want.List || p.Fields != want.Fields || p.Delay != want.Delay || p.Parallelism != want.Parallelism ||
-		p.MaxPages != want.MaxPages || p.MaxDepth != 0 || p.Recrawl != want.Recrawl || p.UserAgent != want.UserAgent || p.Source != want.Source {
+		p.MaxPages != want.MaxPages || p.MaxDepth != 0 || p.RecheckMax != want.RecheckMax || p.Recrawl != want.Recrawl || p.UserAgent != want.UserAgent || p.Source != want.Source {
 		t.Errorf("got  %+v\nwant %+v", p, want)
 	}
 	d := p.withDefaults()
-	if d.MaxPages != 5 || d.Parallelism != 1 {
+	if d.MaxPages != 5 || d.Parallelism != 1 || d.RecheckMax != 50 {
 		t.Errorf("withDefaults changed set values: %+v", d)
 	}
-	if d := (Profile{}).withDefaults(); d.MaxPages != DefaultMaxPages || d.Parallelism != DefaultParallelism || d.Recrawl != DefaultRecrawl {
+	if d := (Profile{}).withDefaults(); d.MaxPages != DefaultMaxPages || d.Parallelism != DefaultParallelism || d.Recrawl != DefaultRecrawl ||
+		d.RecheckMax != DefaultRecheckMax {
 		t.Errorf("withDefaults on zero profile: %+v", d)
 	}
 }
@@ -90,6 +91,7 @@ func TestLoadBadProfiles(t *testing.T) {
 		{"bad-charset.yaml", []string{"bad-charset.yaml:15:", "unknown charset"}},
 		{"domain-not-allowed.yaml", []string{"domain-not-allowed.yaml:17:", "domains.other.example", "allowed_domains"}},
 		{"telegram-with-list.yaml", []string{"telegram-with-list.yaml:8:", "not used by type telegram"}},
+		{"bad-recheck-max.yaml", []string{"bad-recheck-max.yaml:15:", "recheck_max", "-1 (off)"}},
 	}
 	entries, err := os.ReadDir("testdata/profiles/bad")
 	if err != nil {

@@ -20,6 +20,7 @@ func (s *siteCrawl) gone(u string, status int) bool {
 	if err != nil {
 		return false
 	}
+	s.visit(canon)
 	s.sinkMu.Lock()
 	defer s.sinkMu.Unlock()
 	prev, ok, err := st.Get(s.ctx, canon)

@@ -57,6 +57,7 @@ type siteCrawl struct {
 
 	mu         sync.Mutex
 	listed     map[string]bool // canonical ad URLs linked from list pages
+	visited    map[string]bool // canonical URLs of ads read or found gone
 	incomplete bool            // a list page failed or max_pages cut the listing
 }
 
@@ -72,7 +73,7 @@ func newSiteCrawl(ctx context.Context, opts *Options, p Profile, sinkMu *sync.Mu
 		par = max(par, d.Parallelism)
 	}
 	return &siteCrawl{ctx: ctx, opts: opts, m: opts.Metrics, p: p, sinkMu: sinkMu,
-		log: opts.Logger.With("site", p.Site), listed: map[string]bool{}, maxInflight: max(8, 2*par)}
+		log: opts.Logger.With("site", p.Site), listed: map[string]bool{}, visited: map[string]bool{}, maxInflight: max(8, 2*par)}
 }
 
 // newCollector builds the Colly collector for a profile: robots.txt on,
@@ -202,7 +203,13 @@ func (s *siteCrawl) run() {
 		s.enqueue(u.String(), "list", 1)
 	}
 	c.Wait()
-	if s.ctx.Err() == nil && !s.p.IsTelegram() {
+	switch {
+	case s.ctx.Err() != nil:
+	case s.needsRecheck():
+		if s.recheck() > 0 {
+			c.Wait()
+		}
+	case !s.p.IsTelegram():
 		s.detectDelisted(time.Now().UTC())
 	}
 	s.m.CrawlSeconds.WithLabelValues(s.p.Site).Observe(time.Since(start).Seconds())
@@ -288,8 +295,11 @@ func (s *siteCrawl) request(q queued) bool {
 		s.qmu.Lock()
 		s.inflight--
 		s.qmu.Unlock()
-		if kind == "list" {
+		switch kind {
+		case "list":
 			s.markIncomplete()
+		case kindRecheck:
+			s.recheckFailed(u)
 		}
 	}
 	return err == nil
@@ -330,7 +340,12 @@ func (s *siteCrawl) onResponse(r *colly.Response) {
 		s.onChannel(r, body, depth)
 	case kind == "list":
 		s.onList(r, body, depth)
-	case kind == "ad":
+	case kind == kindRecheck && s.p.IsTelegram():
+		s.stillThere(u)
+	case kind == "ad" || kind == kindRecheck:
+		if kind == kindRecheck {
+			s.m.Rechecks.WithLabelValues(s.p.Site, recheckLive).Inc()
+		}
 		s.onAd(u, ct, raw, body)
 	}
 }
@@ -419,6 +434,7 @@ func (s *siteCrawl) recordFailure(u, reason string, now time.Time) {
 // it in State only after the sink accepted it. page, served with
 // contentType, is the raw page kept as the ad's snapshot.
 func (s *siteCrawl) deliver(a ad.Ad, contentType string, page []byte, now time.Time) {
+	s.visit(a.URL)
 	s.sinkMu.Lock()
 	defer s.sinkMu.Unlock()
 	st := s.opts.State
@@ -510,8 +526,11 @@ func (s *siteCrawl) onError(r *colly.Response, err error) (retried bool) {
 		reason = ReasonTooLarge
 	case errors.Is(err, errRedirectLoop):
 		reason = ReasonRedirectLoop
-	case kind == "ad" && (r.StatusCode == http.StatusNotFound || r.StatusCode == http.StatusGone):
+	case (kind == "ad" || kind == kindRecheck) && (r.StatusCode == http.StatusNotFound || r.StatusCode == http.StatusGone):
 		if s.gone(u, r.StatusCode) {
+			if kind == kindRecheck {
+				s.m.Rechecks.WithLabelValues(s.p.Site, recheckGone).Inc()
+			}
 			return false
 		}
 		reason = ReasonBadStatus
@@ -523,8 +542,11 @@ func (s *siteCrawl) onError(r *colly.Response, err error) (retried bool) {
 		reason = ReasonTimeout
 	}
 	s.fail(u, kind, reason, err)
-	if kind == "ad" {
+	switch kind {
+	case "ad":
 		s.recordFailure(u, reason, time.Now().UTC())
+	case kindRecheck:
+		s.recheckFailed(u)
 	}
 	return false
 }

@@ -66,6 +66,7 @@ CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
 var stateColumns = []struct{ name, def string }{
 	{"snapshot", "TEXT NOT NULL DEFAULT ''"},
 	{"fetched", "INTEGER NOT NULL DEFAULT 0"},
+	{"checked", "INTEGER NOT NULL DEFAULT 0"}, // last visit or recheck, ms
 }
 
 func migrateState(db *sql.DB) error {
@@ -162,8 +163,12 @@ func scanPage(row interface{ Scan(...any) error }) (PageState, error) {
 // Live returns the pages of site whose ad was sent and not removed, and
 // whose last visit succeeded.
 func (s *State) Live(ctx context.Context, site string) ([]PageState, error) {
+	return s.live(ctx, site, `ORDER BY url`)
+}
+
+func (s *State) live(ctx context.Context, site, order string) ([]PageState, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+pageCols+` FROM pages
-WHERE site = ? AND status = ? AND ad_id != '' AND content_hash != '' ORDER BY url`, site, StatusOK)
+WHERE site = ? AND status = ? AND ad_id != '' AND content_hash != '' `+order, site, StatusOK)
 	if err != nil {
 		return nil, fmt.Errorf("crawler: state: %w", err)
 	}
@@ -180,6 +185,24 @@ WHERE site = ? AND status = ? AND ad_id != '' AND content_hash != '' ORDER BY ur
 		return nil, fmt.Errorf("crawler: state: %w", err)
 	}
 	return out, nil
+}
+
+// Stale returns the live pages of site (as Live) that were checked least
+// recently, oldest first: by the later of the last visit that saw them
+// and the last recheck, then by URL.
+func (s *State) Stale(ctx context.Context, site string) ([]PageState, error) {
+	return s.live(ctx, site, `ORDER BY MAX(last_seen, checked), url`)
+}
+
+// Checked records a recheck of page u at t that did not find it, live or
+// gone (a timeout, robots.txt): the page keeps its status and last-seen
+// time, and goes to the end of the Stale order.
+func (s *State) Checked(ctx context.Context, u string, t time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE pages SET checked = MAX(checked, ?) WHERE url = ?`, t.UnixMilli(), u)
+	if err != nil {
+		return fmt.Errorf("crawler: state: %w", err)
+	}
+	return nil
 }
 
 // MarkRemoved records that the ad of page u was removed for reason (one
@@ -224,12 +247,12 @@ func (s *State) Sent(ctx context.Context, p PageState) error {
 		fetched = p.Fetched.UnixMilli()
 	}
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched, checked)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(url) DO UPDATE SET site = excluded.site, ad_id = excluded.ad_id,
 	content_hash = excluded.content_hash, last_seen = excluded.last_seen, status = excluded.status,
-	snapshot = excluded.snapshot, fetched = excluded.fetched`,
-		p.URL, p.Site, p.AdID, p.ContentHash, t, t, StatusOK, p.Snapshot, fetched)
+	snapshot = excluded.snapshot, fetched = excluded.fetched, checked = excluded.checked`,
+		p.URL, p.Site, p.AdID, p.ContentHash, t, t, StatusOK, p.Snapshot, fetched, t)
 	if err != nil {
 		return fmt.Errorf("crawler: state: %w", err)
 	}
@@ -238,7 +261,8 @@ ON CONFLICT(url) DO UPDATE SET site = excluded.site, ad_id = excluded.ad_id,
 
 // Seen records a visit to page u at t that found it unchanged.
 func (s *State) Seen(ctx context.Context, u string, t time.Time) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE pages SET last_seen = ?, status = ? WHERE url = ?`, t.UnixMilli(), StatusOK, u)
+	_, err := s.db.ExecContext(ctx, `UPDATE pages SET last_seen = ?, checked = ?, status = ? WHERE url = ?`,
+		t.UnixMilli(), t.UnixMilli(), StatusOK, u)
 	if err != nil {
 		return fmt.Errorf("crawler: state: %w", err)
 	}

@@ -112,7 +112,14 @@ func sitesLint(args []string, stdout io.Writer) error {
 			if typ == "" {
 				typ = crawler.TypeHTML
 			}
-			fmt.Fprintf(stdout, "ok  %s: %s (%s, %s, %d start URLs)\n", it.name, p.Site, typ, p.Kind, len(p.StartURLs))
+			recheck := "recheck_max off"
+			switch {
+			case p.RecheckMax == 0:
+				recheck = fmt.Sprintf("recheck_max %d", crawler.DefaultRecheckMax)
+			case p.RecheckMax > 0:
+				recheck = fmt.Sprintf("recheck_max %d", p.RecheckMax)
+			}
+			fmt.Fprintf(stdout, "ok  %s: %s (%s, %s, %d start URLs, %s)\n", it.name, p.Site, typ, p.Kind, len(p.StartURLs), recheck)
 		}
 	}
 	if bad > 0 {

@@ -19,7 +19,8 @@ func TestSitesLint(t *testing.T) {
 		want []string
 	}{
 		{"embedded", []string{"sites", "lint"}, 0, []string{"ok  embedded:rabota-md.yaml: rabota-md (html, job", "tg-kordon (telegram"}},
-		{"good file", []string{"sites", "lint", "../../crawler/testdata/profiles/good.yaml"}, 0, []string{"ok  ../../crawler/testdata/profiles/good.yaml: example-md"}},
+		{"good file", []string{"sites", "lint", "../../crawler/testdata/profiles/good.yaml"}, 0, []string{"ok  ../../crawler/testdata/profiles/good.yaml: example-md", "recheck_max 50)"}},
+		{"bad recheck_max", []string{"sites", "lint", "../../crawler/testdata/profiles/bad/bad-recheck-max.yaml"}, 1, []string{"bad-recheck-max.yaml:15: recheck_max:"}},
 		{"bad file", []string{"sites", "lint", "../../crawler/testdata/profiles/bad/bad-kind.yaml"}, 1, []string{"bad-kind.yaml:3: kind:"}},
 		{"bad dir", []string{"sites", "lint", "../../crawler/testdata/profiles/bad"}, 1, []string{"unknown-field.yaml:", "missing-title.yaml:"}},
 		{"no args to try", []string{"sites", "try"}, 2, nil},
