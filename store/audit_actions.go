@@ -17,9 +17,9 @@ var AuditActions = []string{
 	// Exports.
 	"export_labels",
 	// Takedown notices: drafting, each lifecycle step, reopening after an
-	// ad reappears, exports.
+	// ad reappears, exports, dropping an ad from a draft.
 	"notice_draft", "notice_sent", "notice_acknowledged", "notice_removed", "notice_rejected", "notice_withdrawn",
-	"notice_reopen", "notice_export",
+	"notice_reopen", "notice_export", "notice_drop_item",
 	// Webhook subscriptions of the screening API.
 	"webhook_create", "webhook_update",
 }

@@ -112,6 +112,9 @@ type NoticeItem struct {
 
 	RemovedAt     time.Time `json:"removed_at,omitzero"`
 	RemovalReason string    `json:"removal_reason,omitempty"`
+	// ReviewStatus is the ad's review status now, not frozen: Notice
+	// reads it, and a notice is sent only while every ad is confirmed.
+	ReviewStatus string `json:"review_status,omitempty"`
 }
 
 // NoticeEvent is one step of a notice's lifecycle.
@@ -408,24 +411,25 @@ func (s *Store) Notice(ctx context.Context, id int64) (Notice, error) {
 	if err != nil {
 		return Notice{}, wrap("notice", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT ad_id, item_json, removed_at, removal_reason FROM notice_items
-		WHERE notice_id = ? ORDER BY pos, ad_id`, id)
+	rows, err := s.db.QueryContext(ctx, `SELECT i.ad_id, i.item_json, i.removed_at, i.removal_reason, COALESCE(r.status, ?)
+		FROM notice_items i LEFT JOIN reviews r ON r.ad_id = i.ad_id
+		WHERE i.notice_id = ? ORDER BY i.pos, i.ad_id`, StatusNew, id)
 	if err != nil {
 		return Notice{}, wrap("notice", err)
 	}
 	defer rows.Close()
 	n.Items = []NoticeItem{}
 	for rows.Next() {
-		var adID, js, reason string
+		var adID, js, reason, review string
 		var removed sql.NullString
-		if err := rows.Scan(&adID, &js, &removed, &reason); err != nil {
+		if err := rows.Scan(&adID, &js, &removed, &reason, &review); err != nil {
 			return Notice{}, wrap("notice", err)
 		}
 		var it NoticeItem
 		if err := json.Unmarshal([]byte(js), &it); err != nil {
 			return Notice{}, fmt.Errorf("store: notice %d: item %s: %w", id, adID, err)
 		}
-		it.RemovedAt, it.RemovalReason = parseNullTime(removed), reason
+		it.RemovedAt, it.RemovalReason, it.ReviewStatus = parseNullTime(removed), reason, review
 		n.Items = append(n.Items, it)
 	}
 	if err := rows.Err(); err != nil {
@@ -466,7 +470,8 @@ type Transition struct {
 // stamping the time, recording who did it in the notice's history and the
 // audit log. A move the lifecycle does not allow fails with an error
 // wrapping ErrBadTransition; sending without a notifier fails with
-// ErrNotifierRequired. Sending marks at once the items whose ads the
+// ErrNotifierRequired, and sending while some ads are no longer
+// confirmed with an *UnconfirmedError naming them. Sending marks at once the items whose ads the
 // crawler already found removed.
 func (s *Store) TransitionNotice(ctx context.Context, t Transition) (Notice, error) {
 	switch {
@@ -502,6 +507,15 @@ func (s *Store) TransitionNotice(ctx context.Context, t Transition) (Notice, err
 			next = strings.Join(noticeNext[from], ", ")
 		}
 		return Notice{}, fmt.Errorf("%w: a %s notice cannot become %s (allowed: %s)", ErrBadTransition, from, t.To, next)
+	}
+	if t.To == NoticeSent {
+		ids, err := unconfirmedItems(ctx, tx, t.ID)
+		if err != nil {
+			return Notice{}, err
+		}
+		if len(ids) > 0 {
+			return Notice{}, &UnconfirmedError{AdIDs: ids}
+		}
 	}
 	now := time.Now().UTC()
 	if err := setStatus(ctx, tx, now, t.ID, from, t.To, t.Actor, t.Note); err != nil {
