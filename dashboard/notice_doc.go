@@ -59,6 +59,9 @@ type noticeDoc struct {
 	ItemCount   int        `json:"item_count"`
 	Note        string     `json:"note,omitempty"`
 	Missing     []string   `json:"missing,omitempty"` // DSA fields not yet filled in
+	// Unconfirmed lists the ads whose review status is no longer
+	// "confirmed"; a draft cannot be sent until they are dropped.
+	Unconfirmed []string `json:"unconfirmed,omitempty"`
 }
 
 type notifier struct {
@@ -82,6 +85,8 @@ type docItem struct {
 	ContentHash   string             `json:"content_hash"`
 	RemovedAt     time.Time          `json:"removed_at,omitzero"`
 	RemovalReason string             `json:"removal_reason,omitempty"`
+	ReviewStatus  string             `json:"review_status,omitempty"` // now, not at drafting
+	Confirmed     bool               `json:"confirmed"`               // ReviewStatus is "confirmed"
 }
 
 type docEvent struct {
@@ -118,8 +123,10 @@ func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time) noticeDoc {
 		d.Items = append(d.Items, docItem{Pos: i + 1, AdID: it.AdID, URL: it.URL, Title: it.Title, Explanation: itemExplanation(it),
 			Rules: it.Rules, ReviewNote: it.ReviewNote, ReviewedBy: it.ReviewedBy, Score: it.Score, RulePack: it.RulePack,
 			Snapshot: it.Snapshot, FetchedAt: it.Crawled, ContentHash: it.ContentHash,
-			RemovedAt: it.RemovedAt, RemovalReason: it.RemovalReason})
+			RemovedAt: it.RemovedAt, RemovalReason: it.RemovalReason,
+			ReviewStatus: it.ReviewStatus, Confirmed: it.ReviewStatus == store.StatusConfirmed})
 	}
+	d.Unconfirmed = n.Unconfirmed()
 	for _, e := range n.History {
 		d.History = append(d.History, docEvent{At: e.At, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note})
 	}

@@ -34,6 +34,7 @@ func (s *server) noticeRoutes(rs routeSet) {
 	rs.handle("POST /notices/draft", routeNotices, rs.page(analyst, s.handleDraftNotices))
 	rs.handle("GET /notices/{ref}", routeNotices, rs.page(analyst, s.handleNotice))
 	rs.handle("POST /notices/{id}/transition", routeNotices, rs.page(analyst, s.handleNoticeTransition))
+	rs.handle("POST /notices/{id}/items/{adID}/drop", routeNotices, rs.page(analyst, s.handleNoticeDropItem))
 	rs.handle("GET /notices/{id}/print", routeNoticeExport, rs.page(analyst, s.handleNoticePrint))
 	rs.handle("GET /notices/{id}/email.txt", routeNoticeExport, rs.page(analyst, s.handleNoticeEmail))
 
@@ -41,6 +42,7 @@ func (s *server) noticeRoutes(rs routeSet) {
 	rs.handle("POST /api/v1/notices", routeAPINotices, rs.api(analyst, s.handleAPIDraftNotices))
 	rs.handle("GET /api/v1/notices/{id}", routeAPINotices, rs.api(analyst, s.handleAPINotice))
 	rs.handle("POST /api/v1/notices/{id}/transition", routeAPINotices, rs.api(analyst, s.handleAPINoticeTransition))
+	rs.handle("POST /api/v1/notices/{id}/items/{adID}/drop", routeAPINotices, rs.api(analyst, s.handleAPINoticeDropItem))
 }
 
 // Export formats of GET /notices/{ref}.
@@ -390,7 +392,7 @@ func (s *server) transition(r *http.Request, id int64, in transitionInput) (n st
 		return n, http.StatusNotFound, "no notice with this ID"
 	case errors.Is(err, store.ErrNotifierRequired):
 		return n, http.StatusConflict, "a notice cannot be sent without the notifier's name and e-mail: start lure with --notifier-name and --notifier-email"
-	case errors.Is(err, store.ErrBadTransition):
+	case errors.Is(err, store.ErrBadTransition), errors.Is(err, store.ErrNotConfirmed):
 		return n, http.StatusConflict, strings.TrimPrefix(err.Error(), "store: notice: ")
 	}
 	s.log.Error("dashboard: notice transition", "id", id, "err", err)

@@ -347,6 +347,8 @@ func TestNoticeRoutesRoles(t *testing.T) {
 		{"POST", "/api/v1/notices", "{}"},
 		{"GET", "/api/v1/notices/" + id, ""},
 		{"POST", "/api/v1/notices/" + id + "/transition", `{"status":"bogus"}`},
+		{"POST", "/notices/" + id + "/items/nosuch/drop", "x=1"},
+		{"POST", "/api/v1/notices/" + id + "/items/nosuch/drop", ""},
 	}
 	for _, rt := range routes {
 		for _, role := range store.Roles {
