@@ -22,7 +22,7 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 
 	code, page := f.call(t, "GET", "/notices/"+id, "", store.RoleAnalyst)
 	for _, want := range []string{"This draft cannot be sent:", `action="/notices/` + id + `/items/ru1/drop"`,
-		"no longer confirmed: false_positive", `disabled title="some ads are no longer confirmed"`} {
+		"no longer confirmed: False positive", "is now <strong>False positive</strong>", `disabled title="some ads are no longer confirmed"`} {
 		if code != 200 || !strings.Contains(page, want) {
 			t.Errorf("notice page = %d, lacks %q", code, want)
 		}
