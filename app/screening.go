@@ -52,10 +52,7 @@ func (a *App) startScreening(sc serveContext) error {
 // content hash.
 func webhookHook(w *webhook.Worker) verdictHook {
 	return func(ctx context.Context, v ad.Verdict, changed bool) error {
-		if !v.Flagged {
-			return nil
-		}
-		_, err := w.Enqueue(ctx, v)
+		_, err := w.Enqueue(ctx, v) // Enqueue ignores verdicts that are not flagged
 		return err
 	}
 }

@@ -54,9 +54,7 @@ func (s *server) handleAimCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="lure-aim-%s-%s.csv"`, a.From, a.To))
+	csvDownload(w, fmt.Sprintf("lure-aim-%s-%s.csv", a.From, a.To))
 	if err := writeAimCSV(w, a); err != nil {
 		s.log.Warn("dashboard: aim csv", "err", err)
 	}

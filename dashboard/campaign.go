@@ -163,9 +163,7 @@ func (s *server) handleCampaignCSV(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="lure-campaign-%s-%s.csv"`, c.From, c.To))
+	csvDownload(w, fmt.Sprintf("lure-campaign-%s-%s.csv", c.From, c.To))
 	if err := writeCampaignCSV(w, c); err != nil {
 		s.log.Warn("dashboard: campaign csv", "err", err)
 	}

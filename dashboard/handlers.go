@@ -244,12 +244,7 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 		} else {
 			d.Negative += h.Weight
 		}
-		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight}
-		if s.opts.Rules != nil {
-			if rule, ok := s.opts.Rules.Rule(h.Rule); ok {
-				hv.Description = rule.Description
-			}
-		}
+		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight, Description: s.describeRule(h.Rule)}
 		for _, sp := range h.Evidence {
 			hv.Evidence = append(hv.Evidence, evidenceView{Field: sp.Field, Text: sp.Text,
 				Found: validSpan(v.Ad.Field(sp.Field), sp.Start, sp.End)})
@@ -261,4 +256,16 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 		title = "Ad " + v.Ad.ID
 	}
 	s.render(w, r, http.StatusOK, "ad", view{Title: title, Nav: "queue", Data: d})
+}
+
+// describeRule returns a rule's description from the rule pack, or "" when
+// the dashboard has no pack or the pack no such rule.
+func (s *server) describeRule(rule string) string {
+	if s.opts.Rules == nil {
+		return ""
+	}
+	if r, ok := s.opts.Rules.Rule(rule); ok {
+		return r.Description
+	}
+	return ""
 }

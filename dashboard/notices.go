@@ -88,16 +88,6 @@ func parseNoticeID(s string) (int64, error) {
 
 func (s *server) noticeOpts() NoticeOptions { return s.opts.Notices }
 
-func (s *server) describeRule(rule string) string {
-	if s.opts.Rules == nil {
-		return ""
-	}
-	if r, ok := s.opts.Rules.Rule(rule); ok {
-		return r.Description
-	}
-	return ""
-}
-
 // loadNotice reads a notice, answering 404 or 500 itself when it cannot.
 func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, api bool) (store.Notice, bool) {
 	n, err := s.db.Notice(r.Context(), id)
@@ -298,9 +288,7 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
 			return
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		w.Header().Set("Cache-Control", "no-store")
+		csvDownload(w, name+".csv")
 		w.Write(buf.Bytes())
 		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "csv"})
 		return
