@@ -1,9 +1,11 @@
 package classifier
 
 import (
+	"strings"
 	"unicode"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/rules"
 )
 
 // features fills Entities.Destinations and fires the feature rules.
@@ -69,6 +71,8 @@ func (s *scoring) feature(name string, home []string) []ad.Span {
 				ev = append(ev, x.span)
 			}
 		}
+	case "short_post":
+		return shortPost(s.a)
 	case "young_age_limit":
 		for _, x := range s.found[kindAge] {
 			if x.hi > 0 && x.hi <= 30 {
@@ -77,6 +81,46 @@ func (s *scoring) feature(name string, home []string) []ad.Span {
 		}
 	}
 	return ev
+}
+
+// shortPost returns the title (or the body of an untitled ad) as the
+// evidence of feature short_post when title and body together have at
+// most rules.ShortPostWords words; nil otherwise or when both are empty.
+func shortPost(a *ad.Ad) []ad.Span {
+	n := countWords(a.Title) + countWords(a.Body)
+	if n == 0 || n > rules.ShortPostWords {
+		return nil
+	}
+	f, t := ad.FieldTitle, a.Title
+	if strings.TrimSpace(t) == "" {
+		f, t = ad.FieldBody, a.Body
+	}
+	start := len(t) - len(strings.TrimLeftFunc(t, unicode.IsSpace))
+	end := len(strings.TrimRightFunc(t, unicode.IsSpace))
+	if nl := strings.IndexByte(t[start:end], '\n'); nl >= 0 {
+		end = start + len(strings.TrimRightFunc(t[start:start+nl], unicode.IsSpace))
+	}
+	if end <= start {
+		return nil
+	}
+	return []ad.Span{{Field: f, Start: start, End: end, Text: t[start:end]}}
+}
+
+// countWords counts runs of letters and digits in s, stopping once it
+// passes rules.ShortPostWords.
+func countWords(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if w && !in {
+			n++
+			if n > rules.ShortPostWords {
+				return n
+			}
+		}
+		in = w
+	}
+	return n
 }
 
 // payRatio compares each stated salary with the typical low-skill wage of

@@ -179,7 +179,7 @@ func foldRune(r rune) rune {
 	switch r {
 	case 'Ё', 'ё', 'Э', 'э':
 		return 'е'
-	case 'ʼ', '‘', '’', '′':
+	case 'ʼ', 'ʻ', 'ʹ', '‘', '’', '′':
 		return '\''
 	case '«', '»', '“', '”', '„':
 		return '"'
@@ -188,7 +188,22 @@ func foldRune(r rune) rune {
 	if b, ok := latinBase[r]; ok {
 		return b
 	}
+	if b, ok := cyrillicBase[r]; ok {
+		return b
+	}
 	return r
+}
+
+// cyrillicBase folds the letters that Central Asian, Belarusian and
+// Azerbaijani alphabets add to the basic Russian ones (and the Latin
+// schwa of Azerbaijani) to the basic letter they are most often typed
+// as online, where many keyboards lack them: "ҷ" as "ч", "қ" as "к",
+// "ў" as "у", "ə" as "e". Patterns are folded the same way, so a pack may
+// write either.
+var cyrillicBase = map[rune]rune{
+	'ҷ': 'ч', 'ӣ': 'и', 'ӯ': 'у', 'ҳ': 'х', 'қ': 'к', 'ғ': 'г', 'ў': 'у',
+	'ө': 'о', 'ү': 'у', 'ң': 'н', 'ә': 'а', 'һ': 'х', 'ұ': 'у', 'ҙ': 'з',
+	'ҡ': 'к', 'ҫ': 'с', 'ӊ': 'н', 'ӈ': 'н', 'ə': 'e',
 }
 
 func isWord(r rune) bool {

@@ -66,6 +66,11 @@ func DefaultModel() Model {
 type ruleFile struct {
 	Pack  Meta   `yaml:"pack"`
 	Rules []Rule `yaml:"rules"`
+	// Destinations are gazetteer entries of the pack's languages (country
+	// code to patterns, as in gazetteer.yaml), merged into the gazetteer:
+	// each language pack owns its spellings and inflections of
+	// destination names.
+	Destinations map[string][]string `yaml:"destinations"`
 }
 
 // LoadDir loads a pack from the *.yaml files of a directory.
@@ -88,6 +93,7 @@ func Load(fsys fs.FS) (*Pack, error) {
 		return nil, fmt.Errorf("rules: %w: no *.yaml files", ErrInvalid)
 	}
 	p := &Pack{Model: DefaultModel()}
+	var files []ruleFile
 	h := sha256.New()
 	for _, name := range names {
 		b, err := readFile(fsys, name)
@@ -96,9 +102,16 @@ func Load(fsys fs.FS) (*Pack, error) {
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
 		h.Write(b)
-		if err := p.add(name, b); err != nil {
+		rf, err := p.add(name, b)
+		if err != nil {
 			return nil, err
 		}
+		if rf != nil {
+			files = append(files, *rf)
+		}
+	}
+	if err := p.mergePackData(files); err != nil {
+		return nil, err
 	}
 	if err := p.validate(); err != nil {
 		return nil, err
@@ -170,46 +183,46 @@ func yamlError(name string, err error) error {
 	return &Error{File: name, Err: fmt.Errorf("%w: %w", ErrInvalid, err)}
 }
 
-func (p *Pack) add(name string, b []byte) error {
+func (p *Pack) add(name string, b []byte) (*ruleFile, error) {
 	switch path.Base(name) {
 	case ModelFile:
 		m := DefaultModel()
 		if _, err := decodeStrict(name, b, &m); err != nil {
-			return err
+			return nil, err
 		}
 		p.Model = m
-		return validateModel(name, &p.Model)
+		return nil, validateModel(name, &p.Model)
 	case WagesFile:
 		if _, err := decodeStrict(name, b, &p.Wages); err != nil {
-			return err
+			return nil, err
 		}
-		return validateWages(name, &p.Wages)
+		return nil, validateWages(name, &p.Wages)
 	case RegionsFile:
 		if _, err := decodeStrict(name, b, &p.Regions); err != nil {
-			return err
+			return nil, err
 		}
-		return validateRegions(name, &p.Regions)
+		return nil, validateRegions(name, &p.Regions)
 	case CategoriesFile:
 		if _, err := decodeStrict(name, b, &p.Categories); err != nil {
-			return err
+			return nil, err
 		}
-		return validateCategories(name, &p.Categories)
+		return nil, validateCategories(name, &p.Categories)
 	case GazetteerFile:
 		if _, err := decodeStrict(name, b, &p.Gazetteer); err != nil {
-			return err
+			return nil, err
 		}
-		return validateGazetteer(name, &p.Gazetteer)
+		return nil, validateGazetteer(name, &p.Gazetteer)
 	}
 	var rf ruleFile
 	doc, err := decodeStrict(name, b, &rf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if rf.Pack.Name == "" {
-		return errAt(name, 1, "missing pack.name")
+		return nil, errAt(name, 1, "missing pack.name")
 	}
 	if len(rf.Rules) == 0 {
-		return errAt(name, 1, "no rules")
+		return nil, errAt(name, 1, "no rules")
 	}
 	lines := ruleLines(doc)
 	rf.Pack.File = name
@@ -223,6 +236,59 @@ func (p *Pack) add(name string, b []byte) error {
 			r.Kind = KindAny
 		}
 		p.Rules = append(p.Rules, r)
+	}
+	return &rf, nil
+}
+
+// mergePackData adds the home countries and destination spellings of
+// rule files to the model and gazetteer, once every file is read (so that
+// model.yaml and gazetteer.yaml may sort after the packs).
+func (p *Pack) mergePackData(files []ruleFile) error {
+	for _, rf := range files {
+		name := rf.Pack.File
+		if len(rf.Pack.Home) > 0 {
+			if len(rf.Pack.Languages) == 0 {
+				return errAt(name, 1, "pack.home needs pack.languages")
+			}
+			for _, l := range rf.Pack.Languages {
+				if !langRe.MatchString(l) {
+					return errAt(name, 1, "pack.languages: %q is not a two-letter code", l)
+				}
+				for _, cc := range rf.Pack.Home {
+					if !countryRe.MatchString(cc) {
+						return errAt(name, 1, "pack.home: %q is not an ISO alpha-2 code", cc)
+					}
+					if p.Model.Home == nil {
+						p.Model.Home = map[string][]string{}
+					}
+					if !slices.Contains(p.Model.Home[l], cc) {
+						p.Model.Home[l] = append(p.Model.Home[l], cc)
+					}
+				}
+			}
+		}
+		if len(rf.Destinations) == 0 {
+			continue
+		}
+		g := Gazetteer{Countries: rf.Destinations}
+		if err := validateGazetteer(name, &g); err != nil {
+			return err
+		}
+		if p.Gazetteer.Countries == nil {
+			p.Gazetteer.Countries = map[string][]string{}
+		}
+		codes := make([]string, 0, len(rf.Destinations))
+		for cc := range rf.Destinations {
+			codes = append(codes, cc)
+		}
+		slices.Sort(codes)
+		for _, cc := range codes {
+			for _, pat := range rf.Destinations[cc] {
+				if !slices.Contains(p.Gazetteer.Countries[cc], pat) {
+					p.Gazetteer.Countries[cc] = append(p.Gazetteer.Countries[cc], pat)
+				}
+			}
+		}
 	}
 	return nil
 }

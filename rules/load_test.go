@@ -195,3 +195,57 @@ func mustRead(t *testing.T, name string) []byte {
 	}
 	return b
 }
+
+// A rule file's pack.home and destinations are merged into the model and
+// gazetteer, whatever the order of the files.
+func TestPackHomeAndDestinations(t *testing.T) {
+	pack := `pack:
+  name: xx-core
+  languages: [uz]
+  home: [UZ]
+destinations:
+  AE: [dubay*, дубай*]
+  KR: [koreya*]
+rules:
+  - id: uz.high_pay
+    description: High pay
+    signal: high_pay
+    langs: [uz]
+    weight: 0.9
+    patterns: [yuqori maosh]
+    examples:
+      fire: ["yuqori maosh"]
+      silent: ["maosh kelishiladi"]
+`
+	fsys := fstest.MapFS{
+		"a.yaml":         {Data: []byte(pack)},
+		"gazetteer.yaml": {Data: []byte("countries:\n  AE: [dubai, дубай*]\n")},
+		"model.yaml":     {Data: []byte("bias: -2\nhome:\n  ru: [RU]\n")},
+	}
+	p, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Model.Home["uz"]; len(got) != 1 || got[0] != "UZ" {
+		t.Errorf("home uz = %v", got)
+	}
+	if got := p.Model.Home["ru"]; len(got) != 1 || got[0] != "RU" {
+		t.Errorf("home ru = %v (model.yaml lost)", got)
+	}
+	if got := strings.Join(p.Gazetteer.Countries["AE"], ","); got != "dubai,дубай*,dubay*" {
+		t.Errorf("AE = %s", got)
+	}
+	if got := p.Gazetteer.Countries["KR"]; len(got) != 1 {
+		t.Errorf("KR = %v", got)
+	}
+	for name, bad := range map[string]string{
+		"home country": strings.Replace(pack, "home: [UZ]", "home: [Uzbekistan]", 1),
+		"destination":  strings.Replace(pack, "KR: [koreya*]", "Korea: [koreya*]", 1),
+		"pattern":      strings.Replace(pack, "KR: [koreya*]", "KR: [' koreya']", 1),
+	} {
+		_, err := Load(fstest.MapFS{"a.yaml": {Data: []byte(bad)}})
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "a.yaml") {
+			t.Errorf("%s: err = %v, want an ErrInvalid naming a.yaml", name, err)
+		}
+	}
+}

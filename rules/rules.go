@@ -41,6 +41,16 @@ var PositiveSignals = []string{
 	"documents_held", "scam_compound", "messenger_only", "obscured_contact",
 	"destination", "marriage_travel", "catalogue", "paid_marriage",
 	"translator_lure", "money_request",
+	// ILO forced-labour indicators beyond the above: wages held back until
+	// the end of a season or project (withholding of wages), cash in hand
+	// only, isolation (living on site, phone or movement restricted).
+	"wage_withholding", "cash_only", "isolation",
+	// free_travel is the weak, ordinary side of travel and housing: paid
+	// or provided by the recruiter, with no repayment said.
+	"free_travel",
+	// family_payment is money or gifts to a bride's family (bride
+	// brokering).
+	"family_payment",
 }
 
 // NegativeSignals lower the score; rules reading them must have a negative
@@ -48,6 +58,11 @@ var PositiveSignals = []string{
 var NegativeSignals = []string{
 	"licensed", "named_employer", "official_programme", "awareness",
 	"formal_contract", "skilled_job",
+	// reporting marks the genre of a news report or a warning that
+	// quotes lures (past tense, police, victims, "how to recognise");
+	// verified_service a dating or marriage service that verifies both
+	// parties, has an office and charges both sides.
+	"reporting", "verified_service",
 }
 
 // Features are the extractor-driven conditions a rule can name with
@@ -62,7 +77,13 @@ var Features = []string{
 	"company_named",       // an employer or agency name with a legal form (ООО «…», … SRL, … Ltd)
 	"licence_stated",      // a licence or registry number
 	"pay_ratio",           // monthly pay at or above model.pay_ratio times the destination's typical wage (wages.yaml)
+	"short_post",          // title and body together have at most ShortPostWords words
 }
+
+// ShortPostWords is the most words an ad's title and body may have for
+// feature short_post: a post of one to three lines, where a few strong
+// signals together must be enough.
+const ShortPostWords = 40
 
 // IsNegative reports whether signal is one of NegativeSignals.
 func IsNegative(signal string) bool { return slices.Contains(NegativeSignals, signal) }
@@ -93,6 +114,10 @@ type Meta struct {
 	Name        string   `yaml:"name"`
 	Languages   []string `yaml:"languages"`
 	Description string   `yaml:"description"`
+	// Home lists the countries (ISO 3166 alpha-2) that are not foreign
+	// for ads in the pack's languages; it is added to model.yaml home for
+	// each of Languages.
+	Home []string `yaml:"home"`
 }
 
 // Model is the scoring model of model.yaml.
