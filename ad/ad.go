@@ -254,6 +254,10 @@ type Verdict struct {
 	Hits     []Hit     `json:"hits"`
 	Entities Entities  `json:"entities"`
 	ScoredAt time.Time `json:"scored_at,omitzero"`
+	// Lang is the language the ad was scored as: its own (the site
+	// profile's) or, when it had none, the detected one (LangDetected).
+	Lang         string `json:"lang,omitempty"`
+	LangDetected bool   `json:"lang_detected,omitempty"`
 }
 
 // Signals returns the distinct signals of the hits, sorted.

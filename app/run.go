@@ -24,6 +24,7 @@ import (
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/demo"
 	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/langid"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 	"github.com/lurewatch/lure/stream"
@@ -283,7 +284,7 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry), SiteCountry: siteCountries(a.opts.SitesDir)})
+	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry), SiteCountry: siteCountries(a.opts.SitesDir), DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}

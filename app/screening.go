@@ -5,6 +5,7 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/langid"
 	"github.com/lurewatch/lure/webhook"
 )
 
@@ -19,7 +20,7 @@ var screenRulesPoll = RulesPollInterval
 // covering its site, and a webhook worker delivers the queue until
 // shutdown.
 func (a *App) startScreening(sc serveContext) error {
-	c, err := classifier.New(sc.pack, classifier.Options{})
+	c, err := classifier.New(sc.pack, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}

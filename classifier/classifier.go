@@ -54,6 +54,13 @@ type Options struct {
 	// in it wins, and an ad whose location names none gets the bare
 	// country. SiteHome is used when a site is missing here.
 	SiteCountry map[string]string
+	// DetectLang, when set, gives the language (ISO 639-1, or "" when
+	// unsure) of an ad that has none, from its title and body (package
+	// langid). The ad is then scored as that language and the verdict
+	// records it (Verdict.Lang, LangDetected). Patterns of every pack run
+	// on every ad either way; the language chooses the home countries and
+	// the transliterated views.
+	DetectLang func(text string) string
 }
 
 // owner is what a literal pattern belongs to: a rule, a country, or the
@@ -219,7 +226,7 @@ func (c *Classifier) resolveRefs() {
 		var out []int
 		sig, isSig := strings.CutPrefix(ref, rules.SignalRef)
 		for j, o := range c.rules {
-			if j != self && (isSig && o.Signal == sig || !isSig && o.ID == ref) {
+			if j != self && (isSig && o.Signal == sig && o.When == nil || !isSig && o.ID == ref) {
 				out = append(out, j)
 			}
 		}
@@ -364,6 +371,12 @@ func (c *Classifier) Score(ctx context.Context, a ad.Ad) ad.Verdict {
 // Options.SiteHome).
 func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdict {
 	t0 := time.Now()
+	detected := false
+	if a.Lang == "" && c.opts.DetectLang != nil {
+		if l := c.opts.DetectLang(a.Title + "\n" + a.Body); l != "" {
+			a.Lang, detected = l, true
+		}
+	}
 	s := c.getScoring(&a)
 	defer c.putScoring(s)
 	if home != nil {
@@ -379,7 +392,10 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	s.combinations()
 	s.setDims()
 
-	v := ad.Verdict{V: ad.Version, Ad: a, RulePack: c.pack.Version, Entities: s.ents}
+	v := ad.Verdict{V: ad.Version, Ad: a, RulePack: c.pack.Version, Entities: s.ents, Lang: a.Lang, LangDetected: detected}
+	if detected {
+		v.Ad.Lang = "" // the ad as it came; Verdict.Lang says what was detected
+	}
 	z := c.pack.Model.Bias
 	v.Hits = make([]ad.Hit, 0, 8)
 	for i, r := range c.rules {

@@ -1,9 +1,11 @@
 package classifier
 
 import (
+	"context"
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/rules"
 )
 
 func TestShortPost(t *testing.T) {
@@ -36,5 +38,38 @@ func TestShortPost(t *testing.T) {
 				t.Fatalf("span %q does not point at %q", got, ev[0].Text)
 			}
 		})
+	}
+}
+
+// An ad without a language is scored as the detected one, and the
+// verdict says so; an ad with one is never sent to detection.
+func TestScoreDetectsLanguage(t *testing.T) {
+	p, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls []string
+	c, err := New(p, Options{DetectLang: func(s string) string { calls = append(calls, s); return "ru" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ad.Ad{V: ad.Version, ID: "x", Kind: ad.KindJob, Title: "Склад", Body: "Работа в Москве, склад"}
+	v := c.Score(context.Background(), a)
+	if v.Lang != "ru" || !v.LangDetected || v.Ad.Lang != "" {
+		t.Fatalf("lang %q detected %v ad.lang %q", v.Lang, v.LangDetected, v.Ad.Lang)
+	}
+	if len(calls) != 1 || calls[0] != "Склад\nРабота в Москве, склад" {
+		t.Fatalf("detector called with %q", calls)
+	}
+	// Scored as Russian: Moscow is home, not a foreign destination.
+	for _, h := range v.Hits {
+		if h.Rule == "f.foreign_destination" {
+			t.Fatalf("Moscow counted as foreign for a detected Russian ad: %+v", v.Hits)
+		}
+	}
+	a.Lang = "uk"
+	v = c.Score(context.Background(), a)
+	if len(calls) != 1 || v.Lang != "uk" || v.LangDetected {
+		t.Fatalf("calls %d, lang %q detected %v", len(calls), v.Lang, v.LangDetected)
 	}
 }

@@ -30,8 +30,10 @@ const (
 )
 
 // SignalRef is the prefix of a combination-rule reference that names a
-// signal instead of a rule id: "signal:high_pay" holds when any rule with
-// that signal fired.
+// signal instead of a rule id: "signal:high_pay" holds when any direct
+// (pattern, regex or feature) rule with that signal fired. Combination
+// rules are not counted by signal, so that combinations of one signal do
+// not feed each other; name a combination by its id to use it.
 const SignalRef = "signal:"
 
 // Positive signals, after INDICATORS.md.
@@ -51,6 +53,9 @@ var PositiveSignals = []string{
 	// family_payment is money or gifts to a bride's family (bride
 	// brokering).
 	"family_payment",
+	// short_post is a post of one to three lines; it counts only in
+	// combination with other signals.
+	"short_post",
 }
 
 // NegativeSignals lower the score; rules reading them must have a negative

@@ -103,8 +103,11 @@ func (p *Pack) validate() error {
 		}
 		for _, ref := range r.When.Refs() {
 			if s, ok := strings.CutPrefix(ref, SignalRef); ok {
-				if !hasSignal[s] {
-					return errAt(r.File, r.Line, "rule %s: no rule reads signal %q", r.ID, s)
+				// A known signal that no rule of this pack reads is
+				// allowed (the reference just never holds), so that a
+				// pack may carry a subset of the languages.
+				if !knownSignal(s) {
+					return errAt(r.File, r.Line, "rule %s: unknown signal %q", r.ID, s)
 				}
 			} else if _, ok := byID[ref]; !ok {
 				return errAt(r.File, r.Line, "rule %s: unknown rule %q", r.ID, ref)
@@ -194,7 +197,7 @@ func (p *Pack) Order() ([]int, error) {
 		for _, ref := range r.When.Refs() {
 			if s, ok := strings.CutPrefix(ref, SignalRef); ok {
 				for j, o := range p.Rules {
-					if o.Signal == s && j != i {
+					if o.Signal == s && j != i && o.When == nil {
 						out = append(out, j)
 					}
 				}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/eval"
+	"github.com/lurewatch/lure/langid"
 )
 
 // cmdEval scores labelled files and prints the quality report.
@@ -45,7 +46,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(pack, classifier.Options{})
+	c, err := classifier.New(pack, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}

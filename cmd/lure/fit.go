@@ -15,6 +15,7 @@ import (
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/eval"
 	"github.com/lurewatch/lure/fit"
+	"github.com/lurewatch/lure/langid"
 	"github.com/lurewatch/lure/rules"
 )
 
@@ -54,7 +55,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(pack, classifier.Options{})
+	c, err := classifier.New(pack, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := fitted.ApplyWeights(w); err != nil {
 		return err
 	}
-	c2, err := classifier.New(fitted, classifier.Options{})
+	c2, err := classifier.New(fitted, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/langid"
 	"github.com/lurewatch/lure/rules"
 )
 
@@ -63,7 +64,7 @@ func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(pack, classifier.Options{})
+	c, err := classifier.New(pack, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}
