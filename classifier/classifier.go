@@ -74,6 +74,9 @@ type owner struct {
 	// (c.regions) or job category (pack Categories) the pattern names;
 	// 0 for none.
 	region, category int
+	// view is the script view the pattern is matched in (script.go);
+	// viewNone for the match view and the transliterated view.
+	view uint8
 }
 
 type compiled struct {
@@ -97,6 +100,7 @@ type Classifier struct {
 	regexRules []int
 	byID       map[string]int
 	cyrillic   []bool // per rule: written for a Cyrillic-script language
+	serbian    []bool // per rule: written for Serbian, Bosnian or Croatian (Latin)
 	regions    []regionRef
 	pool       sync.Pool // *scoring
 }
@@ -142,12 +146,33 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 			if prev == o {
 				return nil
 			}
-			if o.rule >= 0 && prev.rule >= 0 && o.trigger < 0 && prev.trigger < 0 && c.rules[prev.rule].Signal == c.rules[o.rule].Signal {
+			if o.view == viewNone && prev.view == viewNone && o.rule >= 0 && prev.rule >= 0 && o.trigger < 0 && prev.trigger < 0 && c.rules[prev.rule].Signal == c.rules[o.rule].Signal {
 				return fmt.Errorf("pattern %q is also in rule %s with the same signal", raw, c.rules[prev.rule].ID)
 			}
 		}
 		c.owners[id] = append(c.owners[id], o)
 		return nil
+	}
+	// addRoman adds the romanised form of a Georgian or Armenian pattern
+	// for the script views (script.go).
+	addRoman := func(raw string, o owner) error {
+		body, stem := strings.CutSuffix(raw, "*")
+		norm := Normalise(body).S
+		rom := romanise(norm)
+		if len(rom) < MinRomanPattern {
+			return nil
+		}
+		o.view = viewRomanHy
+		for _, r := range norm {
+			if georgianLatin[r] != "" {
+				o.view = viewRomanKa
+				break
+			}
+		}
+		if stem {
+			rom += "*"
+		}
+		return addPattern(rom, o)
 	}
 	for i := range p.Rules {
 		r := &p.Rules[i]
@@ -176,6 +201,9 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 			if err := addPattern(pat, owner{rule: i, trigger: -1}); err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 			}
+			if err := addRoman(pat, owner{rule: i, trigger: -1}); err != nil {
+				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
+			}
 		}
 	}
 	codes := make([]string, 0, len(p.Gazetteer.Countries))
@@ -189,6 +217,9 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 		}
 		for _, pat := range p.Gazetteer.Countries[code] {
 			if err := addPattern(pat, owner{rule: -1, country: code, trigger: -1}); err != nil {
+				return nil, fmt.Errorf("classifier: gazetteer %s: %w", code, err)
+			}
+			if err := addRoman(pat, owner{rule: -1, country: code, trigger: -1}); err != nil {
 				return nil, fmt.Errorf("classifier: gazetteer %s: %w", code, err)
 			}
 		}
@@ -209,10 +240,12 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	c.ac = newAutomaton(pats)
 	c.byID = make(map[string]int, len(c.rules))
 	c.cyrillic = make([]bool, len(c.rules))
+	c.serbian = make([]bool, len(c.rules))
 	for i, r := range c.rules {
 		c.byID[r.ID] = i
 		for _, l := range r.Langs {
 			c.cyrillic[i] = c.cyrillic[i] || translitLangs[l] && l != ""
+			c.serbian[i] = c.serbian[i] || serbianLangs[l]
 		}
 	}
 	c.resolveRefs()
@@ -275,6 +308,8 @@ type scoring struct {
 	found     [nKinds][]spanned // extracted facts by kind
 	buf       views             // reused normalisation buffers
 	translit  bool              // scan the transliterated view too
+	roman     uint8             // script view of Latin text (viewRomanKa, viewRomanHy) or viewNone
+	serbian   bool              // read Cyrillic text in Serbian Latin letters too
 	region    string            // default phone region
 	need      uint8             // extractors triggered in the current field
 	dims      dimHits           // origin regions and job categories seen
@@ -301,6 +336,8 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 	}
 	s.a = a
 	s.translit = translitLangs[a.Lang]
+	s.roman = romanLangs[a.Lang]
+	s.serbian = serbianLangs[a.Lang]
 	s.region = c.phoneRegion(a.Site, a.Lang)
 	s.dims.home = c.opts.SiteHome[a.Site]
 	if cc := c.opts.SiteCountry[a.Site]; cc != "" {
@@ -497,6 +534,7 @@ func (s *scoring) field(f, orig string) {
 	c.ac.scan(t.S, func(id, i, j int) {
 		for _, o := range c.owners[id] {
 			switch {
+			case o.view != viewNone:
 			case o.need != 0:
 				s.need |= o.need
 			case o.trigger >= 0:
@@ -532,7 +570,7 @@ func (s *scoring) field(f, orig string) {
 		c.ac.scan(tt.S, func(id, i, j int) {
 			for _, o := range c.owners[id] {
 				switch {
-				case o.trigger >= 0, o.need != 0:
+				case o.trigger >= 0, o.need != 0, o.view != viewNone:
 				case o.region > 0 || o.category > 0:
 					s.dims.add(f, o)
 				case o.rule < 0:
@@ -545,7 +583,34 @@ func (s *scoring) field(f, orig string) {
 			}
 		})
 	}
+	if s.roman != viewNone && wantTranslit(t.S) {
+		s.scanView(f, orig, s.buf.roman(t), func(o owner) bool { return o.view == s.roman })
+	}
+	if s.serbian && wantCyrillic(t.S) {
+		s.scanView(f, orig, s.buf.serbian(t), func(o owner) bool {
+			return o.view == viewNone && (o.rule < 0 || c.serbian[o.rule])
+		})
+	}
 	s.extract(f, orig, l)
+}
+
+// scanView scans a script view of a field for the owners accept admits:
+// rules (their kind permitting) and destinations.
+func (s *scoring) scanView(f, orig string, v *Text, accept func(owner) bool) {
+	c := s.c
+	c.ac.scan(v.S, func(id, i, j int) {
+		for _, o := range c.owners[id] {
+			switch {
+			case o.trigger >= 0, o.need != 0, o.region > 0, o.category > 0, !accept(o):
+			case o.rule < 0:
+				if f != ad.FieldContact {
+					s.places = append(s.places, place{o.country, span(f, orig, v, i, j)})
+				}
+			case applies(c.rules[o.rule].Kind, s.a.Kind):
+				s.addEvidence(o.rule, span(f, orig, v, i, j))
+			}
+		}
+	})
 }
 
 func (s *scoring) extract(f, orig string, l *Text) {

@@ -34,6 +34,8 @@ func FuzzNormalise(f *testing.F) {
 		checkMap(t, s, m)
 		checkMap(t, s, l)
 		checkMap(t, s, v.translit(m, false))
+		checkMap(t, s, v.roman(m))
+		checkMap(t, s, v.serbian(m))
 	})
 }
 
@@ -42,8 +44,9 @@ func FuzzNormalise(f *testing.F) {
 func FuzzScore(f *testing.F) {
 	addSeeds(f)
 	c := newDefault(f)
+	langs := []string{"ru", "ka", "hy", "sr", ""}
 	f.Fuzz(func(t *testing.T, s string) {
-		a := ad.Ad{V: 1, ID: "f", Site: "s", Kind: ad.KindOther, Lang: "ru", Title: s, Body: s + " " + s, Contact: s}
+		a := ad.Ad{V: 1, ID: "f", Site: "s", Kind: ad.KindOther, Lang: langs[len(s)%len(langs)], Title: s, Body: s + " " + s, Contact: s}
 		v := c.Score(t.Context(), a)
 		if v.Score < 0 || v.Score > 100 {
 			t.Fatalf("score %v", v.Score)

@@ -63,6 +63,26 @@ type views struct {
 	num          []char // cs with number words as digits
 	tr           builder
 	trt          Text
+	sv           builder // script views (script.go)
+	svt          Text
+}
+
+// roman returns the romanised view of a match view (script.go); valid
+// until the next call of roman or serbian.
+func (v *views) roman(t *Text) *Text {
+	v.sv.reset()
+	romanInto(&v.sv, t)
+	v.svt = v.sv.view()
+	return &v.svt
+}
+
+// serbian returns the Serbian Latin reading of a match view; valid until
+// the next call of roman or serbian.
+func (v *views) serbian(t *Text) *Text {
+	v.sv.reset()
+	serbianInto(&v.sv, t)
+	v.svt = v.sv.view()
+	return &v.svt
 }
 
 // translit returns the transliterated view of a match view; valid until
