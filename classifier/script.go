@@ -27,9 +27,9 @@ import (
 
 // Script views, as owner.view values.
 const (
-	viewNone   uint8 = iota
-	viewRomanKa      // romanised Georgian patterns, scanned in ka ads typed in Latin
-	viewRomanHy      // romanised Armenian patterns, scanned in hy ads typed in Latin
+	viewNone    uint8 = iota
+	viewRomanKa       // romanised Georgian patterns, scanned in ka ads typed in Latin
+	viewRomanHy       // romanised Armenian patterns, scanned in hy ads typed in Latin
 )
 
 // romanLangs maps an ad language to the romanised view its Latin text is
