@@ -43,13 +43,17 @@ func scanNumber(s string, i int) int {
 	return j
 }
 
-// currencyTokens in the order the alternatives are tried; a trailing *
+// currencyTokens in the order the alternatives are tried (the first
+// prefix that matches is taken, so longer tokens go first); a trailing *
 // takes the rest of the word (\pL*), a trailing ? an optional dot.
 var currencyTokens = []string{
-	"€", "euros", "euro", "eur", "евро", "євро", "$", "usd", "долл*", "долар*", "дол?", "dollars", "dollar",
+	"€", "euros", "eurai", "euru", "euro", "eur", "евро", "євро", "$", "usd", "долл*", "долар*", "дол?", "dollars", "dollar",
 	"lei", "лей", "руб*", "р?", "₽", "грн", "гривен*", "гривень", "uah", "£", "gbp", "pln", "zł", "zl", "злот*", "ron",
 	"у.е.", "у.е", "cad", "канадск*", "chf", "франк*", "ils", "шекел*", "shekel*", "sekel*", "aed", "дирхам*", "dirham*",
 	"долар*", "dolari", "dolar", "dolara", "dollars", "евра", "evra", "eura", "леи",
+	// the region's other spellings: Uzbek, Azerbaijani/Turkish, Latvian,
+	// Lithuanian, Georgian, Armenian; Latin "rubl" of Central Asia
+	"yevro", "avro", "eiro", "ევრო", "დოლარ*", "եվրո", "դոլար*", "rubl*",
 }
 
 type currencyToken struct {

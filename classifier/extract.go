@@ -50,8 +50,12 @@ func currency(tok string) string {
 		return "ILS"
 	case tok == "aed" || strings.HasPrefix(tok, "дирхам") || strings.HasPrefix(tok, "dirham"):
 		return "AED"
-	case tok == "евра" || tok == "evra" || tok == "eura":
+	case tok == "евра" || tok == "evra" || tok == "eura" || tok == "yevro" || tok == "avro" || tok == "eiro" || tok == "ევრო" || tok == "եվրո":
 		return "EUR"
+	case strings.HasPrefix(tok, "დოლარ") || strings.HasPrefix(tok, "դոլար"):
+		return "USD"
+	case strings.HasPrefix(tok, "rubl"):
+		return "RUB"
 	case tok == "леи":
 		return "RON"
 	case tok == "lei" || tok == "лей" || tok == "ron":
