@@ -13,6 +13,17 @@ func (a *App) startCampaign(sc serveContext) error { return nil }
 // statistics (classifier.Options.SiteCountry). Profiles that fail to load
 // give no countries: regions then come from location texts alone.
 func siteCountries(sitesDir string) map[string]string {
+	return siteField(sitesDir, func(p crawler.Profile) string { return p.Country })
+}
+
+// siteGenres maps each news or NGO site of the crawler profiles to its
+// genre (classifier.Options.SiteGenre, feature reporting_site).
+func siteGenres(sitesDir string) map[string]string {
+	return siteField(sitesDir, func(p crawler.Profile) string { return p.Genre })
+}
+
+// siteField maps each site of the crawler profiles to a non-empty field.
+func siteField(sitesDir string, field func(crawler.Profile) string) map[string]string {
 	var ps []crawler.Profile
 	var err error
 	if sitesDir != "" {
@@ -25,8 +36,8 @@ func siteCountries(sitesDir string) map[string]string {
 	}
 	out := map[string]string{}
 	for _, p := range ps {
-		if p.Country != "" {
-			out[p.Site] = p.Country
+		if v := field(p); v != "" {
+			out[p.Site] = v
 		}
 	}
 	return out

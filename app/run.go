@@ -284,7 +284,7 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry), SiteCountry: siteCountries(a.opts.SitesDir), DetectLang: langid.Default().Detect})
+	c, err := classifier.New(pack, classifier.Options{Metrics: classifier.NewMetrics(a.registry), SiteCountry: siteCountries(a.opts.SitesDir), SiteGenre: siteGenres(a.opts.SitesDir), DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,10 @@ type Options struct {
 	// in it wins, and an ad whose location names none gets the bare
 	// country. SiteHome is used when a site is missing here.
 	SiteCountry map[string]string
+	// SiteGenre gives the genre of news and NGO sites, by ad.Site
+	// (crawler.Profile.Genre: "news" or "ngo"), for feature
+	// reporting_site.
+	SiteGenre map[string]string
 	// DetectLang, when set, gives the language (ISO 639-1, or "" when
 	// unsure) of an ad that has none, from its title and body (package
 	// langid). The ad is then scored as that language and the verdict

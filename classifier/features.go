@@ -73,6 +73,11 @@ func (s *scoring) feature(name string, home []string) []ad.Span {
 		}
 	case "short_post":
 		return shortPost(s.a)
+	case "reporting_site":
+		if s.c.opts.SiteGenre[s.a.Site] == "" {
+			return nil
+		}
+		return firstLine(s.a)
 	case "young_age_limit":
 		for _, x := range s.found[kindAge] {
 			if x.hi > 0 && x.hi <= 30 {
@@ -91,6 +96,12 @@ func shortPost(a *ad.Ad) []ad.Span {
 	if n == 0 || n > rules.ShortPostWords {
 		return nil
 	}
+	return firstLine(a)
+}
+
+// firstLine returns the span of the first line of the title, or of the
+// body of an untitled ad; nil when both are blank.
+func firstLine(a *ad.Ad) []ad.Span {
 	f, t := ad.FieldTitle, a.Title
 	if strings.TrimSpace(t) == "" {
 		f, t = ad.FieldBody, a.Body

@@ -73,3 +73,32 @@ func TestScoreDetectsLanguage(t *testing.T) {
 		t.Fatalf("calls %d, lang %q detected %v", len(calls), v.Lang, v.LangDetected)
 	}
 }
+
+// A news or NGO site's text quoting a lure gets the reporting_site hit;
+// the same text on an ad site does not.
+func TestReportingSite(t *testing.T) {
+	p, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(p, Options{SiteGenre: map[string]string{"news-md": "news"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := ad.Ad{V: ad.Version, ID: "x", Kind: ad.KindOther, Lang: "ru", Title: "Работа в Турции для девушек",
+		Body: "Перелёт оплачиваем, пишите в телеграм"}
+	onAdSite := c.Score(context.Background(), a)
+	a.Site = "news-md"
+	onNews := c.Score(context.Background(), a)
+	has := func(v ad.Verdict) bool {
+		for _, h := range v.Hits {
+			if h.Rule == "f.reporting_site" {
+				return h.Evidence[0].Text == a.Title
+			}
+		}
+		return false
+	}
+	if has(onAdSite) || !has(onNews) || onNews.Score >= onAdSite.Score {
+		t.Fatalf("ad site %.1f %v; news site %.1f %v", onAdSite.Score, has(onAdSite), onNews.Score, has(onNews))
+	}
+}

@@ -39,6 +39,13 @@ const (
 	MaxRecheckMax = 100000
 )
 
+// Genres of a site that publishes texts about lures rather than ads
+// (Profile.Genre).
+const (
+	GenreNews = "news"
+	GenreNGO  = "ngo"
+)
+
 // Profile tells the crawler how to walk one site and read its ads. It is
 // loaded from YAML with unknown fields rejected.
 type Profile struct {
@@ -53,6 +60,11 @@ type Profile struct {
 	Lang string `yaml:"lang"`
 	// Country is the site's country, ISO 3166-1 alpha-2 (optional).
 	Country string `yaml:"country"`
+	// Genre is what the site publishes when it is not ads: "news" (a news
+	// site) or "ngo" (a counter-trafficking or migrants' organisation).
+	// Texts of such sites quote lures to report or warn; the classifier's
+	// feature reporting_site lowers their scores. Empty for ad sites.
+	Genre string `yaml:"genre"`
 	// BaseURL is the site's root, e.g. "https://example.md". It may be
 	// changed after loading (for example to point at a test server): start
 	// URLs are resolved against it when the crawl starts, and only its host
@@ -282,6 +294,9 @@ func (p *Profile) Validate() error {
 	}
 	if p.Country != "" && !countryRE.MatchString(p.Country) {
 		bad("country", "%q must be an ISO 3166-1 alpha-2 code such as MD", p.Country)
+	}
+	if p.Genre != "" && p.Genre != GenreNews && p.Genre != GenreNGO {
+		bad("genre", "%q must be %s or %s (or left out for ad sites)", p.Genre, GenreNews, GenreNGO)
 	}
 	for i, d := range p.AllowedDomains {
 		if !hostRE.MatchString(d) {

@@ -92,6 +92,7 @@ func TestLoadBadProfiles(t *testing.T) {
 		{"domain-not-allowed.yaml", []string{"domain-not-allowed.yaml:17:", "domains.other.example", "allowed_domains"}},
 		{"telegram-with-list.yaml", []string{"telegram-with-list.yaml:8:", "not used by type telegram"}},
 		{"bad-recheck-max.yaml", []string{"bad-recheck-max.yaml:15:", "recheck_max", "-1 (off)"}},
+		{"bad-genre.yaml", []string{"bad-genre.yaml:15:", "genre", `"blog"`, "news or ngo"}},
 	}
 	entries, err := os.ReadDir("testdata/profiles/bad")
 	if err != nil {

@@ -83,7 +83,14 @@ var Features = []string{
 	"licence_stated",      // a licence or registry number
 	"pay_ratio",           // monthly pay at or above model.pay_ratio times the destination's typical wage (wages.yaml)
 	"short_post",          // title and body together have at most ShortPostWords words
+	"reporting_site",      // the site's profile gives it the genre news or ngo
 }
+
+// SiteFeatures hold by what the deployment says of a site (its crawler
+// profile), not by the ad's text, so an example text cannot make them
+// fire: their rules need silent examples only, and package classifier
+// tests them with site options.
+var SiteFeatures = []string{"reporting_site"}
 
 // ShortPostWords is the most words an ad's title and body may have for
 // feature short_post: a post of one to three lines, where a few strong

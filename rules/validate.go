@@ -136,7 +136,7 @@ func (r *Rule) validate() string {
 		return "weight must be non-zero and within [-10, 10]"
 	case IsNegative(r.Signal) != (r.Weight < 0):
 		return "weight sign does not match signal " + r.Signal
-	case len(r.Examples.Fire) == 0 || len(r.Examples.Silent) == 0:
+	case len(r.Examples.Silent) == 0 || len(r.Examples.Fire) == 0 && !slices.Contains(SiteFeatures, r.Feature):
 		return "needs at least one fire and one silent example"
 	}
 	for _, l := range r.Langs {
