@@ -260,6 +260,15 @@ type Verdict struct {
 	LangDetected bool   `json:"lang_detected,omitempty"`
 }
 
+// Language returns the language the ad was scored as: Lang, or the ad's
+// own for verdicts written before Lang existed.
+func (v Verdict) Language() string {
+	if v.Lang != "" {
+		return v.Lang
+	}
+	return v.Ad.Lang
+}
+
 // Signals returns the distinct signals of the hits, sorted.
 func (v *Verdict) Signals() []string {
 	seen := map[string]bool{}

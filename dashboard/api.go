@@ -74,7 +74,7 @@ func summary(v ad.Verdict) apiAd {
 	if sig == nil {
 		sig = []string{}
 	}
-	return apiAd{ID: v.Ad.ID, Site: v.Ad.Site, URL: v.Ad.URL, Kind: v.Ad.Kind, Lang: v.Ad.Lang,
+	return apiAd{ID: v.Ad.ID, Site: v.Ad.Site, URL: v.Ad.URL, Kind: v.Ad.Kind, Lang: v.Language(),
 		Title: v.Ad.Title, Score: v.Score, Band: v.Band, Flagged: v.Flagged, RulePack: v.RulePack,
 		Signals: sig, Hits: hits, Crawled: v.Ad.Crawled, ScoredAt: v.ScoredAt}
 }

@@ -289,3 +289,17 @@ func TestFieldSpansDropsInvalid(t *testing.T) {
 		t.Errorf("fieldSpans = %v, want %v", got, want)
 	}
 }
+
+// An ad whose language was detected shows it as detected, in the list,
+// the ad page and the lang filter.
+func TestDetectedLanguageShown(t *testing.T) {
+	v := mkVerdict(t, "uz1", 81, true, ad.Ad{Title: "Koreyaga ish", Body: "Pasportingizni brigadirga topshirasiz"}, "uz.passport_held|documents_held|body|brigadirga")
+	v.Lang, v.LangDetected = "uz", true
+	f := newFixture(t, Options{}, v)
+	if _, body := f.get(t, "/ads/uz1"); !strings.Contains(body, "uz (detected)") || !strings.Contains(body, `lang="uz"`) {
+		t.Errorf("ad page does not show the detected language:\n%s", body)
+	}
+	if _, body := f.get(t, "/?lang=uz"); !strings.Contains(body, `href="/ads/uz1"`) {
+		t.Errorf("lang filter uz does not list the ad")
+	}
+}

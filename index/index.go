@@ -158,7 +158,7 @@ func document(v ad.Verdict) map[string]any {
 		fID:           a.ID,
 		fSite:         a.Site,
 		fKind:         string(a.Kind),
-		fLang:         a.Lang,
+		fLang:         v.Language(),
 		fBand:         string(v.Band),
 		fSignals:      v.Signals(),
 		fRules:        rules,
@@ -173,7 +173,7 @@ func document(v ad.Verdict) map[string]any {
 			d[f] = s
 		}
 	}
-	if an, ok := langAnalyzers[a.Lang]; ok {
+	if an, ok := langAnalyzers[v.Language()]; ok {
 		for _, f := range langTextFields {
 			if s := a.Field(f); s != "" {
 				d[langField(f, an)] = s

@@ -159,7 +159,7 @@ func (n Notice) Overdue(now time.Time, period time.Duration) bool {
 // is no reason for removal), each with its description (describe may be
 // nil) and the text it matched.
 func NewNoticeItem(v ad.Verdict, r Review, describe func(rule string) string) NoticeItem {
-	it := NoticeItem{AdID: v.Ad.ID, URL: v.Ad.URL, Title: v.Ad.Title, Kind: string(v.Ad.Kind), Lang: v.Ad.Lang,
+	it := NoticeItem{AdID: v.Ad.ID, URL: v.Ad.URL, Title: v.Ad.Title, Kind: string(v.Ad.Kind), Lang: v.Language(),
 		Score: v.Score, Band: string(v.Band), RulePack: v.RulePack, Rules: []NoticeRule{},
 		ReviewNote: r.Note, ReviewedBy: r.DecidedBy, ReviewedAt: r.DecidedAt,
 		Snapshot: v.Ad.Snapshot, ContentHash: v.Ad.ContentHash, Crawled: v.Ad.Crawled}

@@ -132,7 +132,7 @@ func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	res, err := tx.ExecContext(ctx, upsertSQL,
-		v.Ad.ID, v.Ad.Site, v.Ad.URL, string(v.Ad.Kind), v.Ad.Lang, v.Ad.Title,
+		v.Ad.ID, v.Ad.Site, v.Ad.URL, string(v.Ad.Kind), v.Language(), v.Ad.Title,
 		v.Score, string(v.Band), v.Flagged, v.RulePack, hash,
 		nullTime(v.Ad.Posted), nullTime(v.Ad.Crawled), nullTime(v.ScoredAt),
 		now, now, string(js))
