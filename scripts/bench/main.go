@@ -141,6 +141,21 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int,
 	r.PeakRSS = rss
 	rows = append(rows, r)
 
+	step("language detection (ads whose site gives no language)")
+	ltest := filepath.Join(tmp, "langid.test")
+	if err := build(ltest, "test", "-c", "-o", ltest, "./langid"); err != nil {
+		return err
+	}
+	b, rss, err = measured(ctx, filepath.Join(root, "langid"), ltest, "-test.run", "^$", "-test.bench", "^BenchmarkDetect$", "-test.benchtime", benchtime, "-test.cpu", "1")
+	if err != nil {
+		return err
+	}
+	if r, err = langidRow(b, rows[0]); err != nil {
+		return err
+	}
+	r.PeakRSS = rss
+	rows = append(rows, r)
+
 	step("screening API: POST /api/v1/score vs the classifier called directly")
 	dtest := filepath.Join(tmp, "dashboard.test")
 	if err := build(dtest, "test", "-c", "-o", dtest, "./dashboard"); err != nil {
@@ -281,6 +296,28 @@ func classifierRow(out []byte) (bench.Row, error) {
 	return bench.Row{Name: "classifier, development corpus, 1 core", Result: fmt.Sprintf("%.0f ads/s", l),
 		Baseline: fmt.Sprintf("%.0f ads/s (naive: one regexp per rule)", nv), Ratio: fmt.Sprintf("%.1f×", l/nv),
 		Note: fmt.Sprintf("%.0f B/op, %.0f allocs/op", lure.Metrics["B/op"], lure.Metrics["allocs/op"])}, nil
+}
+
+// langidRow reads BenchmarkDetect and compares it with the classifier
+// row: detection is an extra step for ads without a language.
+func langidRow(out []byte, classifier bench.Row) (bench.Row, error) {
+	bs, err := bench.ParseGoBench(bytes.NewReader(out))
+	if err != nil {
+		return bench.Row{}, err
+	}
+	if len(bs) != 1 || bs[0].Metrics["ads/s"] == 0 {
+		return bench.Row{}, fmt.Errorf("language detection benchmark: no ads/s result in:\n%s", out)
+	}
+	d := bs[0].Metrics["ads/s"]
+	var c float64
+	fmt.Sscanf(classifier.Result, "%f ads/s", &c)
+	ratio := "–"
+	if c > 0 {
+		ratio = fmt.Sprintf("%.2f×", d/c)
+	}
+	return bench.Row{Name: "language detection, 22 languages, 1 core", Result: fmt.Sprintf("%.0f ads/s", d),
+		Baseline: fmt.Sprintf("%.0f ads/s (classifier, row above)", c), Ratio: ratio,
+		Note: fmt.Sprintf("only for ads whose site profile gives no language; alphabet cues, then lingua-go; %.0f B/op", bs[0].Metrics["B/op"])}, nil
 }
 
 // screeningRow reads BenchmarkScoreAPI/{api,api-batch20,direct}.

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/lurewatch/lure/bench"
 )
 
 func TestScreeningRow(t *testing.T) {
@@ -24,5 +26,19 @@ func TestScreeningRow(t *testing.T) {
 	}
 	if _, err := screeningRow([]byte("BenchmarkScoreAPI/api 1 2 ns/op 3 ads/s\n")); err == nil {
 		t.Error("a run without baseline gave a row")
+	}
+}
+
+func TestLangidRow(t *testing.T) {
+	out := "goos: linux\nBenchmarkDetect  3000  48019 ns/op  20000 ads/s  6177 B/op  184 allocs/op\nPASS\n"
+	r, err := langidRow([]byte(out), bench.Row{Result: "25000 ads/s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Result != "20000 ads/s" || r.Ratio != "0.80×" || !strings.HasPrefix(r.Baseline, "25000 ads/s") {
+		t.Errorf("row = %+v", r)
+	}
+	if _, err := langidRow([]byte("PASS\n"), bench.Row{}); err == nil {
+		t.Error("a run without results gave a row")
 	}
 }
