@@ -7,8 +7,11 @@
 // (see Run), and computes a Report: precision, recall and F1 at the flag
 // threshold with 95 % bootstrap intervals, PR-AUC (average precision),
 // ROC-AUC, recall at fixed false-positive rates, a confusion matrix, the
-// same per language, kind and input file, per-rule hit counts and
-// precision, per-signal and per-variant recall, and the worst misses.
+// best-F1 threshold beside the flag threshold, calibration by score band
+// with its expected calibration error, the same per language, kind, input
+// file and named group (see Groups), recall or false-positive rate per
+// labelled indicator, per-rule hit counts and precision, per-signal and
+// per-variant recall, and the worst misses.
 // Reports render as Markdown or JSON.
 //
 // The package only measures. Scoring is left to package classifier, rule

@@ -17,10 +17,11 @@ import (
 // (/export/labels.jsonl) carries the ad nested under "ad" instead.
 type jsonAd struct {
 	ad.Input
-	Nested  *ad.Ad          `json:"ad"`
-	Label   json.RawMessage `json:"label"`
-	Signals []string        `json:"signals"`
-	Variant string          `json:"variant"`
+	Nested     *ad.Ad          `json:"ad"`
+	Label      json.RawMessage `json:"label"`
+	Signals    []string        `json:"signals"`
+	Indicators []string        `json:"indicators"`
+	Variant    string          `json:"variant"`
 }
 
 type difraudRow struct {
@@ -80,7 +81,8 @@ func (l *loader) lureLine(b []byte, line int) (Record, error) {
 	if err != nil {
 		return Record{}, l.errAt(line, "%w", err)
 	}
-	return Record{Ad: a, Deceptive: label, Signals: in.Signals, Variant: in.Variant, Source: l.source(line)}, nil
+	return Record{Ad: a, Deceptive: label, Signals: in.Signals, Indicators: in.Indicators,
+		Variant: in.Variant, Source: l.source(line)}, nil
 }
 
 func (l *loader) difraud(b []byte, line int) (Record, error) {

@@ -37,6 +37,22 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		}
 	}
 	p("\nConfusion: TP %d, FP %d, TN %d, FN %d\n", r.Overall.Counts.TP, r.Overall.Counts.FP, r.Overall.Counts.TN, r.Overall.Counts.FN)
+	p("\n## Thresholds\n\nThe best-F1 threshold is the observed score with the highest F1 on these ads: tuned on them, so optimistic.\n\n")
+	p("| threshold | score | precision | recall | F1 | TP | FP | FN |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	for _, t := range []struct {
+		name string
+		at   AtThreshold
+	}{{"default", r.Thresholds.Default}, {"best F1", r.Thresholds.BestF1}} {
+		p("| %s | %s | %.3f | %.3f | %.3f | %d | %d | %d |\n", t.name, num(t.at.Threshold), t.at.Precision, t.at.Recall, t.at.F1,
+			t.at.Counts.TP, t.at.Counts.FP, t.at.Counts.FN)
+	}
+	p("\n## Calibration\n\nScores read as percent chances of being deceptive. Expected calibration error: %s.\n\n", num(r.Calibration.ECE))
+	p("| band | n | deceptive | observed | mean score |\n|---|---:|---:|---:|---:|\n")
+	for _, b := range r.Calibration.Bands {
+		if b.N > 0 {
+			p("| %g–%g | %d | %d | %s | %.1f |\n", b.Low, b.High, b.N, b.Deceptive, num(b.Observed), float64(b.MeanScore))
+		}
+	}
 	p("\n## By language\n\n")
 	summaryTable(b, sortedKeys(r.ByLang), r.ByLang)
 	p("\n## By kind\n\n")
@@ -44,6 +60,30 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	if len(r.ByFile) > 1 {
 		p("\n## By file\n\n")
 		summaryTable(b, sortedKeys(r.ByFile), r.ByFile)
+	}
+	groups, defs := map[string]Summary{}, []string(nil)
+	for _, g := range r.Groups {
+		if g.N > 0 {
+			groups[g.Name] = g.Summary
+			defs = append(defs, g.Name)
+		}
+	}
+	if len(defs) > 0 {
+		p("\n## By group\n\n")
+		summaryTable(b, defs, groups)
+		p("\n")
+		for _, g := range r.Groups {
+			if g.N > 0 {
+				p("- %s: %s\n", g.Name, g.Definition)
+			}
+		}
+	}
+	if len(r.Indicators) > 0 {
+		p("\n## By indicator\n\nRecall is over the deceptive ads carrying the indicator, FPR over the legit ones; wrong lists the deceptive ads missed and the legit ads flagged.\n\n")
+		p("| indicator | n | deceptive | flagged | recall | FPR | wrong |\n|---|---:|---:|---:|---:|---:|---|\n")
+		for _, s := range r.Indicators {
+			p("| %s | %d | %d | %.1f%% | %s | %s | %s |\n", s.Indicator, s.N, s.Deceptive, s.FlaggedShare*100, num(s.Recall), num(s.FPR), strings.Join(s.Wrong, " "))
+		}
 	}
 	if len(r.Signals) > 0 {
 		p("\n## Recall per intended signal (deceptive ads)\n\n")

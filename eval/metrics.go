@@ -132,3 +132,22 @@ func RecallAtFPR(pts []Point, maxFPR float64) (recall, threshold float64) {
 	}
 	return recall, threshold
 }
+
+// BestF1 is the observed score that, as the threshold, gives the highest
+// F1, with the counts there; of tied thresholds it takes the highest. The
+// threshold is NaN without positives.
+func BestF1(pts []Point) (threshold float64, c Counts) {
+	steps, pos, neg := curve(pts)
+	threshold = math.NaN()
+	if pos == 0 {
+		return threshold, Counts{TN: neg}
+	}
+	best := -1.0
+	for _, st := range steps {
+		sc := Counts{TP: st.tp, FP: st.fp, FN: pos - st.tp, TN: neg - st.fp}
+		if f := sc.F1(); f > best {
+			best, threshold, c = f, st.threshold, sc
+		}
+	}
+	return threshold, c
+}

@@ -51,6 +51,10 @@ type Record struct {
 	// Signals are the INDICATORS.md signals the author of a corpus ad
 	// meant it to carry; empty for external data.
 	Signals []string
+	// Indicators are the snake_case names of what the ad shows, as an
+	// analyst labelled them (document_retention, news_report, …); empty
+	// for data without them.
+	Indicators []string
 	// Variant is the corpus variant (plain, evasion, hard_negative); empty
 	// for external data.
 	Variant string

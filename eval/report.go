@@ -85,15 +85,26 @@ type Recall struct {
 
 // Report is the outcome of an evaluation.
 type Report struct {
-	Threshold float64            `json:"threshold"`
-	Overall   Summary            `json:"overall"`
-	ByLang    map[string]Summary `json:"by_lang"`
-	ByKind    map[string]Summary `json:"by_kind"`
+	Threshold float64 `json:"threshold"`
+	Overall   Summary `json:"overall"`
+	// Thresholds compares the flag threshold with the observed score of
+	// the best F1.
+	Thresholds struct {
+		Default AtThreshold `json:"default"`
+		BestF1  AtThreshold `json:"best_f1"`
+	} `json:"thresholds"`
+	Calibration Calibration        `json:"calibration"`
+	ByLang      map[string]Summary `json:"by_lang"`
+	ByKind      map[string]Summary `json:"by_kind"`
 	// ByFile is keyed by the file part of Result.Source.
-	ByFile   map[string]Summary `json:"by_file"`
-	Rules    []RuleStat         `json:"rules"`
-	Signals  []Recall           `json:"signals,omitempty"`
-	Variants []Recall           `json:"variants,omitempty"`
+	ByFile map[string]Summary `json:"by_file"`
+	// Groups are the slices defined by Groups, each with its definition.
+	Groups []GroupStat `json:"groups"`
+	// Indicators are per labelled indicator, worst first.
+	Indicators []IndicatorStat `json:"indicators,omitempty"`
+	Rules      []RuleStat      `json:"rules"`
+	Signals    []Recall        `json:"signals,omitempty"`
+	Variants   []Recall        `json:"variants,omitempty"`
 	// LegitPassRate is the share of legit ads per variant not flagged.
 	LegitVariants []Recall `json:"legit_variants,omitempty"`
 	// WorstLegit are the highest-scored legit ads; WorstDeceptive the
@@ -112,6 +123,13 @@ func Compute(results []Result, opts ReportOptions) Report {
 	}
 	rep := Report{Threshold: opts.Threshold, ByLang: map[string]Summary{}, ByKind: map[string]Summary{}, ByFile: map[string]Summary{}}
 	rep.Overall = summarise(results, opts)
+	pts := make([]Point, len(results))
+	for i, r := range results {
+		pts[i] = Point{Score: r.Score, Positive: r.Deceptive}
+	}
+	rep.Thresholds.Default = atThreshold(opts.Threshold, rep.Overall.Counts)
+	rep.Thresholds.BestF1 = atThreshold(BestF1(pts))
+	rep.Calibration = calibrate(results)
 	for _, g := range groupBy(results, func(r Result) string { return r.Lang }) {
 		rep.ByLang[g.key] = summarise(g.rs, opts)
 	}
@@ -121,6 +139,8 @@ func Compute(results []Result, opts ReportOptions) Report {
 	for _, g := range groupBy(results, fileOf) {
 		rep.ByFile[g.key] = summarise(g.rs, opts)
 	}
+	rep.Groups = groupStats(results, opts)
+	rep.Indicators = indicatorStats(results, opts.Threshold)
 	rep.Rules = ruleStats(results, opts.Threshold, opts.Weights)
 	var deceptive, legit []Result
 	for _, r := range results {

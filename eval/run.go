@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"strings"
 
 	"github.com/lurewatch/lure/ad"
 )
@@ -13,14 +14,18 @@ type Scorer interface {
 
 // Result is a scored record.
 type Result struct {
-	ID        string   `json:"id"`
-	Source    string   `json:"source"`
-	Lang      string   `json:"lang"`
-	Kind      string   `json:"kind"`
-	Variant   string   `json:"variant,omitempty"`
-	Signals   []string `json:"signals,omitempty"`
-	Deceptive bool     `json:"deceptive"`
-	Score     float64  `json:"score"`
+	ID      string   `json:"id"`
+	Source  string   `json:"source"`
+	Lang    string   `json:"lang"`
+	Kind    string   `json:"kind"`
+	Variant string   `json:"variant,omitempty"`
+	Signals []string `json:"signals,omitempty"`
+	// Indicators are the record's labelled indicators.
+	Indicators []string `json:"indicators,omitempty"`
+	// Words counts the words of the title and body.
+	Words     int     `json:"words"`
+	Deceptive bool    `json:"deceptive"`
+	Score     float64 `json:"score"`
 	// Rules are the ids of the rules that fired.
 	Rules []string `json:"rules,omitempty"`
 	// Title is the start of the ad's title, to recognise it in a report.
@@ -37,7 +42,8 @@ func Run(ctx context.Context, s Scorer, recs []Record) ([]Result, error) {
 		}
 		v := s.Score(ctx, r.Ad)
 		res := Result{ID: r.Ad.ID, Source: r.Source, Lang: r.Ad.Lang, Kind: string(r.Ad.Kind), Variant: r.Variant,
-			Signals: r.Signals, Deceptive: r.Deceptive, Score: v.Score, Title: clip(r.Ad.Title, 60)}
+			Signals: r.Signals, Indicators: r.Indicators, Words: len(strings.Fields(r.Ad.Title)) + len(strings.Fields(r.Ad.Body)),
+			Deceptive: r.Deceptive, Score: v.Score, Title: clip(r.Ad.Title, 60)}
 		if res.Lang == "" {
 			res.Lang = "unknown"
 		}

@@ -26,7 +26,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	boot := fs.Int("bootstrap", 1000, "bootstrap resamples for 95% intervals of F1 and PR-AUC (0: none)")
 	dedup := fs.Bool("dedup", true, "count texts that appear in several files (EMSCAD and DIFrauD) once")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: lure eval [flags] FILE...\n\nScores labelled ads and prints precision, recall, F1, PR-AUC, ROC-AUC, recall at\nfixed false-positive rates, per language, kind, rule and signal, and the worst misses.\nFormats: lure JSON Lines (label deceptive/legit or 1/0), EMSCAD CSV, DIFrauD JSON Lines,\nRussian vacancy CSVs (all legit).")
+		fmt.Fprintln(stderr, "usage: lure eval [flags] FILE...\n\nScores labelled ads and prints precision, recall, F1, PR-AUC, ROC-AUC, recall at\nfixed false-positive rates, the best-F1 threshold, calibration by score band, per\nlanguage, kind, group, indicator, rule and signal, and the worst misses.\nFormats: lure JSON Lines (label deceptive/legit or 1/0), EMSCAD CSV, DIFrauD JSON Lines,\nRussian vacancy CSVs (all legit).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
