@@ -87,8 +87,10 @@ type compiled struct {
 	*rules.Rule
 	regex []*regexp.Regexp
 	// refs are, for a combination rule, the rule indexes each reference
-	// of When.All and When.AnyN.Of stands for.
+	// of When.All and When.AnyN.Of stands for; rulesOf the rule indexes
+	// of all references of When.RulesN.Of together, each once.
 	all, anyOf [][]int
+	rulesOf    []int
 }
 
 // Classifier scores ads. It is safe for concurrent use.
@@ -280,6 +282,15 @@ func (c *Classifier) resolveRefs() {
 		if w.AnyN != nil {
 			for _, ref := range w.AnyN.Of {
 				c.rules[i].anyOf = append(c.rules[i].anyOf, resolve(i, ref))
+			}
+		}
+		if w.RulesN != nil {
+			for _, ref := range w.RulesN.Of {
+				for _, j := range resolve(i, ref) {
+					if !slices.Contains(c.rules[i].rulesOf, j) {
+						c.rules[i].rulesOf = append(c.rules[i].rulesOf, j)
+					}
+				}
 			}
 		}
 	}

@@ -236,8 +236,19 @@ func (s *scoring) combinations() {
 				continue
 			}
 		}
+		if a := r.When.RulesN; a != nil {
+			n := 0
+			for _, j := range r.rulesOf {
+				if s.fired[j] {
+					n++
+				}
+			}
+			if n < a.N {
+				continue
+			}
+		}
 		s.fired[i] = true
-		for _, refs := range [][][]int{r.all, r.anyOf} {
+		for _, refs := range [][][]int{r.all, r.anyOf, {r.rulesOf}} {
 			for _, idx := range refs {
 				for _, j := range idx {
 					if s.fired[j] {

@@ -202,6 +202,11 @@ type Rule struct {
 type When struct {
 	All  []string `yaml:"all"`
 	AnyN *AnyN    `yaml:"any_n"`
+	// RulesN holds when at least RulesN.N distinct rules among those its
+	// references stand for fired: {n: 2, of: [signal:reporting,
+	// signal:awareness]} needs two reporting or awareness rules, where
+	// any_n would count the two signals.
+	RulesN *AnyN `yaml:"rules_n"`
 }
 
 // AnyN is an n-of-m condition.
@@ -215,6 +220,9 @@ func (w *When) Refs() []string {
 	out := slices.Clone(w.All)
 	if w.AnyN != nil {
 		out = append(out, w.AnyN.Of...)
+	}
+	if w.RulesN != nil {
+		out = append(out, w.RulesN.Of...)
 	}
 	return out
 }

@@ -156,11 +156,14 @@ func (r *Rule) validate() string {
 	}
 	if r.When != nil {
 		n++
-		if len(r.When.All) == 0 && r.When.AnyN == nil {
-			return "when needs all or any_n"
+		if len(r.When.All) == 0 && r.When.AnyN == nil && r.When.RulesN == nil {
+			return "when needs all, any_n or rules_n"
 		}
 		if a := r.When.AnyN; a != nil && (a.N < 1 || a.N > len(a.Of)) {
 			return "any_n.n must be between 1 and the number of references"
+		}
+		if a := r.When.RulesN; a != nil && (a.N < 1 || len(a.Of) == 0) {
+			return "rules_n needs n of at least 1 and references"
 		}
 	}
 	if n != 1 {

@@ -18,8 +18,19 @@ run() { # name file...
 
 echo "name                   n | deceptive | flagged | precision | recall | F1 | PR-AUC | ROC-AUC |"
 run dev testdata/corpus/dev.jsonl
+for f in testdata/corpus/dev-*.jsonl; do
+	run "$(basename "$f" .jsonl)" "$f"
+done
 run holdout testdata/corpus/holdout.jsonl
+run holdout-region testdata/corpus/holdout-region.jsonl
 if [ -d "$data" ]; then
+	# lure_dev_v3: ids ending in an odd digit are for development and
+	# fitting, even ones are the untouched split (its README).
+	v3=$data/lure_dev_v3/ads.jsonl
+	grep -E '"id": *"[^"]*[13579]"' "$v3" >"$out/lure_dev_v3_odd.jsonl"
+	grep -E '"id": *"[^"]*[02468]"' "$v3" >"$out/lure_dev_v3_even.jsonl"
+	run v3_odd_dev "$out/lure_dev_v3_odd.jsonl"
+	run v3_even_untouched "$out/lure_dev_v3_even.jsonl"
 	for f in "$data"/ru_jobs/*.csv; do
 		run "ru_$(basename "$f" .csv)" "$f"
 	done
