@@ -16,6 +16,8 @@ func TestEvalCommand(t *testing.T) {
 	}{
 		{"markdown", []string{"eval", "../../testdata/corpus/dev.jsonl"}, 0, []string{"# lure eval: ", "95 % bootstrap intervals", "## By language", "| ru |", "## Recall per intended signal", "## Lowest-scored deceptive ads"}},
 		{"formats mixed", []string{"eval", "--threshold", "10", "../../eval/testdata/emscad.csv", "../../eval/testdata/hh_snippets.csv", "../../eval/testdata/difraud.jsonl"}, 0, []string{"# lure eval: 5 ads", "## Overall (threshold 10)"}},
+		{"indicators", []string{"eval", "--bootstrap", "0", "../../eval/testdata/indicators.jsonl"}, 0, []string{"# lure eval: 3 ads", "## Thresholds", "| best F1 |",
+			"## Calibration", "Expected calibration error: ", "## By group", "| short | 2 |", "- forced_labour: deceptive ads carrying any of:", "## By indicator", "| news_report | 1 | 0 |"}},
 		{"explicit format", []string{"eval", "--format", "rujobs", "../../eval/testdata/superjob.csv"}, 0, []string{"# lure eval: 1 ads"}},
 		{"no file", []string{"eval"}, 2, []string{"at least one FILE"}},
 		{"bad threshold", []string{"eval", "--threshold", "101", "x.jsonl"}, 2, []string{"want 0-100"}},
@@ -53,11 +55,31 @@ func TestEvalJSON(t *testing.T) {
 		WorstLegit []struct {
 			ID string `json:"id"`
 		} `json:"worst_legit"`
+		Thresholds struct {
+			Default struct {
+				F1 float64 `json:"f1"`
+			} `json:"default"`
+			BestF1 struct {
+				F1 float64 `json:"f1"`
+			} `json:"best_f1"`
+		} `json:"thresholds"`
+		Calibration struct {
+			Bands []json.RawMessage `json:"bands"`
+			ECE   *float64          `json:"ece"`
+		} `json:"calibration"`
+		Groups []struct {
+			Name       string `json:"name"`
+			Definition string `json:"definition"`
+		} `json:"groups"`
 	}
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out.String())
 	}
 	if rep.Overall.N < 80 || rep.Overall.Positives == 0 || len(rep.ByLang) < 4 || len(rep.WorstLegit) != 3 || rep.Threshold <= 0 {
 		t.Errorf("report: threshold %v, overall %+v, %d languages, %d worst legit", rep.Threshold, rep.Overall, len(rep.ByLang), len(rep.WorstLegit))
+	}
+	if rep.Thresholds.BestF1.F1 < rep.Thresholds.Default.F1 || rep.Thresholds.BestF1.F1 == 0 || len(rep.Calibration.Bands) != 10 ||
+		rep.Calibration.ECE == nil || len(rep.Groups) != 5 || rep.Groups[0].Name != "forced_labour" || rep.Groups[0].Definition == "" {
+		t.Errorf("thresholds %+v, calibration %d bands ECE %v, groups %+v", rep.Thresholds, len(rep.Calibration.Bands), rep.Calibration.ECE, rep.Groups)
 	}
 }
