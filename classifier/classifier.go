@@ -599,10 +599,10 @@ func (s *scoring) field(f, orig string) {
 		})
 	}
 	if s.roman != viewNone && wantTranslit(t.S) {
-		s.scanView(f, orig, s.buf.roman(t), func(o owner) bool { return o.view == s.roman })
+		s.scanView(f, orig, s.buf.roman(t), nil, func(o owner) bool { return o.view == s.roman })
 	}
 	if s.serbian && wantCyrillic(t.S) {
-		s.scanView(f, orig, s.buf.serbian(t), func(o owner) bool {
+		s.scanView(f, orig, s.buf.serbian(t), c.serbian, func(o owner) bool {
 			return o.view == viewNone && (o.rule < 0 || c.serbian[o.rule])
 		})
 	}
@@ -610,13 +610,19 @@ func (s *scoring) field(f, orig string) {
 }
 
 // scanView scans a script view of a field for the owners accept admits:
-// rules (their kind permitting) and destinations.
-func (s *scoring) scanView(f, orig string, v *Text, accept func(owner) bool) {
+// rules (their kind permitting) and destinations; the regular expressions
+// of the rules regex marks run on the view too (a view in the script
+// they are written in).
+func (s *scoring) scanView(f, orig string, v *Text, regex []bool, accept func(owner) bool) {
 	c := s.c
 	c.ac.scan(v.S, func(id, i, j int) {
 		for _, o := range c.owners[id] {
 			switch {
-			case o.trigger >= 0, o.need != 0, o.region > 0, o.category > 0, !accept(o):
+			case o.trigger >= 0:
+				if regex != nil && regex[o.trigger] && o.view == viewNone {
+					s.triggered[o.trigger] = true
+				}
+			case o.need != 0, o.region > 0, o.category > 0, !accept(o):
 			case o.rule < 0:
 				if f != ad.FieldContact {
 					s.places = append(s.places, place{o.country, span(f, orig, v, i, j)})
@@ -626,6 +632,23 @@ func (s *scoring) scanView(f, orig string, v *Text, accept func(owner) bool) {
 			}
 		}
 	})
+	if regex == nil {
+		return
+	}
+	for _, ri := range c.regexRules {
+		r := c.rules[ri]
+		if !s.triggered[ri] || !applies(r.Kind, s.a.Kind) {
+			continue
+		}
+		for _, re := range r.regex {
+			for _, m := range re.FindAllStringIndex(v.S, c.opts.MaxEvidence) {
+				if m[1] > m[0] {
+					s.addEvidence(ri, span(f, orig, v, m[0], m[1]))
+				}
+			}
+		}
+	}
+	clear(s.triggered)
 }
 
 func (s *scoring) extract(f, orig string, l *Text) {

@@ -10,12 +10,17 @@ import (
 // word is in the text.
 
 var (
-	companyFormBefore = regexp.MustCompile(`(?:^|[^\pL])(ооо|тов|тоо|оао|зао|пао|фоп|ип|sc|s\.c\.) ?"([^"]{2,60})"`)
-	companyFormAfter  = regexp.MustCompile(`((?:[\pL\pN&'-]+ ){1,3})(ltd|llc|gmbh|srl|s\.r\.l\.|sp\. ?z ?o\.o\.|plc|inc\.|b\.v\.|s\.r\.o\.|s\.a\.)(?:[^\pL]|$)`)
+	companyFormBefore = regexp.MustCompile(`(?:^|[^\pL])(ооо|тов|тоо|оао|зао|пао|фоп|ип|sc|s\.c\.|sia|uab|შპს|mchj|жшс|дооел|доо|еоод|оод) ?"([^"]{2,60})"`)
+	companyFormAfter  = regexp.MustCompile(`((?:[\pL\pN&'-]+ ){1,3})(ltd|llc|gmbh|srl|s\.r\.l\.|sp\. ?z ?o\.o\.|plc|inc\.|b\.v\.|s\.r\.o\.|s\.a\.|d\.o\.o\.|doo|sh\.p\.k\.|shpk|mchj|mmc|дооел|доо|еоод|оод|жшс|սպը)(?:[^\pL]|$)`)
 	// Trigger words, in pattern syntax: the automaton finds them in the
 	// same pass as the rule patterns, and an extractor runs only on a
 	// field where one of its triggers was seen.
-	companyTriggers = []string{"ооо", "тов", "тоо", "оао", "зао", "пао", "фоп", "ип", "sc", "s c", "ltd", "llc", "gmbh", "srl", "sp z o o", "plc", "inc", "b v", "s r o", "sro", "s a"}
+	companyTriggers = []string{"ооо", "тов", "тоо", "оао", "зао", "пао", "фоп", "ип", "sc", "s c", "ltd", "llc", "gmbh", "srl", "sp z o o", "plc", "inc", "b v", "s r o", "sro", "s a",
+		// the region's other legal forms: Serbo-Croatian and Macedonian
+		// d.o.o./ДОО(ЕЛ), Albanian sh.p.k., Bulgarian (Е)ООД, Latvian SIA,
+		// Lithuanian UAB, Uzbek MChJ, Azerbaijani MMC, Kazakh ЖШС,
+		// Georgian შპს, Armenian ՍՊԸ
+		"d o o", "doo", "sh p k", "shpk", "дооел", "доо", "еоод", "оод", "sia", "uab", "mchj", "mmc", "жшс", "შპს", "սպը"}
 	// leading words that are not part of a name
 	companyStop = map[string]bool{"sc": true, "the": true, "company": true, "firma": true, "compania": true, "la": true, "at": true, "by": true, "from": true, "for": true, "of": true, "in": true, "și": true, "si": true}
 
@@ -26,8 +31,9 @@ var (
 // Legal forms as written in the light view, before a quoted name
 // (formsBefore) or after a name (formsAfter).
 var (
-	formsBefore = []string{"ооо", "тов", "тоо", "оао", "зао", "пао", "фоп", "ип", "sc", "s.c."}
-	formsAfter  = []string{"ltd", "llc", "gmbh", "srl", "s.r.l.", "sp. z o.o.", "sp.z o.o.", "plc", "inc.", "b.v.", "s.r.o.", "s.a."}
+	formsBefore = []string{"ооо", "тов", "тоо", "оао", "зао", "пао", "фоп", "ип", "sc", "s.c.", "sia", "uab", "შპს", "mchj", "жшс", "дооел", "доо", "еоод", "оод"}
+	formsAfter  = []string{"ltd", "llc", "gmbh", "srl", "s.r.l.", "sp. z o.o.", "sp.z o.o.", "plc", "inc.", "b.v.", "s.r.o.", "s.a.",
+		"d.o.o.", "doo", "sh.p.k.", "shpk", "mchj", "mmc", "дооел", "доо", "еоод", "оод", "жшс", "սպը"}
 )
 
 // extractCompanies runs the company expressions on short windows at each

@@ -18,6 +18,11 @@ func TestScoreCompaniesAndLicences(t *testing.T) {
 		{"ТОВ \"Будмонтаж\", ліцензія Мінсоцполітики № 1234/2021", []string{"ТОВ \"Будмонтаж\""}, []string{"1234/2021"}},
 		{"Angajator: SC Agro Fruct SRL, licența nr. 4567", []string{"Agro Fruct SRL"}, []string{"4567"}},
 		{"Fresh Farms Ltd, licence no. 8891 issued by the GLAA", []string{"Fresh Farms Ltd"}, []string{"8891"}},
+		{"Poslodavac: Jadran Turist d.o.o., Split", []string{"Jadran Turist d.o.o."}, nil},
+		{"Punëdhënësi: Agro Vlora sh.p.k., Vlorë", []string{"Agro Vlora sh.p.k."}, nil},
+		{"Работодател: Тракия Логистик ЕООД, Пловдив", []string{"Тракия Логистик ЕООД"}, nil},
+		{"Darba devējs SIA \"Baltic Fish\", Liepāja", []string{"SIA \"Baltic Fish\""}, nil},
+		{"Ish beruvchi: Navoiy Tekstil MChJ, Navoiy", []string{"Navoiy Tekstil MChJ"}, nil},
 		{"Работа за границей, звоните", nil, nil},
 		{"Лицензия есть, всё честно", nil, nil},
 	}

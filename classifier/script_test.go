@@ -36,7 +36,8 @@ rules:
     langs: [sr]
     weight: 1
     patterns: [pasos ostaje kod poslodavca]
-    examples: {fire: [pasoš ostaje kod poslodavca], silent: [pasoš je potreban]}
+    regex: ['(?:pasos|dokument)\pL*(?: \pL+){0,3} (?:kod|uzima) (?:gazd|poslodav)\pL*']
+    examples: {fire: [pasoš ostaje kod poslodavca, dokumente uzima gazda], silent: [pasoš je potreban]}
 `
 
 func scriptClassifier(t *testing.T) *Classifier {
@@ -67,6 +68,7 @@ func TestScriptViews(t *testing.T) {
 		{"romanised forms stay out of other languages", "en", "Samushao sazghvargaret, ashxatanq", nil, "", ""},
 		{"serbian cyrillic read in latin", "sr", "Пасош остаје код послодавца до краја сезоне", []string{"sr.passport"}, "Пасош остаје код послодавца", ""},
 		{"serbian latin", "sr", "Pasoš ostaje kod poslodavca", []string{"sr.passport"}, "Pasoš ostaje kod poslodavca", ""},
+		{"serbian cyrillic, regex", "sr", "Документе узима газда на почетку", []string{"sr.passport"}, "Документе узима газда", ""},
 		{"cyrillic of another language is not serbian", "ru", "Пасош остаје код послодавца", nil, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
