@@ -24,8 +24,8 @@ var (
 	// leading words that are not part of a name
 	companyStop = map[string]bool{"sc": true, "the": true, "company": true, "firma": true, "compania": true, "la": true, "at": true, "by": true, "from": true, "for": true, "of": true, "in": true, "și": true, "si": true}
 
-	licenceRe       = regexp.MustCompile(`(?:лиценз|ліценз|licen[tcs]|licenț|autoriza|реестр|реєстр|registr|свидетельств|свідоцтв)\pL*(?:[ .:№#]+(?:[\pL']+\.?)){0,4}[ .:№#]*(\pN[\pN/-]{2,}\pN)`)
-	licenceTriggers = []string{"лиценз*", "ліценз*", "licen*", "autoriza*", "реестр*", "реєстр*", "registr*", "свидетельств*", "свідоцтв*"}
+	licenceRe       = regexp.MustCompile(`(?:лиценз|ліценз|лиценц|licen[tcs]|licenț|lisans|lisenz|litsenz|ლიცენზი|լիցենզի|дозвол|dozvol|autoriza|реестр|реєстр|registr|свидетельств|свідоцтв)\pL*(?:[ .:№#]+(?:[\pL']+\.?)){0,4}[ .:№#]*(\pN[\pN/-]{2,}\pN)`)
+	licenceTriggers = []string{"лиценз*", "ліценз*", "лиценц*", "licen*", "lisans*", "lisenz*", "litsenz*", "ლიცენზი*", "լիցենզի*", "дозвол*", "dozvol*", "autoriza*", "реестр*", "реєстр*", "registr*", "свидетельств*", "свідоцтв*"}
 )
 
 // Legal forms as written in the light view, before a quoted name

@@ -23,6 +23,8 @@ func TestScoreCompaniesAndLicences(t *testing.T) {
 		{"Работодател: Тракия Логистик ЕООД, Пловдив", []string{"Тракия Логистик ЕООД"}, nil},
 		{"Darba devējs SIA \"Baltic Fish\", Liepāja", []string{"SIA \"Baltic Fish\""}, nil},
 		{"Ish beruvchi: Navoiy Tekstil MChJ, Navoiy", []string{"Navoiy Tekstil MChJ"}, nil},
+		{"Агенцијата има лиценца бр. 12/2023 од Министерството", nil, []string{"12/2023"}},
+		{"Özel istihdam bürosu, lisans no: 4471", nil, []string{"4471"}},
 		{"Работа за границей, звоните", nil, nil},
 		{"Лицензия есть, всё честно", nil, nil},
 	}
