@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lurewatch/lure/rules"
 )
 
 // The slices of the "By group" table. They are defined here and only here:
@@ -24,8 +26,9 @@ var (
 	newLanguages = []string{"uz", "ky", "tg", "az", "hy", "be", "sq", "mk", "bs", "hr", "lt", "lv", "tr"}
 )
 
-// shortWords is the most words (title and body) of a short post.
-const shortWords = 40
+// shortWords is the most words (title and body) of a short post: the
+// classifier's own line for feature short_post.
+const shortWords = rules.ShortPostWords
 
 // Group is a named slice of the results.
 type Group struct {

@@ -178,7 +178,7 @@ func TestIndicatorReportOutput(t *testing.T) {
 		"| 80–90 | 1 | 1 | 1.000 | 80.0 |",
 		"## By group",
 		"| forced_labour | 2 | 2 | 50.0% | 1.000 | 0.500 | 0.667 |",
-		"- short: indicator short_post, or title and body of at most 40 words",
+		"- short: indicator short_post, or title and body of at most 25 words",
 		"| deductions | 1 | 1 | 0.0% | 0.000 | n/a | f2 |",
 		"| contract_before_departure | 1 | 0 | 100.0% | n/a | 1.000 | l1 |",
 	} {

@@ -93,9 +93,9 @@ var Features = []string{
 var SiteFeatures = []string{"reporting_site"}
 
 // ShortPostWords is the most words an ad's title and body may have for
-// feature short_post: a post of one to three lines, where a few strong
-// signals together must be enough.
-const ShortPostWords = 40
+// feature short_post: a post of one to three lines (about eight words a
+// line), where a few strong signals together must be enough.
+const ShortPostWords = 25
 
 // IsNegative reports whether signal is one of NegativeSignals.
 func IsNegative(signal string) bool { return slices.Contains(NegativeSignals, signal) }
