@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -63,6 +64,9 @@ func TestRulesCommands(t *testing.T) {
 		}
 		if !strings.HasPrefix(out.String(), "ok:") {
 			t.Errorf("rules %s: %s", sub, out.String())
+		}
+		if sub == "lint" && !regexp.MustCompile(`(?m)^uz\.yaml +uz-core +uz +\d+ +\d+$`).MatchString(out.String()) {
+			t.Errorf("rules lint does not list uz.yaml with its counts:\n%s", out.String())
 		}
 	}
 	var out, errOut bytes.Buffer
