@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/rules"
@@ -72,8 +73,12 @@ type Options struct {
 type owner struct {
 	rule    int // index into Classifier.rules, or -1
 	country string
-	trigger int   // rule whose regexes the pattern pre-filters, or -1
-	need    uint8 // extractors the pattern triggers (need* bits)
+	trigger int // rule whose regexes the pattern pre-filters, or -1
+	// rx is 1 + the index of the rule's regex the pattern starts every
+	// match of (an anchored regex, run only where the pattern occurs);
+	// 0 when the pattern pre-filters the rule's other regexes.
+	rx   int
+	need uint8 // extractors the pattern triggers (need* bits)
 	// region and category are 1 + the index of an origin region
 	// (c.regions) or job category (pack Categories) the pattern names;
 	// 0 for none.
@@ -86,6 +91,13 @@ type owner struct {
 type compiled struct {
 	*rules.Rule
 	regex []*regexp.Regexp
+	// anchored[k] is regex[k] anchored at its start ("^(?:…)") when every
+	// match of it starts with one of a small set of literals: it then runs
+	// only where the automaton found one of them at the start of a word,
+	// not over the whole field. (A rule regex is read as starting at a
+	// word: "(?:паспорт|документ)\pL* …" does not match inside
+	// "загранпаспорт" unless that word is one of its alternatives.)
+	anchored []*regexp.Regexp
 	// refs are, for a combination rule, the rule indexes each reference
 	// of When.All and When.AnyN.Of stands for; rulesOf the rule indexes
 	// of all references of When.RulesN.Of together, each once.
@@ -189,16 +201,22 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 			if err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 			}
-			lits, err := requiredLiterals(re)
-			if err != nil {
+			o := owner{rule: -1, trigger: i}
+			var anchored *regexp.Regexp
+			lits, ok := prefixLiterals(re)
+			if ok {
+				anchored = regexp.MustCompile(`^(?:` + re + `)`)
+				o.rx = len(c.rules[i].regex) + 1
+			} else if lits, err = requiredLiterals(re); err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 			}
 			for _, l := range lits {
-				if err := addPattern(l, owner{rule: -1, trigger: i}); err != nil {
+				if err := addPattern(l, o); err != nil {
 					return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 				}
 			}
 			c.rules[i].regex = append(c.rules[i].regex, x)
+			c.rules[i].anchored = append(c.rules[i].anchored, anchored)
 		}
 		if len(r.Regex) > 0 {
 			c.regexRules = append(c.regexRules, i)
@@ -316,7 +334,8 @@ type scoring struct {
 	c         *Classifier
 	a         *ad.Ad
 	fired     []bool
-	triggered []bool // per rule: a regex pre-filter literal was seen in the field
+	triggered []bool  // per rule: a regex pre-filter literal was seen in the field
+	starts    []start // where anchored regexes may match in the field
 	evidence  [][]ad.Span
 	ents      ad.Entities
 	places    []place
@@ -328,6 +347,26 @@ type scoring struct {
 	region    string            // default phone region
 	need      uint8             // extractors triggered in the current field
 	dims      dimHits           // origin regions and job categories seen
+}
+
+// wordStart reports whether byte i of s starts a word (or is not a
+// letter itself).
+func wordStart(s string, i int) bool {
+	if i == 0 || i < len(s) && s[i] == ' ' {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return !isWord(r)
+}
+
+// maxRegexMatch bounds how far past its start an anchored regex reads
+// (bytes): rule regexes describe phrases of a few words, and the regexp
+// engine's cost grows with the text it is given.
+const maxRegexMatch = 320
+
+// start is a place where an anchored regex of a rule may match.
+type start struct {
+	rule, rx, at int
 }
 
 type place struct {
@@ -552,6 +591,10 @@ func (s *scoring) field(f, orig string) {
 			case o.view != viewNone:
 			case o.need != 0:
 				s.need |= o.need
+			case o.trigger >= 0 && o.rx > 0:
+				if wordStart(t.S, i) {
+					s.starts = append(s.starts, start{o.trigger, o.rx - 1, i})
+				}
 			case o.trigger >= 0:
 				s.triggered[o.trigger] = true
 			case o.region > 0 || o.category > 0:
@@ -571,7 +614,10 @@ func (s *scoring) field(f, orig string) {
 			continue
 		}
 		s.triggered[ri] = false
-		for _, re := range r.regex {
+		for k, re := range r.regex {
+			if r.anchored[k] != nil {
+				continue // run at its starts below
+			}
 			for _, m := range re.FindAllStringIndex(t.S, s.c.opts.MaxEvidence) {
 				if m[1] > m[0] {
 					s.addEvidence(ri, span(f, orig, t, m[0], m[1]))
@@ -580,6 +626,15 @@ func (s *scoring) field(f, orig string) {
 		}
 	}
 	clear(s.triggered)
+	for k, st := range s.starts {
+		if k > 0 && st == s.starts[k-1] || !applies(c.rules[st.rule].Kind, s.a.Kind) {
+			continue
+		}
+		if m := c.rules[st.rule].anchored[st.rx].FindStringIndex(window(t.S, st.at, maxRegexMatch)); m != nil && m[1] > m[0] {
+			s.addEvidence(st.rule, span(f, orig, t, st.at+m[0], st.at+m[1]))
+		}
+	}
+	s.starts = s.starts[:0]
 	if s.translit && wantTranslit(t.S) {
 		tt := s.buf.translit(t, s.a.Lang == "uk")
 		c.ac.scan(tt.S, func(id, i, j int) {
@@ -620,7 +675,7 @@ func (s *scoring) scanView(f, orig string, v *Text, regex []bool, accept func(ow
 			switch {
 			case o.trigger >= 0:
 				if regex != nil && regex[o.trigger] && o.view == viewNone {
-					s.triggered[o.trigger] = true
+					s.triggered[o.trigger] = true // every regex of the rule, over the view
 				}
 			case o.need != 0, o.region > 0, o.category > 0, !accept(o):
 			case o.rule < 0:

@@ -69,6 +69,7 @@ func newAutomaton(pats []pattern) *automaton {
 	// Breadth-first: failure links, full transitions, merged outputs.
 	fail := make([]int32, len(a.out))
 	var queue []int32
+	bfs := []int32{0} // states in breadth-first order
 	for c := range a.ncls {
 		if t := a.next[c]; t < 0 {
 			a.next[c] = 0
@@ -80,6 +81,7 @@ func newAutomaton(pats []pattern) *automaton {
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
+		bfs = append(bfs, s)
 		if f := fail[s]; len(a.out[f]) > 0 {
 			a.out[s] = append(a.out[s], a.out[f]...)
 		}
@@ -94,6 +96,7 @@ func newAutomaton(pats []pattern) *automaton {
 			}
 		}
 	}
+	a.renumber(bfs)
 	a.hasOut = make([]bool, len(a.out))
 	for st, o := range a.out {
 		a.hasOut[st] = len(o) > 0
@@ -106,6 +109,27 @@ func newAutomaton(pats []pattern) *automaton {
 		a.next = nil
 	}
 	return a
+}
+
+// renumber gives states their breadth-first index, so that the states
+// near the root, which almost every byte of text visits, share a few
+// cache lines of the transition table; a large pack's table runs to tens
+// of megabytes, and most of it is touched only inside partial matches.
+func (a *automaton) renumber(order []int32) {
+	idx := make([]int32, len(order))
+	for n, old := range order {
+		idx[old] = int32(n)
+	}
+	next := make([]int32, len(a.next))
+	out := make([][]int32, len(a.out))
+	for n, old := range order {
+		row := a.next[int(old)*a.ncls : int(old+1)*a.ncls]
+		for c, t := range row {
+			next[n*a.ncls+c] = idx[t]
+		}
+		out[n] = a.out[old]
+	}
+	a.next, a.out = next, out
 }
 
 // scan calls fn(pattern, start, end) for every occurrence of a pattern in

@@ -162,3 +162,34 @@ func required(re *syntax.Regexp) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// prefixLiterals returns the literals one of which every match of expr
+// starts with, when expr begins with a small finite set of strings of at
+// least minLiteralBytes ("(?:паспорт|документ)\pL* …"). Such a regex need
+// only be tried, anchored, where the automaton found one of them.
+func prefixLiterals(expr string) ([]string, bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, false
+	}
+	re = re.Simplify()
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	first := re
+	if re.Op == syntax.OpConcat && len(re.Sub) > 0 {
+		first = re.Sub[0]
+	}
+	set, ok := exact(first)
+	if !ok || minLen(set) < minLiteralBytes || re.Flags&syntax.FoldCase != 0 {
+		return nil, false
+	}
+	for _, l := range set {
+		// the automaton reports literals as written; an empty-width
+		// assertion inside would not survive being a prefix
+		if strings.ContainsAny(l, "^$") {
+			return nil, false
+		}
+	}
+	return set, true
+}

@@ -38,3 +38,22 @@ func TestRequiredLiterals(t *testing.T) {
 		})
 	}
 }
+
+func TestPrefixLiterals(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want []string // nil: not anchorable
+	}{
+		{`(?:паспорт|документ)\pL*(?: \pL+){0,3} (?:остав|сда)\pL*`, []string{"паспорт", "документ"}},
+		{`passport kept by`, []string{"passport kept by"}},
+		{`(?:pay|wages?) at the end`, []string{"pay", "wages", "wage"}},
+		{`\pL+ (?:вычит|удерж)\pL*`, nil},         // starts with a class
+		{`(?:^| )(?:t me|wa me) [a-z0-9_]+`, nil}, // starts with an assertion or a space
+		{`(?:ab|cd)x`, nil}, // too short to anchor on
+	} {
+		got, ok := prefixLiterals(tc.expr)
+		if ok != (tc.want != nil) || ok && !slices.Equal(got, tc.want) {
+			t.Errorf("prefixLiterals(%q) = %q, %v; want %q", tc.expr, got, ok, tc.want)
+		}
+	}
+}
