@@ -101,6 +101,15 @@ func newAutomaton(pats []pattern) *automaton {
 	for st, o := range a.out {
 		a.hasOut[st] = len(o) > 0
 	}
+	if len(a.out) > maxCompactStates {
+		// The wide table marks transitions into states with outputs by
+		// the sign bit, sparing scan a second lookup per byte.
+		for k, t := range a.next {
+			if a.hasOut[t] {
+				a.next[k] = ^t
+			}
+		}
+	}
 	if len(a.out) <= maxCompactStates {
 		a.next16 = make([]uint16, len(a.next))
 		for k, t := range a.next {
@@ -141,11 +150,16 @@ func (a *automaton) scan(s string, fn func(id, start, end int)) {
 		k := st*a.ncls + int(a.class[s[i]])
 		if a.next16 != nil {
 			st = int(a.next16[k])
+			if !a.hasOut[st] {
+				continue
+			}
 		} else {
-			st = int(a.next[k])
-		}
-		if !a.hasOut[st] {
-			continue
+			t := a.next[k]
+			if t >= 0 {
+				st = int(t)
+				continue
+			}
+			st = int(^t)
 		}
 		for _, id := range a.out[st] {
 			end := i + 1
