@@ -72,7 +72,7 @@ func TestWatchRules(t *testing.T) {
 
 	waitFor := func(what string, cond func() bool) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(reloadWait)
 		for !cond() {
 			if time.Now().After(deadline) {
 				t.Fatalf("timed out waiting for %s; log:\n%s", what, logs.String())
@@ -108,3 +108,8 @@ func TestWatchRules(t *testing.T) {
 		t.Errorf("reload not logged:\n%s", logs.String())
 	}
 }
+
+// reloadWait bounds how long a test waits for a rule pack reload, which
+// compiles the whole pack and runs every rule's examples (a few seconds
+// under the race detector on a small machine).
+const reloadWait = 60 * time.Second

@@ -220,7 +220,9 @@ func TestScreeningReloadsRules(t *testing.T) {
 	if want.Version == pack.Version {
 		t.Fatal("the change did not change the pack's version")
 	}
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	// A reload compiles the whole pack and runs every rule's examples:
+	// seconds under the race detector.
+	for deadline := time.Now().Add(reloadWait); ; time.Sleep(20 * time.Millisecond) {
 		got := score()
 		if got == want.Version {
 			break
