@@ -335,6 +335,7 @@ type scoring struct {
 	a         *ad.Ad
 	fired     []bool
 	triggered []bool  // per rule: a regex pre-filter literal was seen in the field
+	quoted    []bool  // per rule: fired only inside quotations (quotes.go); counts 0
 	starts    []start // where anchored regexes may match in the field
 	evidence  [][]ad.Span
 	ents      ad.Entities
@@ -385,6 +386,7 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 		s = &scoring{c: c,
 			fired:     make([]bool, len(c.rules)),
 			triggered: make([]bool, len(c.rules)),
+			quoted:    make([]bool, len(c.rules)),
 			evidence:  make([][]ad.Span, len(c.rules)),
 		}
 	}
@@ -402,6 +404,7 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 
 func (c *Classifier) putScoring(s *scoring) {
 	clear(s.fired)
+	clear(s.quoted)
 	clear(s.triggered)
 	for i := range s.evidence {
 		s.evidence[i] = nil // handed out in hits
@@ -480,6 +483,7 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 		s.field(f, truncate(a.Field(f), ad.MaxFieldBytes))
 	}
 	s.features()
+	s.quotes()
 	s.combinations()
 	s.setDims()
 
@@ -490,10 +494,12 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	z := c.pack.Model.Bias
 	v.Hits = make([]ad.Hit, 0, 8)
 	for i, r := range c.rules {
-		if !s.fired[i] {
-			continue
+		switch {
+		case s.fired[i]:
+			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: r.Weight, Signal: r.Signal, Evidence: s.evidence[i]})
+		case s.quoted[i]: // listed, counted 0: the text quotes it
+			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: 0, Signal: r.Signal, Evidence: s.evidence[i]})
 		}
-		v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: r.Weight, Signal: r.Signal, Evidence: s.evidence[i]})
 	}
 	slices.SortFunc(v.Hits, byWeight)
 	s.dedupe(v.Hits)

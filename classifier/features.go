@@ -73,6 +73,8 @@ func (s *scoring) feature(name string, home []string) []ad.Span {
 		}
 	case "short_post":
 		return shortPost(s.a)
+	case "quoted_lures":
+		return nil // fired by quotes(), once every other feature is known
 	case "reporting_site":
 		if s.c.opts.SiteGenre[s.a.Site] == "" {
 			return nil

@@ -84,6 +84,7 @@ var Features = []string{
 	"pay_ratio",           // monthly pay at or above model.pay_ratio times the destination's typical wage (wages.yaml)
 	"short_post",          // title and body together have at most ShortPostWords words
 	"reporting_site",      // the site's profile gives it the genre news or ngo
+	"quoted_lures",        // most of the positive evidence lies inside quotation marks (a text quoting a lure)
 }
 
 // SiteFeatures hold by what the deployment says of a site (its crawler
