@@ -210,6 +210,9 @@ type Hit struct {
 	Weight   float64 `json:"weight"`
 	Signal   string  `json:"signal,omitempty"`
 	Evidence []Span  `json:"evidence,omitempty"`
+	// Quoted marks a hit counted 0 because its evidence lies inside the
+	// quotations of a text that quotes lures (a report or a warning).
+	Quoted bool `json:"quoted,omitempty"`
 }
 
 // Salary is an amount extracted from an ad.

@@ -498,7 +498,7 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 		case s.fired[i]:
 			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: r.Weight, Signal: r.Signal, Evidence: s.evidence[i]})
 		case s.quoted[i]: // listed, counted 0: the text quotes it
-			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: 0, Signal: r.Signal, Evidence: s.evidence[i]})
+			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: 0, Signal: r.Signal, Evidence: s.evidence[i], Quoted: true})
 		}
 	}
 	slices.SortFunc(v.Hits, byWeight)

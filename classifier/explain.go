@@ -43,6 +43,9 @@ func (c *Classifier) explain(v ad.Verdict, p palette) string {
 		flag = "flagged"
 	}
 	fmt.Fprintf(&b, "%sscore %.2f (%s, %s)%s, rule pack %s\n", p.bold+p.band(v.Band), v.Score, v.Band, flag, p.reset, v.RulePack)
+	if v.LangDetected {
+		fmt.Fprintf(&b, "language: %s (detected)\n", v.Lang)
+	}
 	if v.RulePack != c.pack.Version {
 		fmt.Fprintf(&b, "note: scored with another rule pack than %s; descriptions may differ\n", c.pack.Version)
 	}
@@ -58,6 +61,8 @@ func (c *Classifier) explain(v ad.Verdict, p palette) string {
 		switch {
 		case h.Weight < 0:
 			col = p.green
+		case h.Quoted:
+			col, note = p.dim, " (not counted: quoted by a text that reports or warns)"
 		case h.Weight == 0:
 			col, note = p.dim, " (not counted: same evidence as a stronger rule of this signal)"
 		}

@@ -47,7 +47,7 @@ func TestQuotedLures(t *testing.T) {
 	var quotedHit, zero bool
 	for _, h := range report.Hits {
 		quotedHit = quotedHit || h.Rule == "f.quoted_lures"
-		zero = zero || h.Rule == "ru.high_pay" && h.Weight == 0
+		zero = zero || h.Rule == "ru.high_pay" && h.Weight == 0 && h.Quoted
 	}
 	if !quotedHit || !zero {
 		t.Fatalf("report hits %+v: want f.quoted_lures and ru.high_pay at weight 0", report.Hits)

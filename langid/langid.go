@@ -80,6 +80,9 @@ func (d *Detector) Detect(text string) string {
 	if l := byWords(text, c); l != "" {
 		return l
 	}
+	if uzbekLatin(text, c) {
+		return "uz"
+	}
 	if d == nil || d.lingua == nil {
 		return ""
 	}
@@ -245,4 +248,38 @@ var (
 func Default() *Detector {
 	defaultOnce.Do(func() { defaultDet = New() })
 	return defaultDet
+}
+
+// uzbekSuffixes are endings of Uzbek words in Latin letters that the
+// other Latin-script languages of the region rarely end words with.
+var uzbekSuffixes = []string{"ingiz", "ingizni", "imiz", "miz", "larni", "larga", "lari", "lar", "ga", "dagi", "moqda", "ni"}
+
+// uzbekLatin reports whether a Latin-script text with none of the
+// diacritics that mark Turkish, Azerbaijani, Albanian or the Baltic and
+// Slavic languages ends at least a fifth of its words (and two or more)
+// the way Uzbek does: Uzbek typed without oʻ and gʻ has no letter of its
+// own.
+func uzbekLatin(s string, c counts) bool {
+	if c.latin <= c.cyrillic {
+		return false
+	}
+	for g, n := range c.marks {
+		if n > 0 && g != "uz" {
+			return false
+		}
+	}
+	words, hits := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) < 3 {
+			continue
+		}
+		words++
+		for _, suf := range uzbekSuffixes {
+			if strings.HasSuffix(w, suf) && len(w) > len(suf)+1 {
+				hits++
+				break
+			}
+		}
+	}
+	return hits >= 2 && hits*5 >= words
 }

@@ -28,6 +28,7 @@ var samples = []struct{ want, text string }{
 	{"tg", "Кор дар Русия, музди хуб, ҳуҷҷатҳоро мо омода мекунем, роҳкиро пардохт мекунем"},
 	{"uz", "Rossiyada ish, oylik yaxshi, tajriba shart emas, yotoqxona bepul beriladi va ovqat ham"},
 	{"uz", "Koreyaga ishga yuboramiz, oʻzimiz hujjatlarni tayyorlaymiz"},
+	{"uz", "Koreyaga ishga. Pasportingizni brigadirga topshirasiz"},
 	{"uz", "Россияда иш, ойлик яхши, тажриба шарт эмас, ётоқхона бепул, ҳужжатларни ўзимиз тайёрлаймиз"},
 	{"az", "Dubayda qızlar üçün iş, yüksək maaş, təcrübə tələb olunmur"},
 	{"tr", "İstanbul'da tekstil atölyesine işçi aranıyor, sigortalı, yemek ve servis var, maaş her ay ödenir"},
@@ -40,6 +41,7 @@ var samples = []struct{ want, text string }{
 	{"lv", "Meklējam strādniekus zivju pārstrādes rūpnīcā Norvēģijā, dzīvesvieta nodrošināta, alga katru mēnesi"},
 	{"sq", "Kërkojmë punëtorë për ndërtim në Gjermani, akomodim i siguruar, paga çdo muaj"},
 	{"hr", "Tražimo radnike za sezonski posao na moru, smještaj osiguran, plaća svaki mjesec, uključena hrana i prijevoz do posla"},
+	{"en", "Cash paid each week, fish processing plant, English not needed, housing in shared rooms"},
 	{"", "12345 !!! ..."},
 	{"", ""},
 }
