@@ -18,27 +18,11 @@ const devF1Floor = 0.92
 // TestQualityGuard fails the build when the classifier gets worse on the
 // development corpus.
 func TestQualityGuard(t *testing.T) {
-	ctx := context.Background()
-	recs, err := eval.LoadFile(ctx, "../testdata/corpus/dev.jsonl", eval.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
+	pack, c := defaultClassifier(t)
+	results, rep := scoreCorpus(t, pack, c, "dev.jsonl")
+	if len(results) < 300 {
+		t.Fatalf("development corpus has %d ads, want at least 300", len(results))
 	}
-	if len(recs) < 300 {
-		t.Fatalf("development corpus has %d ads, want at least 300", len(recs))
-	}
-	pack, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.New(pack, classifier.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	results, err := eval.Run(ctx, c, recs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := eval.Compute(results, eval.ReportOptions{Threshold: pack.Model.Threshold})
 	o := rep.Overall
 	t.Logf("dev: n=%d P=%.3f R=%.3f F1=%.3f PR-AUC=%.3f (floor %.2f)", o.N, o.Precision, o.Recall, o.F1, float64(o.PRAUC), devF1Floor)
 	for _, lang := range []string{"ru", "uk", "ro", "en"} {
@@ -71,26 +55,10 @@ var corpusFloors = []struct {
 }
 
 func TestCorpusQualityGuard(t *testing.T) {
-	ctx := context.Background()
-	pack, err := rules.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := classifier.New(pack, classifier.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pack, c := defaultClassifier(t)
 	for _, fl := range corpusFloors {
 		t.Run(fl.file, func(t *testing.T) {
-			recs, err := eval.LoadFile(ctx, "../testdata/corpus/"+fl.file, eval.LoadOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			results, err := eval.Run(ctx, c, recs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep := eval.Compute(results, eval.ReportOptions{Threshold: pack.Model.Threshold})
+			results, rep := scoreCorpus(t, pack, c, fl.file)
 			o := rep.Overall
 			news, newsFlagged := 0, 0
 			for _, r := range results {
@@ -122,3 +90,33 @@ const (
 	devBlindF1Floor      = 0.95
 	holdoutRegionF1Floor = 0.89
 )
+
+// defaultClassifier compiles the embedded rule packs.
+func defaultClassifier(t *testing.T) (*rules.Pack, *classifier.Classifier) {
+	t.Helper()
+	pack, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := classifier.New(pack, classifier.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pack, c
+}
+
+// scoreCorpus scores a file of testdata/corpus and reports on it at the
+// pack's threshold.
+func scoreCorpus(t *testing.T, pack *rules.Pack, c *classifier.Classifier, file string) ([]eval.Result, eval.Report) {
+	t.Helper()
+	ctx := context.Background()
+	recs, err := eval.LoadFile(ctx, "../testdata/corpus/"+file, eval.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := eval.Run(ctx, c, recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return results, eval.Compute(results, eval.ReportOptions{Threshold: pack.Model.Threshold})
+}
