@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"slices"
 	"unicode/utf8"
 )
 
@@ -14,22 +15,43 @@ type pattern struct {
 	sub  bool
 }
 
-// automaton is an Aho–Corasick DFA over bytes: all patterns of all rules
-// and the gazetteer are found in one pass over the normalised text.
+// automaton is an Aho–Corasick automaton over bytes: all patterns of all
+// rules and the gazetteer are found in one pass over the normalised text.
+//
+// States are numbered breadth-first, so the states near the root, which
+// almost every byte of text visits, come first. Those get a full row of
+// transitions (a DFA); the deep states, visited only inside a partial
+// match, keep just their trie edges and a failure link. A 22-language
+// pack has some 170,000 states: as one full table that is tens of
+// megabytes, and every byte of text cost a cache miss; this way the table
+// is a few megabytes and the rows in use stay in cache.
 type automaton struct {
-	class  [256]uint16 // byte -> column; 0 for bytes no pattern uses
-	ncls   int
-	next   []int32   // state*ncls + column -> state (built, then compacted)
-	next16 []uint16  // next, when every state fits in 16 bits (half the cache footprint)
-	hasOut []bool    // state has outputs
-	out    [][]int32 // state -> patterns ending here (including suffixes)
-	pats   []pattern
-	wordLo []bool // pattern starts with a word rune
-	wordHi []bool // pattern ends with a word rune
+	class [256]uint16 // byte -> column; 0 for bytes no pattern uses
+	ncls  int
+	dense int     // states [0, dense) have full rows
+	next  []int32 // state*ncls + column -> state, ^state when it has outputs
+	// the deep states' trie edges, sorted by column: edges of state s are
+	// edgeCls/edgeTo[edgeAt[s-dense]:edgeAt[s-dense+1]]
+	edgeAt  []int32
+	edgeCls []uint16
+	edgeTo  []int32 // state, ^state when it has outputs
+	fail    []int32
+	hasOut  []bool    // state has outputs
+	out     [][]int32 // state -> patterns ending here (including suffixes)
+	pats    []pattern
+	wordLo  []bool // pattern starts with a word rune
+	wordHi  []bool // pattern ends with a word rune
 }
 
-// maxCompactStates is the most states a 16-bit transition table holds.
-var maxCompactStates = 1 << 16
+// maxDenseBytes bounds the full-row part of the table; a variable so
+// that tests can force every state to be sparse.
+var maxDenseBytes = 8 << 20
+
+// edge is a trie edge while the automaton is built.
+type edge struct {
+	cls uint16
+	to  int32
+}
 
 func newAutomaton(pats []pattern) *automaton {
 	a := &automaton{pats: pats}
@@ -42,103 +64,125 @@ func newAutomaton(pats []pattern) *automaton {
 			}
 		}
 	}
-	newState := func() int32 {
-		for range a.ncls {
-			a.next = append(a.next, -1)
+	// The trie, with sparse edges.
+	kids := [][]edge{nil}
+	out := [][]int32{nil}
+	child := func(s int32, c uint16) int32 {
+		for _, e := range kids[s] {
+			if e.cls == c {
+				return e.to
+			}
 		}
-		a.out = append(a.out, nil)
-		return int32(len(a.out) - 1)
+		return -1
 	}
-	newState()
 	for id, p := range pats {
 		s := int32(0)
 		for i := 0; i < len(p.text); i++ {
-			k := int(s)*a.ncls + int(a.class[p.text[i]])
-			if a.next[k] < 0 {
-				t := newState()
-				a.next[k] = t
+			c := a.class[p.text[i]]
+			t := child(s, c)
+			if t < 0 {
+				t = int32(len(kids))
+				kids = append(kids, nil)
+				out = append(out, nil)
+				kids[s] = append(kids[s], edge{c, t})
 			}
-			s = a.next[k]
+			s = t
 		}
-		a.out[s] = append(a.out[s], int32(id))
+		out[s] = append(out[s], int32(id))
 		first, _ := utf8.DecodeRuneInString(p.text)
 		last, _ := utf8.DecodeLastRuneInString(p.text)
 		a.wordLo = append(a.wordLo, isWord(first))
 		a.wordHi = append(a.wordHi, isWord(last))
 	}
-	// Breadth-first: failure links, full transitions, merged outputs.
-	fail := make([]int32, len(a.out))
-	var queue []int32
-	bfs := []int32{0} // states in breadth-first order
-	for c := range a.ncls {
-		if t := a.next[c]; t < 0 {
-			a.next[c] = 0
-		} else {
-			fail[t] = 0
-			queue = append(queue, t)
+	// Breadth-first order, failure links and merged outputs.
+	n := len(kids)
+	fail := make([]int32, n)
+	order := make([]int32, 0, n)
+	order = append(order, 0)
+	for q := 0; q < len(order); q++ {
+		s := order[q]
+		if s != 0 {
+			if f := fail[s]; len(out[f]) > 0 {
+				out[s] = append(out[s][:len(out[s]):len(out[s])], out[f]...)
+			}
 		}
-	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		bfs = append(bfs, s)
-		if f := fail[s]; len(a.out[f]) > 0 {
-			a.out[s] = append(a.out[s], a.out[f]...)
-		}
-		for c := range a.ncls {
-			k := int(s)*a.ncls + c
-			fk := int(fail[s])*a.ncls + c
-			if t := a.next[k]; t < 0 {
-				a.next[k] = a.next[fk]
-			} else {
-				fail[t] = a.next[fk]
-				queue = append(queue, t)
+		for _, e := range kids[s] {
+			order = append(order, e.to)
+			if s == 0 {
+				continue
+			}
+			f := fail[s]
+			for {
+				if t := child(f, e.cls); t >= 0 {
+					fail[e.to] = t
+					break
+				}
+				if f == 0 {
+					break
+				}
+				f = fail[f]
 			}
 		}
 	}
-	a.renumber(bfs)
-	a.hasOut = make([]bool, len(a.out))
-	for st, o := range a.out {
-		a.hasOut[st] = len(o) > 0
+	idx := make([]int32, n) // old state -> breadth-first index
+	for i, old := range order {
+		idx[old] = int32(i)
 	}
-	if len(a.out) > maxCompactStates {
-		// The wide table marks transitions into states with outputs by
-		// the sign bit, sparing scan a second lookup per byte.
-		for k, t := range a.next {
-			if a.hasOut[t] {
-				a.next[k] = ^t
-			}
+	a.fail = make([]int32, n)
+	a.out = make([][]int32, n)
+	a.hasOut = make([]bool, n)
+	for i, old := range order {
+		a.fail[i] = idx[fail[old]]
+		a.out[i] = out[old]
+		a.hasOut[i] = len(out[old]) > 0
+	}
+	flag := func(t int32) int32 {
+		if a.hasOut[t] {
+			return ^t
+		}
+		return t
+	}
+	a.dense = min(n, max(1, maxDenseBytes/(4*a.ncls)))
+	// Full rows: a missing edge is the failure state's transition, whose
+	// row (a shallower state, so an earlier one) is already filled.
+	a.next = make([]int32, a.dense*a.ncls)
+	for i := range a.dense {
+		row := a.next[i*a.ncls : (i+1)*a.ncls]
+		if i > 0 {
+			f := int(a.fail[i])
+			copy(row, a.next[f*a.ncls:(f+1)*a.ncls])
+		}
+		for _, e := range kids[order[i]] {
+			row[e.cls] = flag(idx[e.to])
 		}
 	}
-	if len(a.out) <= maxCompactStates {
-		a.next16 = make([]uint16, len(a.next))
-		for k, t := range a.next {
-			a.next16[k] = uint16(t)
+	a.edgeAt = make([]int32, 0, n-a.dense+1)
+	for i := a.dense; i < n; i++ {
+		a.edgeAt = append(a.edgeAt, int32(len(a.edgeTo)))
+		es := kids[order[i]]
+		slices.SortFunc(es, func(x, y edge) int { return int(x.cls) - int(y.cls) })
+		for _, e := range es {
+			a.edgeCls = append(a.edgeCls, e.cls)
+			a.edgeTo = append(a.edgeTo, flag(idx[e.to]))
 		}
-		a.next = nil
 	}
+	a.edgeAt = append(a.edgeAt, int32(len(a.edgeTo)))
 	return a
 }
 
-// renumber gives states their breadth-first index, so that the states
-// near the root, which almost every byte of text visits, share a few
-// cache lines of the transition table; a large pack's table runs to tens
-// of megabytes, and most of it is touched only inside partial matches.
-func (a *automaton) renumber(order []int32) {
-	idx := make([]int32, len(order))
-	for n, old := range order {
-		idx[old] = int32(n)
-	}
-	next := make([]int32, len(a.next))
-	out := make([][]int32, len(a.out))
-	for n, old := range order {
-		row := a.next[int(old)*a.ncls : int(old+1)*a.ncls]
-		for c, t := range row {
-			next[n*a.ncls+c] = idx[t]
+// step is the transition from state st on column c, flagged (^state) when
+// the new state has outputs.
+func (a *automaton) step(st int, c uint16) int32 {
+	for st >= a.dense {
+		k := st - a.dense
+		for e := a.edgeAt[k]; e < a.edgeAt[k+1]; e++ {
+			if a.edgeCls[e] == c {
+				return a.edgeTo[e]
+			}
 		}
-		out[n] = a.out[old]
+		st = int(a.fail[st])
 	}
-	a.next, a.out = next, out
+	return a.next[st*a.ncls+int(c)]
 }
 
 // scan calls fn(pattern, start, end) for every occurrence of a pattern in
@@ -147,20 +191,22 @@ func (a *automaton) renumber(order []int32) {
 func (a *automaton) scan(s string, fn func(id, start, end int)) {
 	st := 0
 	for i := 0; i < len(s); i++ {
-		k := st*a.ncls + int(a.class[s[i]])
-		if a.next16 != nil {
-			st = int(a.next16[k])
-			if !a.hasOut[st] {
-				continue
-			}
-		} else {
-			t := a.next[k]
-			if t >= 0 {
-				st = int(t)
-				continue
-			}
-			st = int(^t)
+		c := a.class[s[i]]
+		var t int32
+		switch {
+		case c == 0:
+			st = 0 // no pattern has this byte
+			continue
+		case st < a.dense:
+			t = a.next[st*a.ncls+int(c)]
+		default:
+			t = a.step(st, c)
 		}
+		if t >= 0 {
+			st = int(t)
+			continue
+		}
+		st = int(^t)
 		for _, id := range a.out[st] {
 			end := i + 1
 			start := end - len(a.pats[id].text)

@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -50,14 +51,17 @@ func TestMatcher(t *testing.T) {
 
 // TestMatcherNaive compares the automaton with a naive search on random
 // texts over a small alphabet, where overlaps are frequent, with the
-// compact (16-bit) and the wide transition table.
+// states with full rows, with deep states on trie edges and failure
+// links, and with the root alone having a full row.
 func TestMatcherNaive(t *testing.T) {
-	t.Run("compact", testMatcherNaive)
-	t.Run("wide", func(t *testing.T) {
-		defer func(n int) { maxCompactStates = n }(maxCompactStates)
-		maxCompactStates = 0
-		testMatcherNaive(t)
-	})
+	t.Run("dense", testMatcherNaive)
+	for _, b := range []int{0, 64} {
+		t.Run(fmt.Sprintf("sparse below %d bytes", b), func(t *testing.T) {
+			defer func(n int) { maxDenseBytes = n }(maxDenseBytes)
+			maxDenseBytes = b
+			testMatcherNaive(t)
+		})
+	}
 }
 
 func testMatcherNaive(t *testing.T) {
