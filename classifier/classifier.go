@@ -348,6 +348,7 @@ type scoring struct {
 	region    string            // default phone region
 	need      uint8             // extractors triggered in the current field
 	dims      dimHits           // origin regions and job categories seen
+	home      []string          // the site's countries (else the language's): not destinations
 }
 
 // wordStart reports whether byte i of s starts a word (or is not a
@@ -396,6 +397,10 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 	s.serbian = serbianLangs[a.Lang]
 	s.region = c.phoneRegion(a.Site, a.Lang)
 	s.dims.home = c.opts.SiteHome[a.Site]
+	s.home = s.dims.home
+	if s.home == nil {
+		s.home = c.pack.Model.Home[a.Lang]
+	}
 	if cc := c.opts.SiteCountry[a.Site]; cc != "" {
 		s.dims.home = []string{cc}
 	}
@@ -474,7 +479,7 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	s := c.getScoring(&a)
 	defer c.putScoring(s)
 	if home != nil {
-		s.dims.home = home
+		s.dims.home, s.home = home, home
 	}
 	for _, f := range ad.Fields {
 		if ctx.Err() != nil {

@@ -2,6 +2,7 @@ package classifier
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
@@ -151,6 +152,39 @@ func TestScoreDestinations(t *testing.T) {
 			v := c.Score(t.Context(), ad.Ad{V: 1, ID: "d", Site: "s", Kind: ad.KindJob, Body: tt.in, Contact: "офис в Кишинёве"})
 			if !slices.Equal(v.Entities.Destinations, tt.want) {
 				t.Errorf("got %v, want %v", v.Entities.Destinations, tt.want)
+			}
+		})
+	}
+}
+
+// TestScoreDestinationsNotContactsOrHome: a place inside a handle, link or
+// address is a name, and the site's own country is where the ad recruits.
+func TestScoreDestinationsNotContactsOrHome(t *testing.T) {
+	c := newDefault(t)
+	tests := []struct {
+		name, body, location, contact string
+		want                          []string
+	}{
+		{"handle", "Склад, пишите @polska_rabota", "", "", nil},
+		{"link", "Подробнее t.me/dubai_jobs_girls", "", "", nil},
+		{"e-mail", "Работа на складе", "", "italia.work@mail.example", nil},
+		{"handle beside a real destination", "Склад в Чехии, пишите @polska_rabota", "", "", []string{"CZ"}},
+		{"origin city", "Работа в Польше", "Кишинёв", "", []string{"PL"}},
+		{"home country in the body", "Работа в Молдове и в Польше", "", "", []string{"PL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := ad.Ad{V: 1, ID: "d", Site: "md", Lang: "ru", Kind: ad.KindJob, Body: tt.body, Location: tt.location, Contact: tt.contact}
+			v := c.score(t.Context(), a, []string{"MD"})
+			if !slices.Equal(v.Entities.Destinations, tt.want) {
+				t.Errorf("got %v, want %v", v.Entities.Destinations, tt.want)
+			}
+			for _, h := range v.Hits {
+				for _, e := range h.Evidence {
+					if h.Rule == "f.foreign_destination" && (strings.Contains(e.Text, "polska") || e.Field == ad.FieldLocation) {
+						t.Errorf("foreign destination on %q", e.Text)
+					}
+				}
 			}
 		})
 	}

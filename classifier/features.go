@@ -10,13 +10,13 @@ import (
 
 // features fills Entities.Destinations and fires the feature rules.
 func (s *scoring) features() {
-	for _, p := range s.places {
-		s.ents.Destinations = appendNew(s.ents.Destinations, p.code)
-	}
 	c := s.c
-	home := c.opts.SiteHome[s.a.Site]
-	if home == nil {
-		home = c.pack.Model.Home[s.a.Lang]
+	home := s.home
+	s.dropContactPlaces()
+	for _, p := range s.places {
+		if !contains(home, p.code) { // the ad's own country is where it recruits, not a destination
+			s.ents.Destinations = appendNew(s.ents.Destinations, p.code)
+		}
 	}
 	for i, r := range c.rules {
 		if r.Feature == "" || !applies(r.Kind, s.a.Kind) {
@@ -262,4 +262,25 @@ func (s *scoring) combinations() {
 			}
 		}
 	}
+}
+
+// dropContactPlaces forgets the places named inside a contact: a handle,
+// link, e-mail address or web address is a name, not a statement about
+// where the work is ("polska" in @polska_rabota).
+func (s *scoring) dropContactPlaces() {
+	kept := s.places[:0]
+	for _, p := range s.places {
+		inside := false
+		for _, k := range []kind{kindHandle, kindLink, kindEmail, kindWeb} {
+			for _, x := range s.found[k] {
+				if x.span.Field == p.span.Field && x.span.Start <= p.span.Start && p.span.End <= x.span.End {
+					inside = true
+				}
+			}
+		}
+		if !inside {
+			kept = append(kept, p)
+		}
+	}
+	s.places = kept
 }
