@@ -116,11 +116,13 @@ type Classifier struct {
 	risky  map[string]bool
 	// regexRules lists the rules with regular expressions.
 	regexRules []int
-	byID       map[string]int
-	cyrillic   []bool // per rule: written for a Cyrillic-script language
-	serbian    []bool // per rule: written for Serbian, Bosnian or Croatian (Latin)
-	regions    []regionRef
-	pool       sync.Pool // *scoring
+	// featureRules lists the rules fired by a feature of the ad.
+	featureRules []int
+	byID         map[string]int
+	cyrillic     []bool // per rule: written for a Cyrillic-script language
+	serbian      []bool // per rule: written for Serbian, Bosnian or Croatian (Latin)
+	regions      []regionRef
+	pool         sync.Pool // *scoring
 }
 
 // New compiles a pack. It fails when a pattern normalises to nothing or
@@ -220,6 +222,9 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 		}
 		if len(r.Regex) > 0 {
 			c.regexRules = append(c.regexRules, i)
+		}
+		if r.Feature != "" {
+			c.featureRules = append(c.featureRules, i)
 		}
 		for _, pat := range r.Patterns {
 			if err := addPattern(pat, owner{rule: i, trigger: -1}); err != nil {
@@ -498,7 +503,11 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	}
 	z := c.pack.Model.Bias
 	v.Hits = make([]ad.Hit, 0, 8)
-	for i, r := range c.rules {
+	for i := range c.rules {
+		if !s.fired[i] && !s.quoted[i] {
+			continue
+		}
+		r := &c.rules[i]
 		switch {
 		case s.fired[i]:
 			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: r.Weight, Signal: r.Signal, Evidence: s.evidence[i]})
@@ -620,8 +629,11 @@ func (s *scoring) field(f, orig string) {
 		}
 	})
 	for _, ri := range c.regexRules {
-		r := c.rules[ri]
-		if !s.triggered[ri] || !applies(r.Kind, s.a.Kind) {
+		if !s.triggered[ri] {
+			continue
+		}
+		r := &c.rules[ri]
+		if !applies(r.Kind, s.a.Kind) {
 			continue
 		}
 		s.triggered[ri] = false
@@ -702,8 +714,11 @@ func (s *scoring) scanView(f, orig string, v *Text, regex []bool, accept func(ow
 		return
 	}
 	for _, ri := range c.regexRules {
-		r := c.rules[ri]
-		if !s.triggered[ri] || !applies(r.Kind, s.a.Kind) {
+		if !s.triggered[ri] {
+			continue
+		}
+		r := &c.rules[ri]
+		if !applies(r.Kind, s.a.Kind) {
 			continue
 		}
 		for _, re := range r.regex {

@@ -18,8 +18,9 @@ func (s *scoring) features() {
 			s.ents.Destinations = appendNew(s.ents.Destinations, p.code)
 		}
 	}
-	for i, r := range c.rules {
-		if r.Feature == "" || !applies(r.Kind, s.a.Kind) {
+	for _, i := range c.featureRules {
+		r := &c.rules[i]
+		if !applies(r.Kind, s.a.Kind) {
 			continue
 		}
 		for _, sp := range s.feature(r.Feature, home) {

@@ -83,7 +83,8 @@ func (s *scoring) quotes() {
 	}
 	var total, quoted float64
 	var hits []int
-	for i, r := range c.rules {
+	for i := range c.rules {
+		r := &c.rules[i]
 		if !s.fired[i] || r.When != nil || r.Weight <= 0 || len(s.evidence[i]) == 0 {
 			continue
 		}
@@ -107,7 +108,8 @@ func (s *scoring) quotes() {
 		s.fired[i] = false
 		s.quoted[i] = true
 	}
-	for i, r := range c.rules {
+	for _, i := range c.featureRules {
+		r := &c.rules[i]
 		if r.Feature != "quoted_lures" || !applies(r.Kind, s.a.Kind) {
 			continue
 		}
