@@ -148,23 +148,43 @@ func (a *Ad) Hash() string {
 // ErrInvalid is wrapped by every validation error.
 var ErrInvalid = errors.New("invalid")
 
-// Validate checks the fields every stage relies on.
+// InvalidError is what Validate returns: the ad's ID (empty when it has
+// none) and what is wrong with it. It wraps ErrInvalid.
+type InvalidError struct {
+	ID     string
+	Reason string
+}
+
+func (e *InvalidError) Error() string {
+	if e.ID == "" {
+		return "ad: invalid: " + e.Reason
+	}
+	return "ad " + e.ID + ": invalid: " + e.Reason
+}
+
+func (e *InvalidError) Unwrap() error { return ErrInvalid }
+
+// Validate checks the fields every stage relies on; its errors are
+// *InvalidError.
 func (a *Ad) Validate() error {
+	bad := func(format string, args ...any) error {
+		return &InvalidError{ID: a.ID, Reason: fmt.Sprintf(format, args...)}
+	}
 	switch {
 	case a.V != Version:
-		return fmt.Errorf("ad: %w: version %d, want %d", ErrInvalid, a.V, Version)
+		return &InvalidError{Reason: fmt.Sprintf("version %d, want %d", a.V, Version)}
 	case a.ID == "":
-		return fmt.Errorf("ad: %w: missing id", ErrInvalid)
+		return bad("missing id")
 	case a.Site == "":
-		return fmt.Errorf("ad %s: %w: missing site", a.ID, ErrInvalid)
+		return bad("missing site")
 	case !a.Kind.Valid():
-		return fmt.Errorf("ad %s: %w: kind %q", a.ID, ErrInvalid, a.Kind)
+		return bad("kind %q", a.Kind)
 	case a.Title == "" && a.Body == "":
-		return fmt.Errorf("ad %s: %w: no title and no body", a.ID, ErrInvalid)
+		return bad("no title and no body")
 	}
 	for _, f := range Fields {
 		if len(a.Field(f)) > MaxFieldBytes {
-			return fmt.Errorf("ad %s: %w: field %s is %d bytes, limit %d", a.ID, ErrInvalid, f, len(a.Field(f)), MaxFieldBytes)
+			return bad("field %s is %d bytes, limit %d", f, len(a.Field(f)), MaxFieldBytes)
 		}
 	}
 	return nil

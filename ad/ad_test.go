@@ -98,6 +98,24 @@ func TestValidateFieldLimit(t *testing.T) {
 	}
 }
 
+func TestValidateInvalidError(t *testing.T) {
+	a := validAd()
+	a.Kind = "spam"
+	err := a.Validate()
+	var inv *InvalidError
+	if !errors.As(err, &inv) || inv.ID != "x1" || inv.Reason != `kind "spam"` || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("err = %#v, want *InvalidError of x1 wrapping ErrInvalid", err)
+	}
+	if got, want := err.Error(), `ad x1: invalid: kind "spam"`; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+	a = validAd()
+	a.ID = ""
+	if got, want := a.Validate().Error(), "ad: invalid: missing id"; got != want {
+		t.Errorf("message %q, want %q", got, want)
+	}
+}
+
 func TestVerdictValidate(t *testing.T) {
 	v := Verdict{V: Version, Ad: validAd(), Score: 42, Band: BandMedium}
 	if err := v.Validate(); err != nil {

@@ -105,6 +105,19 @@ func inputAd(in ad.Input, i int) (ad.Ad, error) {
 	return in.Ad(site, id)
 }
 
+// invalidAdMessage says why the ad at index i of a request is invalid,
+// naming the ad once: "ad 0 (ad-0): invalid: no title and no body".
+func invalidAdMessage(i int, err error) string {
+	var inv *ad.InvalidError
+	switch {
+	case !errors.As(err, &inv):
+		return fmt.Sprintf("ad %d: %v", i, err)
+	case inv.ID == "":
+		return fmt.Sprintf("ad %d: invalid: %s", i, inv.Reason)
+	}
+	return fmt.Sprintf("ad %d (%s): invalid: %s", i, inv.ID, inv.Reason)
+}
+
 // scoreResult is the verdict on one screened ad.
 type scoreResult struct {
 	Index    int        `json:"index"`
@@ -223,7 +236,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 	for i, in := range req.Ads {
 		a, err := inputAd(in, i)
 		if err != nil {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": fmt.Sprintf("ad %d: %v", i, err), "index": i})
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"error": invalidAdMessage(i, err), "index": i})
 			return
 		}
 		ads[i] = a

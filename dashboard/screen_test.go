@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -219,6 +220,29 @@ func TestScoreErrors(t *testing.T) {
 	})
 }
 
+// TestScoreInvalidAdMessage checks that a 422 names the ad once: its index
+// in the request and its id, then what is wrong.
+func TestScoreInvalidAdMessage(t *testing.T) {
+	f := newFixture(t, Options{Scorer: defaultClassifier(t)})
+	for _, tc := range []struct{ name, body, want string }{
+		{"no text, second of a batch", `{"ads":[` + riskyAd + `,{"lang":"ru"}]}`, "ad 1 (ad-1): invalid: no title and no body"},
+		{"bad kind", `{"title":"x","kind":"spam"}`, `ad 0 (ad-0): invalid: kind "spam"`},
+		{"own id", `{"id":"mine-7","title":"x","kind":"spam"}`, `ad 0 (mine-7): invalid: kind "spam"`},
+		{"field over the limit", `{"title":"x","body":"` + strings.Repeat("a", ad.MaxFieldBytes+1) + `"}`,
+			fmt.Sprintf("ad 0 (ad-0): invalid: field body is %d bytes, limit %d", ad.MaxFieldBytes+1, ad.MaxFieldBytes)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := f.score(t, "viewer", tc.body)
+			var e struct{ Error string }
+			if err := json.Unmarshal([]byte(body), &e); err != nil || resp.StatusCode != http.StatusUnprocessableEntity {
+				t.Fatalf("= %d %q, want 422 JSON", resp.StatusCode, body)
+			}
+			if e.Error != tc.want {
+				t.Errorf("error %q, want %q", e.Error, tc.want)
+			}
+		})
+	}
+}
 func TestScoreRateLimit(t *testing.T) {
 	clk := &testClock{t: t0}
 	f := newFixture(t, Options{Scorer: defaultClassifier(t), Now: clk.Now, Screening: ScreenLimits{Rate: 1, Burst: 3}})
