@@ -205,6 +205,13 @@ func New(opts Options) (http.Handler, error) {
 	}
 	mux.Handle("GET /static/", s.instrument(routeStatic,
 		http.StripPrefix("/static/", http.FileServerFS(static)).ServeHTTP))
+	for _, icon := range []struct{ name, contentType string }{{"favicon.svg", "image/svg+xml"}, {"favicon.ico", "image/x-icon"}} {
+		h, err := favicon(static, icon.name, icon.contentType)
+		if err != nil {
+			return nil, err
+		}
+		handle("GET /"+icon.name, routeStatic, h)
+	}
 	handle("/", routeNotFound, func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotFound, "Page not found.")
 	})
