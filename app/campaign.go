@@ -24,13 +24,7 @@ func siteGenres(sitesDir string) map[string]string {
 
 // siteField maps each site of the crawler profiles to a non-empty field.
 func siteField(sitesDir string, field func(crawler.Profile) string) map[string]string {
-	var ps []crawler.Profile
-	var err error
-	if sitesDir != "" {
-		ps, err = crawler.LoadProfiles(os.DirFS(sitesDir))
-	} else {
-		ps, err = crawler.DefaultProfiles()
-	}
+	ps, err := loadProfiles(sitesDir)
 	if err != nil {
 		return nil
 	}
@@ -41,4 +35,13 @@ func siteField(sitesDir string, field func(crawler.Profile) string) map[string]s
 		}
 	}
 	return out
+}
+
+// loadProfiles loads the crawler profiles of sitesDir, or the embedded
+// ones when it is "".
+func loadProfiles(sitesDir string) ([]crawler.Profile, error) {
+	if sitesDir != "" {
+		return crawler.LoadProfiles(os.DirFS(sitesDir))
+	}
+	return crawler.DefaultProfiles()
 }

@@ -305,13 +305,7 @@ func loadRules(dir string) (*rules.Pack, error) {
 }
 
 func (a *App) startCrawl(ctx context.Context) error {
-	var profiles []crawler.Profile
-	var err error
-	if a.opts.SitesDir != "" {
-		profiles, err = crawler.LoadProfiles(os.DirFS(a.opts.SitesDir))
-	} else {
-		profiles, err = crawler.DefaultProfiles()
-	}
+	profiles, err := loadProfiles(a.opts.SitesDir)
 	if err != nil {
 		return err
 	}

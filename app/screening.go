@@ -5,6 +5,8 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/crawler"
+	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/langid"
 	"github.com/lurewatch/lure/webhook"
 )
@@ -18,7 +20,7 @@ var screenRulesPoll = RulesPollInterval
 // classify role's when --rules names a directory), every flagged
 // verdict the indexer writes is queued for the webhook subscriptions
 // covering its site, and a webhook worker delivers the queue until
-// shutdown.
+// shutdown. Subscriptions cover the sites of the crawler profiles.
 func (a *App) startScreening(sc serveContext) error {
 	c, err := classifier.New(sc.pack, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
@@ -33,6 +35,11 @@ func (a *App) startScreening(sc serveContext) error {
 	sc.dashboard.Screening.Burst = a.opts.ScoreBurst
 	sc.dashboard.Screening.Concurrency = a.opts.ScoreConcurrency
 	sc.dashboard.WebhookAllowPrivate = a.opts.WebhookAllowPrivate
+	profiles, err := loadProfiles(a.opts.SitesDir)
+	if err != nil {
+		return err
+	}
+	sc.dashboard.Sites = dashboardSites(profiles)
 	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger,
 		AllowPrivate: a.opts.WebhookAllowPrivate})
 	if err != nil {
@@ -56,4 +63,14 @@ func webhookHook(w *webhook.Worker) verdictHook {
 		_, err := w.Enqueue(ctx, v) // Enqueue ignores verdicts that are not flagged
 		return err
 	}
+}
+
+// dashboardSites are the sites of the crawler profiles, for the sites of
+// webhook subscriptions.
+func dashboardSites(profiles []crawler.Profile) []dashboard.Site {
+	out := make([]dashboard.Site, len(profiles))
+	for i, p := range profiles {
+		out[i] = dashboard.Site{Name: p.Site, Hosts: p.Hosts()}
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -74,8 +75,8 @@ func TestScreeningWiring(t *testing.T) {
 	}
 	defer func() { stop(); a.consumersWG.Wait() }()
 	if dopts.Scorer == nil || len(h.hooks) != 1 || dopts.Screening.Rate != 3 || dopts.Screening.Burst != 7 ||
-		dopts.Screening.Concurrency != 5 || !dopts.WebhookAllowPrivate {
-		t.Fatalf("scorer %v, %d hooks, limits %+v, allow private %v", dopts.Scorer, len(h.hooks), dopts.Screening, dopts.WebhookAllowPrivate)
+		dopts.Screening.Concurrency != 5 || !dopts.WebhookAllowPrivate || len(dopts.Sites) != 4 {
+		t.Fatalf("scorer %v, %d hooks, limits %+v, allow private %v, sites %v", dopts.Scorer, len(h.hooks), dopts.Screening, dopts.WebhookAllowPrivate, dopts.Sites)
 	}
 
 	in := ad.Input{Title: "Работа за границей для девушек", Lang: "ru", Site: "doska.example", URL: "https://doska.example/ad/1",
@@ -230,5 +231,24 @@ func TestScreeningReloadsRules(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("rule_pack = %q after the change, want %q", got, want.Version)
 		}
+	}
+}
+
+// TestDashboardSites: webhook subscriptions cover the sites of the
+// crawler profiles, by site ID or host.
+func TestDashboardSites(t *testing.T) {
+	ps, err := loadProfiles("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range dashboardSites(ps) {
+		names = append(names, s.Name)
+		if !slices.Equal(s.Hosts, []string{"127.0.0.1"}) { // the embedded profiles read the demo sites
+			t.Errorf("%s: hosts %q", s.Name, s.Hosts)
+		}
+	}
+	if !slices.Equal(names, []string{"doska-ua", "rabota-md", "svaha-intl", "tg-kordon"}) {
+		t.Errorf("sites %q", names)
 	}
 }

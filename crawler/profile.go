@@ -217,6 +217,16 @@ func (p *Profile) hosts(base *url.URL) []string {
 	return out
 }
 
+// Hosts returns the host names of the site, lowercase: BaseURL's host
+// first, then the allowed domains. It is nil when BaseURL has no host.
+func (p *Profile) Hosts() []string {
+	base, err := url.Parse(p.BaseURL)
+	if err != nil || base.Hostname() == "" {
+		return nil
+	}
+	return p.hosts(base)
+}
+
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

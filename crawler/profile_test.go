@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -175,5 +176,23 @@ func TestLoadProfileTooLarge(t *testing.T) {
 	big := strings.NewReader("# " + strings.Repeat("x", MaxProfileBytes) + "\n")
 	if _, err := LoadProfile(big, "big.yaml"); err == nil || !strings.Contains(err.Error(), "big.yaml") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestProfileHosts(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    Profile
+		want []string
+	}{
+		{"base and allowed", Profile{BaseURL: "https://WWW.Doska.example:8443/ua/", AllowedDomains: []string{"img.doska-cdn.example", "www.doska.example"}},
+			[]string{"www.doska.example", "img.doska-cdn.example"}},
+		{"no host", Profile{BaseURL: "/relative"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.p.Hosts(); !slices.Equal(got, tc.want) {
+				t.Errorf("Hosts() = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -87,6 +87,20 @@ type Options struct {
 	// or multicast address (webhook.CheckURL); by default they are
 	// refused with 400. Set it with webhook.Options.AllowPrivate.
 	WebhookAllowPrivate bool
+	// Sites are the sites lure reads (the crawler's profiles). A webhook
+	// subscription covers only these, each named by its site ID or by
+	// one of its host names (stored as the site ID). Nil means the sites
+	// of the stored ads, named by site ID only.
+	Sites []Site
+}
+
+// Site is a site lure reads, for the sites of webhook subscriptions.
+type Site struct {
+	// Name is the site ID, as in ad.Ad.Site (e.g. "doska-ua").
+	Name string
+	// Hosts are the site's host names (e.g. "doska.ua"); a host of
+	// several sites names none of them.
+	Hosts []string
 }
 
 // Page sizes.
@@ -104,6 +118,7 @@ type server struct {
 	byAccount *throttle
 	byAddr    *throttle
 	counts    counts
+	sites     siteSet // of Options.Sites
 }
 
 func (s *server) now() time.Time { return s.opts.Now() }
@@ -142,7 +157,8 @@ func New(opts Options) (http.Handler, error) {
 		return nil, err
 	}
 	s := &server{opts: opts, db: opts.Store, log: opts.Logger, pages: p,
-		byAccount: newThrottle(LoginFailsAccount, LoginWindow), byAddr: newThrottle(LoginFailsAddr, LoginWindow)}
+		byAccount: newThrottle(LoginFailsAccount, LoginWindow), byAddr: newThrottle(LoginFailsAddr, LoginWindow),
+		sites: newSiteSet(opts.Sites)}
 
 	static, err := fs.Sub(webFS, "web/static")
 	if err != nil {

@@ -20,19 +20,28 @@ type webhookInput struct {
 }
 
 // createWebhook stores a subscription with a fresh secret and audits it
-// (without the secret).
+// (without the secret). Its sites must be known (Options.Sites); a host
+// name is stored as the site ID it stands for.
 func (s *server) createWebhook(r *http.Request, in webhookInput) (store.Subscription, error) {
 	if !s.opts.WebhookAllowPrivate {
 		if err := webhook.CheckURL(in.URL); errors.Is(err, webhook.ErrPrivateAddress) {
 			return store.Subscription{}, err
 		}
 	}
+	known, err := s.knownSites(r.Context())
+	if err != nil {
+		return store.Subscription{}, err
+	}
+	sites, err := known.resolve(in.Sites)
+	if err != nil {
+		return store.Subscription{}, err
+	}
 	secret, err := NewSecret()
 	if err != nil {
 		return store.Subscription{}, err
 	}
 	sub, err := s.db.CreateSubscription(r.Context(), store.Subscription{Name: in.Name, URL: in.URL,
-		Sites: in.Sites, MinScore: in.MinScore, Secret: "whsec_" + secret})
+		Sites: sites, MinScore: in.MinScore, Secret: "whsec_" + secret})
 	if err != nil {
 		return store.Subscription{}, err
 	}
@@ -182,18 +191,28 @@ type webhooksData struct {
 	NewName       string
 	Form          webhookInput
 	FormSites     string
+	// SitesHint lists the sites a subscription may cover; SitesExample
+	// is the first two site IDs, for the form's placeholder.
+	SitesHint    string
+	SitesExample string
 }
 
 func (s *server) renderWebhooks(w http.ResponseWriter, r *http.Request, code int, d webhooksData) {
 	var err error
+	var known siteSet
 	if d.Subscriptions, err = s.db.Subscriptions(r.Context()); err == nil {
 		d.Deliveries, err = s.db.Deliveries(r.Context(), store.DeliveryFilter{Limit: 50})
+	}
+	if err == nil {
+		known, err = s.knownSites(r.Context())
 	}
 	if err != nil {
 		s.log.Error("dashboard: webhooks page", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the webhook subscriptions.")
 		return
 	}
+	names := known.list()
+	d.SitesHint, d.SitesExample = known.describe(), strings.Join(names[:min(2, len(names))], ", ")
 	s.render(w, r, code, "webhooks", view{Title: "Webhooks", Nav: "webhooks", Data: d})
 }
 

@@ -12,8 +12,8 @@ import (
 )
 
 func TestWebhookAPI(t *testing.T) {
-	f := newFixture(t, Options{})
-	in := `{"name":"platform-x","url":"https://platform.example/hook","sites":["rabota.example"],"min_score":60}`
+	f := newFixture(t, Options{Sites: testSites})
+	in := `{"name":"platform-x","url":"https://platform.example/hook","sites":["rabota-md"],"min_score":60}`
 	if resp, _ := f.post(t, "analyst", "/api/v1/webhooks", "application/json", in); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("analyst create = %d, want 403", resp.StatusCode)
 	}
@@ -33,9 +33,9 @@ func TestWebhookAPI(t *testing.T) {
 		code       int
 	}{
 		{"duplicate", in, http.StatusConflict},
-		{"bad url", `{"name":"p2","url":"javascript:alert(1)","sites":["a"]}`, http.StatusUnprocessableEntity},
+		{"bad url", `{"name":"p2","url":"javascript:alert(1)","sites":["rabota-md"]}`, http.StatusUnprocessableEntity},
 		{"no sites", `{"name":"p2","url":"https://x.example/","sites":[]}`, http.StatusUnprocessableEntity},
-		{"unknown field", `{"name":"p2","url":"https://x.example/","sites":["a"],"secret":"mine"}`, http.StatusBadRequest},
+		{"unknown field", `{"name":"p2","url":"https://x.example/","sites":["rabota-md"],"secret":"mine"}`, http.StatusBadRequest},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if resp, body := f.post(t, "admin", "/api/v1/webhooks", "application/json", tc.body); resp.StatusCode != tc.code {
@@ -77,10 +77,10 @@ func TestWebhookAPI(t *testing.T) {
 }
 
 func TestWebhookAdminPage(t *testing.T) {
-	f := newFixture(t, Options{})
-	form := url.Values{"name": {"platform-y"}, "url": {"https://y.example/hook"}, "sites": {"a.example, b.example"}, "min_score": {"70"}}
+	f := newFixture(t, Options{Sites: testSites})
+	form := url.Values{"name": {"platform-y"}, "url": {"https://y.example/hook"}, "sites": {"rabota-md, doska-ua"}, "min_score": {"70"}}
 	resp, body := f.post(t, "admin", "/admin/webhooks", "application/x-www-form-urlencoded", form.Encode())
-	if resp.StatusCode != 200 || !strings.Contains(body, "whsec_") || !strings.Contains(body, "a.example, b.example") {
+	if resp.StatusCode != 200 || !strings.Contains(body, "whsec_") || !strings.Contains(body, "rabota-md, doska-ua") {
 		t.Fatalf("create from the page = %d, secret shown: %v", resp.StatusCode, strings.Contains(body, "whsec_"))
 	}
 	f.as = store.RoleAdmin
@@ -99,7 +99,7 @@ func TestWebhookAdminPage(t *testing.T) {
 	if sub, _ := f.store.Subscription(t.Context(), subs[0].ID); !sub.Disabled {
 		t.Error("not disabled")
 	}
-	resp, body = f.post(t, "admin", "/admin/webhooks", "application/x-www-form-urlencoded", url.Values{"name": {"bad name"}, "url": {"x"}, "sites": {"a"}}.Encode())
+	resp, body = f.post(t, "admin", "/admin/webhooks", "application/x-www-form-urlencoded", url.Values{"name": {"bad name"}, "url": {"x"}, "sites": {"rabota-md"}}.Encode())
 	if resp.StatusCode != 422 || !strings.Contains(body, "Not created") {
 		t.Errorf("invalid form = %d", resp.StatusCode)
 	}
@@ -110,15 +110,15 @@ func TestWebhookAdminPage(t *testing.T) {
 }
 
 func TestWebhookPrivateURLRefused(t *testing.T) {
-	f := newFixture(t, Options{})
+	f := newFixture(t, Options{Sites: testSites})
 	for i, u := range []string{"http://127.0.0.1:8080/hook", "http://10.0.0.1/", "http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://localhost:9000/"} {
 		t.Run(u, func(t *testing.T) {
-			in := `{"name":"p` + strconv.Itoa(i) + `","url":"` + u + `","sites":["rabota.example"]}`
+			in := `{"name":"p` + strconv.Itoa(i) + `","url":"` + u + `","sites":["rabota-md"]}`
 			resp, body := f.post(t, "admin", "/api/v1/webhooks", "application/json", in)
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "refused: private address") {
 				t.Errorf("API create = %d %s, want 400 naming the private address", resp.StatusCode, body)
 			}
-			form := url.Values{"name": {"f" + strconv.Itoa(i)}, "url": {u}, "sites": {"rabota.example"}}
+			form := url.Values{"name": {"f" + strconv.Itoa(i)}, "url": {u}, "sites": {"rabota-md"}}
 			resp, body = f.post(t, "admin", "/admin/webhooks", "application/x-www-form-urlencoded", form.Encode())
 			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Not created: url host") {
 				t.Errorf("form create = %d, want 400 with the reason", resp.StatusCode)
@@ -129,8 +129,8 @@ func TestWebhookPrivateURLRefused(t *testing.T) {
 		t.Errorf("stored %d subscriptions to private addresses", len(subs))
 	}
 
-	allow := newFixture(t, Options{WebhookAllowPrivate: true})
-	in := `{"name":"internal","url":"http://10.0.0.1/hook","sites":["rabota.example"]}`
+	allow := newFixture(t, Options{Sites: testSites, WebhookAllowPrivate: true})
+	in := `{"name":"internal","url":"http://10.0.0.1/hook","sites":["rabota-md"]}`
 	if resp, body := allow.post(t, "admin", "/api/v1/webhooks", "application/json", in); resp.StatusCode != http.StatusCreated {
 		t.Errorf("create with WebhookAllowPrivate = %d %s, want 201", resp.StatusCode, body)
 	}

@@ -210,6 +210,24 @@ func (s *Store) groupCount(ctx context.Context, col string, put func(string, int
 	return nil
 }
 
+// Sites lists the sites of the stored ads, sorted.
+func (s *Store) Sites(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT site FROM ads ORDER BY site`)
+	if err != nil {
+		return nil, wrap("sites", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var site string
+		if err := rows.Scan(&site); err != nil {
+			return nil, wrap("sites", err)
+		}
+		out = append(out, site)
+	}
+	return out, wrap("sites", rows.Err())
+}
+
 // Facet is one value of a queue filter and its number of flagged ads.
 type Facet struct {
 	Value string `json:"value"`

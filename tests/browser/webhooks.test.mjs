@@ -1,6 +1,7 @@
 // Browser tests of the screening capability's admin page, /admin/webhooks:
-// creating a subscription shows its secret once, disabling works, and the
-// delivery log shows receivers' answers as text.
+// an unknown site is refused with the valid names and the form keeps what
+// was typed, creating a subscription shows its secret once, disabling
+// works, and the delivery log shows receivers' answers as text.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, login, shot, useBrowser } from './lib.mjs';
@@ -21,11 +22,29 @@ test('admin: webhook subscriptions and deliveries', async () => {
   assert.equal(await page.locator('table.webhooks img').count(), 0);
   assert.doesNotMatch(await page.content(), /whsec_seeded-secret-not-shown/);
 
-  // Create one: the secret is shown once.
+  // The form names real sites (here those of the stored ads).
+  assert.match(await page.locator('input[name=sites]').getAttribute('placeholder'), /^e\.g\. [a-z0-9.-]+, [a-z0-9.-]+$/);
+  assert.match(await page.locator('#wh-sites-hint').textContent(), /valid sites: .*rabota\.example/);
+
+  // An unknown site is refused with the valid names, and the form keeps
+  // what was typed.
   await page.fill('input[name=name]', 'platform-b');
   await page.fill('input[name=url]', 'https://b.example/hook');
   await page.fill('input[name=sites]', 'rabota.example, doska.example');
   await page.fill('input[name=min_score]', '70');
+  const [refused] = await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/webhooks"] button[type=submit]')]);
+  assert.equal(refused.status(), 422);
+  assert.match(await page.locator('p.alert').textContent(),
+    /^Not created: invalid webhook subscription: unknown site "doska\.example"; valid sites: .*rabota\.example.*\.$/);
+  assert.equal(await page.locator('input[name=name]').inputValue(), 'platform-b');
+  assert.equal(await page.locator('input[name=url]').inputValue(), 'https://b.example/hook');
+  assert.equal(await page.locator('input[name=sites]').inputValue(), 'rabota.example, doska.example');
+  assert.equal(await page.locator('input[name=min_score]').inputValue(), '70');
+  assert.equal(await page.locator('table.webhooks tbody tr', { hasText: 'platform-b' }).count(), 0);
+  await shot(page, 'webhooks-unknown-site');
+
+  // Create one: the secret is shown once.
+  await page.fill('input[name=sites]', 'rabota.example');
   await Promise.all([page.waitForNavigation(), page.click('form[action="/admin/webhooks"] button[type=submit]')]);
   const secret = (await page.locator('.secret code').textContent()).trim();
   assert.match(secret, /^whsec_[A-Za-z0-9_-]{40,}$/);
