@@ -115,7 +115,7 @@ func TestScreeningWiring(t *testing.T) {
 	if err := json.Unmarshal(got[0], &e); err != nil || e.AdID != "ad1" || e.Site != "doska.example" || len(e.Rules) == 0 {
 		t.Errorf("event %s: %v", got[0], err)
 	}
-	if body := string(got[0]); strings.Contains(body, "916") || strings.Contains(body, "Telegram") || strings.Contains(body, "девушек") {
+	if body := string(got[0]); strings.Contains(body, "204 55") || strings.Contains(body, "Telegram") || strings.Contains(body, "девушек") {
 		t.Errorf("event carries ad text or contacts: %s", body)
 	}
 }
