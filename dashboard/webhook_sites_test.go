@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -116,5 +117,17 @@ func TestWebhookSitesOfStoredAds(t *testing.T) {
 	resp, body := empty.post(t, "admin", "/api/v1/webhooks", "application/json", `{"name":"p","url":"https://p.example/","sites":["rabota.example"]}`)
 	if want := `{"error":"invalid webhook subscription: unknown site \"rabota.example\"; no site is known yet"}`; resp.StatusCode != http.StatusUnprocessableEntity || strings.TrimSpace(body) != want {
 		t.Errorf("with no ads = %d %s, want 422 %s", resp.StatusCode, body, want)
+	}
+}
+
+func TestSiteSetDescribeBounded(t *testing.T) {
+	var sites []Site
+	for i := range maxListedSites + 3 {
+		sites = append(sites, Site{Name: fmt.Sprintf("site-%03d", i), Hosts: []string{fmt.Sprintf("s%d.example", i)}})
+	}
+	got := newSiteSet(sites).describe()
+	if !strings.HasPrefix(got, "valid sites: site-000 (s0.example), site-001 (s1.example), ") ||
+		!strings.HasSuffix(got, fmt.Sprintf("site-%03d (s%d.example), and 3 more", maxListedSites-1, maxListedSites-1)) {
+		t.Errorf("describe() = %q", got)
 	}
 }
