@@ -88,6 +88,21 @@ func parseNoticeID(s string) (int64, error) {
 
 func (s *server) noticeOpts() NoticeOptions { return s.opts.Notices }
 
+// noticeDoc is the exported form of a notice now.
+func (s *server) noticeDoc(n store.Notice) noticeDoc {
+	return newNoticeDoc(n, s.noticeOpts(), s.now(), s.isCombination)
+}
+
+// isCombination reports whether rule is a combination rule of the
+// loaded rule pack (one whose evidence is other rules' evidence).
+func (s *server) isCombination(rule string) bool {
+	if s.opts.Rules == nil {
+		return false
+	}
+	r, ok := s.opts.Rules.Rule(rule)
+	return ok && r.When != nil
+}
+
 // loadNotice reads a notice, answering 404 or 500 itself when it cannot.
 func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, api bool) (store.Notice, bool) {
 	n, err := s.db.Notice(r.Context(), id)
@@ -273,7 +288,7 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := newNoticeDoc(n, s.noticeOpts(), s.now())
+	d := s.noticeDoc(n)
 	name := fmt.Sprintf("lure-notice-%d-%s", n.ID, fileSafe(n.Site))
 	switch format {
 	case formatJSON:
@@ -338,7 +353,7 @@ func (s *server) handleNoticePrint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderNotice(w, r, "notice_print", n, newNoticeDoc(n, s.noticeOpts(), s.now()))
+	s.renderNotice(w, r, "notice_print", n, s.noticeDoc(n))
 	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "print"})
 }
 
@@ -348,7 +363,7 @@ func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := writeNoticeEmail(&buf, newNoticeDoc(n, s.noticeOpts(), s.now())); err != nil {
+	if err := writeNoticeEmail(&buf, s.noticeDoc(n)); err != nil {
 		s.log.Error("dashboard: notice email", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
 		return

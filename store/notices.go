@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,6 +110,10 @@ type NoticeItem struct {
 	Snapshot    string       `json:"snapshot"`
 	ContentHash string       `json:"content_hash"`
 	Crawled     time.Time    `json:"crawled,omitzero"`
+	// Destinations are the countries the ad sends people to (ISO 3166
+	// alpha-2), as extracted when the notice was drafted; empty for
+	// notices drafted before they were recorded.
+	Destinations []string `json:"destinations,omitempty"`
 
 	RemovedAt     time.Time `json:"removed_at,omitzero"`
 	RemovalReason string    `json:"removal_reason,omitempty"`
@@ -162,7 +167,8 @@ func NewNoticeItem(v ad.Verdict, r Review, describe func(rule string) string) No
 	it := NoticeItem{AdID: v.Ad.ID, URL: v.Ad.URL, Title: v.Ad.Title, Kind: string(v.Ad.Kind), Lang: v.Language(),
 		Score: v.Score, Band: string(v.Band), RulePack: v.RulePack, Rules: []NoticeRule{},
 		ReviewNote: r.Note, ReviewedBy: r.DecidedBy, ReviewedAt: r.DecidedAt,
-		Snapshot: v.Ad.Snapshot, ContentHash: v.Ad.ContentHash, Crawled: v.Ad.Crawled}
+		Snapshot: v.Ad.Snapshot, ContentHash: v.Ad.ContentHash, Crawled: v.Ad.Crawled,
+		Destinations: slices.Clone(v.Entities.Destinations)}
 	for _, h := range v.Hits {
 		if h.Weight <= 0 {
 			continue
