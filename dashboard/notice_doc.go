@@ -36,13 +36,55 @@ type NoticeOptions struct {
 	// Overdue is how long a sent notice may stay open before it is marked
 	// overdue; 0 means DefaultNoticeOverdue.
 	Overdue time.Duration
+	// Platforms are, per site ID, the platform a notice to the site is
+	// addressed to (the crawler profiles' platform_name and
+	// notice_contact). A site without a name here is named by its ID.
+	Platforms map[string]Platform
 }
+
+// Platform is who receives the notices about one site.
+type Platform struct {
+	// Name is the platform's own name ("Rabota.md").
+	Name string
+	// Contact is where the platform takes notices: an e-mail address or
+	// the URL of its notice form; empty when unknown.
+	Contact string
+}
+
+// platform is the addressee of the notices about site: its configured
+// name and contact, else the site ID without contact.
+func (o NoticeOptions) platform(site string) addressee {
+	p := o.Platforms[site]
+	if p.Name == "" {
+		return addressee{Name: site, Contact: p.Contact}
+	}
+	return addressee{Name: p.Name, Contact: p.Contact}
+}
+
+// addressee is the platform a notice goes to, as exported.
+type addressee struct {
+	Name    string `json:"name"`
+	Contact string `json:"contact,omitempty"`
+}
+
+// Line is the addressee as one line: "Rabota.md, notices@rabota.example".
+func (a addressee) Line() string {
+	if a.Contact == "" {
+		return a.Name
+	}
+	return a.Name + ", " + a.Contact
+}
+
+// ContactLink is the contact as a safe http(s) link, or "" when it is an
+// e-mail address (or not a URL).
+func (a addressee) ContactLink() string { return linkURL(a.Contact) }
 
 // noticeDoc is a notice as exported: everything DSA Article 16(2) asks of
 // a notice, per item.
 type noticeDoc struct {
 	Notice      int64      `json:"notice"`
 	Site        string     `json:"site"`
+	To          addressee  `json:"to"` // the platform and its notice contact
 	Status      string     `json:"status"`
 	Subject     string     `json:"subject"`
 	Explanation string     `json:"explanation"`
@@ -120,8 +162,9 @@ func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time, combination fu
 	if d.Notifier.Email == "" {
 		d.Missing = append(d.Missing, "notifier e-mail (--notifier-email)")
 	}
+	d.To = o.platform(n.Site)
 	d.Subject = fmt.Sprintf("Notice of illegal content (Article 16 DSA): %d ad%s on %s [lure notice #%d]",
-		len(n.Items), plural(len(n.Items)), n.Site, n.ID)
+		len(n.Items), plural(len(n.Items)), oneLine(d.To.Name), n.ID)
 	for i, it := range n.Items {
 		d.Items = append(d.Items, docItem{Pos: i + 1, AdID: it.AdID, URL: it.URL, Title: it.Title,
 			Destinations: countryNames(it.Destinations), Indicators: itemIndicators(it.Rules, combination),
@@ -152,7 +195,7 @@ func plural(n int) string {
 
 // csvHeader is the first row of a notice's CSV export; one row follows per
 // ad.
-var csvHeader = []string{"notice", "site", "status", "notifier_name", "notifier_email", "good_faith_statement",
+var csvHeader = []string{"notice", "to", "contact", "site", "status", "notifier_name", "notifier_email", "good_faith_statement",
 	"ad_id", "url", "title", "destinations", "indicators", "review_note", "snapshot", "fetched_at", "removed_at", "removal_reason"}
 
 // writeNoticeCSV writes one row per ad; its indicators cell has one
@@ -168,7 +211,7 @@ func writeNoticeCSV(w io.Writer, d noticeDoc) error {
 		for i, in := range it.Indicators {
 			lines[i] = indicatorLine(in)
 		}
-		row := []string{strconv.FormatInt(d.Notice, 10), d.Site, d.Status, d.Notifier.Name, d.Notifier.Email, d.Statement,
+		row := []string{strconv.FormatInt(d.Notice, 10), d.To.Name, d.To.Contact, d.Site, d.Status, d.Notifier.Name, d.Notifier.Email, d.Statement,
 			it.AdID, it.URL, it.Title, strings.Join(it.Destinations, ", "), strings.Join(lines, "\n"), it.ReviewNote,
 			it.Snapshot, csvTime(it.FetchedAt), csvTime(it.RemovedAt), it.RemovalReason}
 		for i := range row {
@@ -194,7 +237,8 @@ func csvTime(t time.Time) string {
 func writeNoticeEmail(w io.Writer, d noticeDoc) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Subject: %s\n\n", oneLine(d.Subject))
-	fmt.Fprintf(&b, "To the team handling notices of illegal content on %s,\n\n", d.Site)
+	fmt.Fprintf(&b, "To: %s\n\n", oneLine(d.To.Line()))
+	fmt.Fprintf(&b, "To the team handling notices of illegal content on %s,\n\n", oneLine(d.To.Name))
 	fmt.Fprintf(&b, "Under Article 16 of Regulation (EU) 2022/2065 (Digital Services Act) we notify you of %d ad%s "+
 		"on your service that we consider illegal content, and ask you to remove %s.\n\n",
 		len(d.Items), plural(len(d.Items)), map[bool]string{true: "it", false: "them"}[len(d.Items) == 1])

@@ -2,6 +2,9 @@ package dashboard
 
 import (
 	"context"
+	"encoding/csv"
+	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -131,5 +134,65 @@ func TestIndicatorNamesCoverEverySignal(t *testing.T) {
 		if indicatorNames[s] == "" {
 			t.Errorf("signal %s has no indicator name", s)
 		}
+	}
+}
+
+// TestNoticeAddressedToPlatform checks that a notice names the platform
+// and its notice contact from the site's profile, in every format, and
+// falls back to the site ID for a site without a platform name.
+func TestNoticeAddressedToPlatform(t *testing.T) {
+	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail,
+		Platforms: map[string]Platform{"rabota.example": {Name: "Rabota Example", Contact: "https://rabota.example/dsa-form"}}}, nil)
+	by := draftAll(t, f)
+	cases := []struct {
+		site, to, contact string
+	}{
+		{"rabota.example", "Rabota Example", "https://rabota.example/dsa-form"},
+		{"locuri.example", "locuri.example", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.site, func(t *testing.T) {
+			id := strconv.FormatInt(by[c.site].ID, 10)
+			line := "To: " + c.to
+			if c.contact != "" {
+				line += ", " + c.contact
+			}
+			_, page := f.call(t, "GET", "/notices/"+id, "", store.RoleAnalyst)
+			_, print := f.call(t, "GET", "/notices/"+id+"/print", "", store.RoleAnalyst)
+			for name, body := range map[string]string{"page": page, "print": print} {
+				if !strings.Contains(body, "Notice #"+id+" to "+c.to) && name == "page" {
+					t.Errorf("%s heading does not name %q", name, c.to)
+				}
+				if !strings.Contains(body, `<th>To</th><td class="notice-to">`+c.to) {
+					t.Errorf("%s To row does not name %q", name, c.to)
+				}
+				if c.contact != "" && !strings.Contains(body, `href="`+c.contact+`"`) {
+					t.Errorf("%s does not link the notice form %s", name, c.contact)
+				}
+			}
+			_, mail := f.call(t, "GET", "/notices/"+id+"/email.txt", "", store.RoleAnalyst)
+			if !strings.Contains(mail, "\n\n"+line+"\n") || !strings.Contains(mail, "on "+c.to+" [lure notice #"+id+"]") {
+				t.Errorf("e-mail lacks %q or a subject naming %q:\n%.400s", line, c.to, mail)
+			}
+			_, js := f.call(t, "GET", "/notices/"+id+".json", "", store.RoleAnalyst)
+			var d noticeDoc
+			if err := json.Unmarshal([]byte(js), &d); err != nil {
+				t.Fatal(err)
+			}
+			if d.To.Name != c.to || d.To.Contact != c.contact || d.Site != c.site {
+				t.Errorf("json to = %+v, site %q", d.To, d.Site)
+			}
+			_, body := f.call(t, "GET", "/notices/"+id+".csv", "", store.RoleAnalyst)
+			recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if err != nil || len(recs) < 2 {
+				t.Fatalf("csv: %v", err)
+			}
+			if got := recs[1][slices.Index(recs[0], "to")]; got != c.to {
+				t.Errorf("csv to = %q, want %q", got, c.to)
+			}
+			if got := recs[1][slices.Index(recs[0], "contact")]; got != c.contact {
+				t.Errorf("csv contact = %q, want %q", got, c.contact)
+			}
+		})
 	}
 }

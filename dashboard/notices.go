@@ -316,7 +316,7 @@ func (s *server) renderNotice(w http.ResponseWriter, r *http.Request, page strin
 	for _, it := range n.Items {
 		links[it.AdID] = linkURL(it.URL)
 	}
-	title := fmt.Sprintf("Notice #%d to %s", n.ID, n.Site)
+	title := fmt.Sprintf("Notice #%d to %s", n.ID, d.To.Name)
 	s.render(w, r, http.StatusOK, page, view{Title: title, Nav: "notices",
 		Data: noticeData{Doc: d, Notice: n, Period: humanDuration(s.noticeOpts().overdue()), Links: links}})
 }
