@@ -294,7 +294,7 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 	case formatJSON:
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
 		writeJSON(w, http.StatusOK, d)
-		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "json"})
+		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "json"})
 		return
 	case formatCSV:
 		var buf bytes.Buffer
@@ -305,7 +305,7 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 		}
 		csvDownload(w, name+".csv")
 		w.Write(buf.Bytes())
-		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "csv"})
+		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "csv"})
 		return
 	}
 	s.renderNotice(w, r, "notice", n, d)
@@ -354,7 +354,7 @@ func (s *server) handleNoticePrint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.renderNotice(w, r, "notice_print", n, s.noticeDoc(n))
-	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "print"})
+	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "print"})
 }
 
 func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
@@ -371,7 +371,7 @@ func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
-	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "email"})
+	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "email"})
 }
 
 // transitionInput is a lifecycle step, from a form or JSON.

@@ -572,10 +572,25 @@ func setStatus(ctx context.Context, tx *sql.Tx, now time.Time, id int64, from, t
 	if err := addHistory(ctx, tx, now, actor, id, from, to, note); err != nil {
 		return err
 	}
-	type state struct {
-		Notice int64  `json:"notice"`
-		Status string `json:"status"`
-		Note   string `json:"note,omitempty"`
+	site, err := noticeSite(ctx, tx, id)
+	if err != nil {
+		return err
 	}
-	return appendAudit(ctx, tx, now, actor, "notice_"+to, "", state{id, from, ""}, state{id, to, note})
+	return appendAudit(ctx, tx, now, actor, "notice_"+to, "", noticeState{id, site, from, ""}, noticeState{id, site, to, note})
+}
+
+// noticeState is a notice's side of an audit entry: which notice (its ID
+// and site) and its status.
+type noticeState struct {
+	Notice int64  `json:"notice"`
+	Site   string `json:"site"`
+	Status string `json:"status"`
+	Note   string `json:"note,omitempty"`
+}
+
+// noticeSite returns the site a notice goes to, for audit entries.
+func noticeSite(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var site string
+	err := tx.QueryRowContext(ctx, `SELECT site FROM notices WHERE id = ?`, id).Scan(&site)
+	return site, wrap("notice site", err)
 }
