@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"github.com/lurewatch/lure/crawler"
+	"github.com/lurewatch/lure/dashboard"
 )
 
 func (a *App) startCampaign(sc serveContext) error { return nil }
@@ -20,6 +21,21 @@ func siteCountries(sitesDir string) map[string]string {
 // genre (classifier.Options.SiteGenre, feature reporting_site).
 func siteGenres(sitesDir string) map[string]string {
 	return siteField(sitesDir, func(p crawler.Profile) string { return p.Genre })
+}
+
+// sitePlatforms maps each site of the crawler profiles that names its
+// platform or notice contact to the addressee of its takedown notices
+// (dashboard.NoticeOptions.Platforms).
+func sitePlatforms(sitesDir string) map[string]dashboard.Platform {
+	names := siteField(sitesDir, func(p crawler.Profile) string { return p.PlatformName })
+	contacts := siteField(sitesDir, func(p crawler.Profile) string { return p.NoticeContact })
+	out := map[string]dashboard.Platform{}
+	for _, m := range []map[string]string{names, contacts} {
+		for site := range m {
+			out[site] = dashboard.Platform{Name: names[site], Contact: contacts[site]}
+		}
+	}
+	return out
 }
 
 // siteField maps each site of the crawler profiles to a non-empty field.

@@ -26,3 +26,16 @@ func TestSiteCountries(t *testing.T) {
 		t.Errorf("--sites directory: %v", got)
 	}
 }
+
+func TestSitePlatforms(t *testing.T) {
+	got := sitePlatforms("")
+	if p := got["rabota-md"]; p.Name != "Rabota.md" || p.Contact != "notices@rabota-md.example" {
+		t.Errorf("rabota-md: %+v", p)
+	}
+	if p := got["doska-ua"]; p.Name == "" || p.Contact == "" {
+		t.Errorf("doska-ua: %+v", p)
+	}
+	if got := sitePlatforms(filepath.Join(t.TempDir(), "missing")); len(got) != 0 {
+		t.Errorf("missing directory: %v", got)
+	}
+}

@@ -13,8 +13,9 @@ import (
 	"github.com/lurewatch/lure/stream"
 )
 
-// startNotices wires takedown notices into the serve role: the notifier
-// and overdue period for the dashboard, a consumer of the crawler's
+// startNotices wires takedown notices into the serve role: the notifier,
+// overdue period and each site's platform name and notice contact (from
+// the crawler profiles) for the dashboard, a consumer of the crawler's
 // removals (lure.ads.removed) that verifies notified ads are gone, and an
 // indexer hook that notices an ad coming back.
 func (a *App) startNotices(sc serveContext) error {
@@ -22,6 +23,7 @@ func (a *App) startNotices(sc serveContext) error {
 		NotifierName:  a.opts.NotifierName,
 		NotifierEmail: a.opts.NotifierEmail,
 		Overdue:       a.opts.NoticeOverdue,
+		Platforms:     sitePlatforms(a.opts.SitesDir),
 	}
 	if a.opts.NotifierName == "" || a.opts.NotifierEmail == "" {
 		a.opts.Logger.Warn("takedown notices cannot be sent until --notifier-name and --notifier-email are set")

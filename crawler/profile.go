@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"sort"
@@ -54,6 +55,13 @@ type Profile struct {
 	Site string `yaml:"site"`
 	// Name is a human-readable name.
 	Name string `yaml:"name"`
+	// PlatformName is the platform's own name, as takedown notices address
+	// it ("To: Rabota.md"); optional, notices then name the site ID.
+	PlatformName string `yaml:"platform_name"`
+	// NoticeContact is where the platform takes notices of illegal
+	// content: an e-mail address or the http(s) URL of its notice form
+	// (optional). Notices show it beside PlatformName.
+	NoticeContact string `yaml:"notice_contact"`
 	// Kind is the kind of ads on the site: job, marriage or other.
 	Kind ad.Kind `yaml:"kind"`
 	// Lang is the ads' language when a page does not say (optional).
@@ -305,6 +313,12 @@ func (p *Profile) Validate() error {
 	if p.Country != "" && !countryRE.MatchString(p.Country) {
 		bad("country", "%q must be an ISO 3166-1 alpha-2 code such as MD", p.Country)
 	}
+	if strings.ContainsAny(p.PlatformName, "\r\n") || len(p.PlatformName) > maxPlatformName {
+		bad("platform_name", "must be one line of at most %d bytes", maxPlatformName)
+	}
+	if p.NoticeContact != "" && !validNoticeContact(p.NoticeContact) {
+		bad("notice_contact", "%q must be an e-mail address or an http(s) URL of the platform's notice form", p.NoticeContact)
+	}
 	if p.Genre != "" && p.Genre != GenreNews && p.Genre != GenreNGO {
 		bad("genre", "%q must be %s or %s (or left out for ad sites)", p.Genre, GenreNews, GenreNGO)
 	}
@@ -354,6 +368,23 @@ func (p *Profile) Validate() error {
 		bad("recrawl", "must not be negative")
 	}
 	return errors.Join(errs...)
+}
+
+// maxPlatformName bounds Profile.PlatformName.
+const maxPlatformName = 200
+
+// validNoticeContact reports whether s is a bare e-mail address
+// (name@host) or an absolute http(s) URL with a host and no user info.
+func validNoticeContact(s string) bool {
+	if s == "" || len(s) > 2000 || strings.TrimSpace(s) != s {
+		return false
+	}
+	if strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") {
+		u, err := url.Parse(s)
+		return err == nil && u.Hostname() != "" && u.User == nil
+	}
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
 }
 
 type namedSelector struct {

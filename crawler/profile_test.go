@@ -32,6 +32,47 @@ func TestDefaultProfiles(t *testing.T) {
 	}
 }
 
+// TestDefaultProfilesAddressNotices checks that every bundled profile
+// names its platform and where notices go, at example domains only.
+func TestDefaultProfilesAddressNotices(t *testing.T) {
+	ps, err := DefaultProfiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		if p.PlatformName == "" || p.NoticeContact == "" {
+			t.Errorf("%s: platform_name %q, notice_contact %q: want both", p.Site, p.PlatformName, p.NoticeContact)
+		}
+		if !strings.Contains(p.NoticeContact, ".example") {
+			t.Errorf("%s: notice_contact %q is not at an example domain", p.Site, p.NoticeContact)
+		}
+	}
+}
+
+func TestValidNoticeContact(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		ok bool
+	}{
+		{"abuse@rabota.example", true},
+		{"https://rabota.example/report", true},
+		{"http://rabota.example/report?lang=en", true},
+		{"Moderators <abuse@rabota.example>", false},
+		{"mailto:abuse@rabota.example", false},
+		{"abuse@", false},
+		{"rabota.example/report", false},
+		{"https://", false},
+		{"https://user:pw@rabota.example/", false},
+		{"javascript:alert(1)", false},
+		{" abuse@rabota.example", false},
+		{"write to us", false},
+	} {
+		if got := validNoticeContact(c.in); got != c.ok {
+			t.Errorf("validNoticeContact(%q) = %v, want %v", c.in, got, c.ok)
+		}
+	}
+}
+
 func TestLoadGoodProfile(t *testing.T) {
 	f, err := os.Open("testdata/profiles/good.yaml")
 	if err != nil {
@@ -51,11 +92,13 @@ func TestLoadGoodProfile(t *testing.T) {
 			Posted: Selector{CSS: "span.date"}},
 		Delay: 2 * time.Second, Parallelism: 1, MaxPages: 5, Recrawl: 6 * time.Hour, RecheckMax: 50,
 		UserAgent: "lure-test/1.0", Source: "good.yaml",
+		PlatformName: "Example Board", NoticeContact: "https://example.md/report-illegal-content",
 	}
 	if p.Site != want.Site || p.Name != want.Name || p.Kind != want.Kind || p.Lang != want.Lang ||
 		p.Country != want.Country || p.BaseURL != want.BaseURL || strings.Join(p.StartURLs, " ") != strings.Join(want.StartURLs, " ") ||
 		p.List != want.List || p.Fields != want.Fields || p.Delay != want.Delay || p.Parallelism != want.Parallelism ||
-		p.MaxPages != want.MaxPages || p.MaxDepth != 0 || p.RecheckMax != want.RecheckMax || p.Recrawl != want.Recrawl || p.UserAgent != want.UserAgent || p.Source != want.Source {
+		p.MaxPages != want.MaxPages || p.MaxDepth != 0 || p.RecheckMax != want.RecheckMax || p.Recrawl != want.Recrawl || p.UserAgent != want.UserAgent || p.Source != want.Source ||
+		p.PlatformName != want.PlatformName || p.NoticeContact != want.NoticeContact {
 		t.Errorf("got  %+v\nwant %+v", p, want)
 	}
 	d := p.withDefaults()
@@ -94,6 +137,9 @@ func TestLoadBadProfiles(t *testing.T) {
 		{"telegram-with-list.yaml", []string{"telegram-with-list.yaml:8:", "not used by type telegram"}},
 		{"bad-recheck-max.yaml", []string{"bad-recheck-max.yaml:15:", "recheck_max", "-1 (off)"}},
 		{"bad-genre.yaml", []string{"bad-genre.yaml:15:", "genre", `"blog"`, "news or ngo"}},
+		{"bad-notice-contact.yaml", []string{"bad-notice-contact.yaml:16:", "notice_contact", `"write to the moderators"`, "e-mail address or an http(s) URL"}},
+		{"bad-notice-form-url.yaml", []string{"bad-notice-form-url.yaml:15:", "notice_contact", "e-mail address or an http(s) URL"}},
+		{"bad-platform-name.yaml", []string{"bad-platform-name.yaml:15:", "platform_name", "one line"}},
 	}
 	entries, err := os.ReadDir("testdata/profiles/bad")
 	if err != nil {

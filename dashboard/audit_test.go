@@ -1,7 +1,9 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -25,5 +27,53 @@ func TestAuditPageOffersEveryAction(t *testing.T) {
 	}
 	if !strings.Contains(body, `<option value="notice_withdrawn" selected>`) {
 		t.Error("the chosen action is not selected")
+	}
+}
+
+// TestAuditPageNamesTheNotice checks that the audit log shows which
+// notice (linked, with its platform's site) each notice entry is about,
+// and the notice's status in words.
+func TestAuditPageNamesTheNotice(t *testing.T) {
+	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	n := draftAll(t, f)["locuri.example"]
+	id := strconv.FormatInt(n.ID, 10)
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/transition", `{"status":"sent","note":"via form"}`, store.RoleAnalyst); code != 200 {
+		t.Fatalf("send = %d %s", code, body)
+	}
+	if code, _ := f.call(t, "GET", "/notices/"+id+".csv", "", store.RoleAnalyst); code != 200 {
+		t.Fatalf("export = %d", code)
+	}
+	f.as = store.RoleAdmin
+	for _, action := range []string{"notice_draft", "notice_sent", "notice_export"} {
+		resp, body := f.get(t, "/audit?action="+action)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET /audit = %d", resp.StatusCode)
+		}
+		want := `<a href="/notices/` + id + `">notice #` + id + `</a> to locuri.example`
+		if !strings.Contains(body, want) {
+			t.Errorf("%s row does not name the notice: want %s", action, want)
+		}
+	}
+	_, body := f.get(t, "/audit?action=notice_sent")
+	if !strings.Contains(body, `<td class="muted">draft</td><td>sent · note: “via form”</td>`) {
+		t.Errorf("notice_sent row does not show the statuses")
+	}
+}
+
+// TestAdPageAuditNamesTheNotice checks that the ad page's history names
+// the notice an ad was dropped from.
+func TestAdPageAuditNamesTheNotice(t *testing.T) {
+	f := noticeFixture(t, NoticeOptions{}, nil)
+	n := draftAll(t, f)["locuri.example"]
+	id := strconv.FormatInt(n.ID, 10)
+	if _, err := f.store.Apply(context.Background(), store.Change{AdIDs: []string{"ro1"}, Actor: "analyst1", Status: store.StatusNeedsInfo}); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ro1/drop", "", store.RoleAnalyst); code != 200 {
+		t.Fatalf("drop = %d %s", code, body)
+	}
+	_, body := f.get(t, "/ads/ro1")
+	if !strings.Contains(body, "notice_drop_item: <span class=\"muted\">notice #"+id+" to locuri.example · ") {
+		t.Errorf("the ad page's history does not name notice %s", id)
 	}
 }

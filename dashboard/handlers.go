@@ -232,7 +232,7 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Error("dashboard: ad audit", "err", err)
 	}
-	d.Audit = auditRows(es)
+	d.Audit = namingNotices(auditRows(es))
 	if d.Related, err = s.db.Related(ctx, v.Ad.ID, 50); err != nil {
 		s.log.Error("dashboard: related ads", "err", err)
 	}

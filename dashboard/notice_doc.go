@@ -17,11 +17,11 @@ const GoodFaithStatement = "I declare that I have a bona fide belief that the in
 	"contained in this notice are accurate and complete."
 
 // noticeGround is the general explanation of why the ads of a notice are
-// considered illegal content; each item adds its own evidence.
-const noticeGround = "The ads listed in this notice recruit people by deception for work or marriage abroad, " +
-	"showing the recruitment pattern of trafficking in human beings (Directive 2011/36/EU, Article 2, and the " +
-	"national criminal law implementing it) or of fraudulent job offers. Each ad was flagged by transparent " +
-	"rules whose matched words are quoted below, and confirmed by a human analyst whose note is given."
+// considered illegal content; each ad adds its own indicators, quoted.
+const noticeGround = "These ads recruit people for work or marriage abroad by deception. They show the recruitment " +
+	"pattern of trafficking in human beings (Directive 2011/36/EU, Article 2, and the national criminal law " +
+	"implementing it) or of fraudulent job offers. A human analyst reviewed and confirmed each ad; for each we " +
+	"list the indicators of deception it shows, quoting its own words."
 
 // DefaultNoticeOverdue is how long a sent notice may stay open before the
 // dashboard marks it overdue.
@@ -36,13 +36,55 @@ type NoticeOptions struct {
 	// Overdue is how long a sent notice may stay open before it is marked
 	// overdue; 0 means DefaultNoticeOverdue.
 	Overdue time.Duration
+	// Platforms are, per site ID, the platform a notice to the site is
+	// addressed to (the crawler profiles' platform_name and
+	// notice_contact). A site without a name here is named by its ID.
+	Platforms map[string]Platform
 }
+
+// Platform is who receives the notices about one site.
+type Platform struct {
+	// Name is the platform's own name ("Rabota.md").
+	Name string
+	// Contact is where the platform takes notices: an e-mail address or
+	// the URL of its notice form; empty when unknown.
+	Contact string
+}
+
+// platform is the addressee of the notices about site: its configured
+// name and contact, else the site ID without contact.
+func (o NoticeOptions) platform(site string) addressee {
+	p := o.Platforms[site]
+	if p.Name == "" {
+		return addressee{Name: site, Contact: p.Contact}
+	}
+	return addressee{Name: p.Name, Contact: p.Contact}
+}
+
+// addressee is the platform a notice goes to, as exported.
+type addressee struct {
+	Name    string `json:"name"`
+	Contact string `json:"contact,omitempty"`
+}
+
+// Line is the addressee as one line: "Rabota.md, notices@rabota.example".
+func (a addressee) Line() string {
+	if a.Contact == "" {
+		return a.Name
+	}
+	return a.Name + ", " + a.Contact
+}
+
+// ContactLink is the contact as a safe http(s) link, or "" when it is an
+// e-mail address (or not a URL).
+func (a addressee) ContactLink() string { return linkURL(a.Contact) }
 
 // noticeDoc is a notice as exported: everything DSA Article 16(2) asks of
 // a notice, per item.
 type noticeDoc struct {
 	Notice      int64      `json:"notice"`
 	Site        string     `json:"site"`
+	To          addressee  `json:"to"` // the platform and its notice contact
 	Status      string     `json:"status"`
 	Subject     string     `json:"subject"`
 	Explanation string     `json:"explanation"`
@@ -70,23 +112,24 @@ type notifier struct {
 }
 
 type docItem struct {
-	Pos           int                `json:"position"` // 1-based
-	AdID          string             `json:"ad_id"`
-	URL           string             `json:"url"`
-	Title         string             `json:"title,omitempty"`
-	Explanation   string             `json:"explanation"`
-	Rules         []store.NoticeRule `json:"rules"`
-	ReviewNote    string             `json:"review_note"`
-	ReviewedBy    string             `json:"reviewed_by"`
-	Score         float64            `json:"score"`
-	RulePack      string             `json:"rule_pack"`
-	Snapshot      string             `json:"snapshot"`
-	FetchedAt     time.Time          `json:"fetched_at,omitzero"`
-	ContentHash   string             `json:"content_hash"`
-	RemovedAt     time.Time          `json:"removed_at,omitzero"`
-	RemovalReason string             `json:"removal_reason,omitempty"`
-	ReviewStatus  string             `json:"review_status,omitempty"` // now, not at drafting
-	Confirmed     bool               `json:"confirmed"`               // ReviewStatus is "confirmed"
+	Pos   int    `json:"position"` // 1-based
+	AdID  string `json:"ad_id"`
+	URL   string `json:"url"`
+	Title string `json:"title,omitempty"`
+	// Destinations name the countries the ad sends people to, when known.
+	Destinations []string `json:"destinations,omitempty"`
+	// Indicators are the ad's indicators of deception in plain words,
+	// each with the ad's words that show it.
+	Indicators    []docIndicator `json:"indicators"`
+	ReviewNote    string         `json:"review_note"`
+	ReviewedBy    string         `json:"reviewed_by"`
+	Snapshot      string         `json:"snapshot"`
+	FetchedAt     time.Time      `json:"fetched_at,omitzero"`
+	ContentHash   string         `json:"content_hash"`
+	RemovedAt     time.Time      `json:"removed_at,omitzero"`
+	RemovalReason string         `json:"removal_reason,omitempty"`
+	ReviewStatus  string         `json:"review_status,omitempty"` // now, not at drafting
+	Confirmed     bool           `json:"confirmed"`               // ReviewStatus is "confirmed"
 }
 
 type docEvent struct {
@@ -99,7 +142,9 @@ type docEvent struct {
 
 // newNoticeDoc builds the exported form of a notice. The notifier is the
 // one recorded when the notice was sent, else the configured one.
-func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time) noticeDoc {
+// combination reports which rules combine others (see itemIndicators);
+// nil means none.
+func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time, combination func(rule string) bool) noticeDoc {
 	d := noticeDoc{Notice: n.ID, Site: n.Site, Status: n.Status, Explanation: noticeGround, Statement: GoodFaithStatement,
 		CreatedAt: n.CreatedAt, SentAt: n.SentAt, ClosedAt: n.ClosedAt, Overdue: n.Overdue(now, o.overdue()),
 		Next: store.NoticeNext(n.Status), Removed: n.RemovedCount, ItemCount: n.ItemCount, Note: n.Note,
@@ -117,12 +162,13 @@ func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time) noticeDoc {
 	if d.Notifier.Email == "" {
 		d.Missing = append(d.Missing, "notifier e-mail (--notifier-email)")
 	}
+	d.To = o.platform(n.Site)
 	d.Subject = fmt.Sprintf("Notice of illegal content (Article 16 DSA): %d ad%s on %s [lure notice #%d]",
-		len(n.Items), plural(len(n.Items)), n.Site, n.ID)
+		len(n.Items), plural(len(n.Items)), oneLine(d.To.Name), n.ID)
 	for i, it := range n.Items {
-		d.Items = append(d.Items, docItem{Pos: i + 1, AdID: it.AdID, URL: it.URL, Title: it.Title, Explanation: itemExplanation(it),
-			Rules: it.Rules, ReviewNote: it.ReviewNote, ReviewedBy: it.ReviewedBy, Score: it.Score, RulePack: it.RulePack,
-			Snapshot: it.Snapshot, FetchedAt: it.Crawled, ContentHash: it.ContentHash,
+		d.Items = append(d.Items, docItem{Pos: i + 1, AdID: it.AdID, URL: it.URL, Title: it.Title,
+			Destinations: countryNames(it.Destinations), Indicators: itemIndicators(it.Rules, combination),
+			ReviewNote: it.ReviewNote, ReviewedBy: it.ReviewedBy, Snapshot: it.Snapshot, FetchedAt: it.Crawled, ContentHash: it.ContentHash,
 			RemovedAt: it.RemovedAt, RemovalReason: it.RemovalReason,
 			ReviewStatus: it.ReviewStatus, Confirmed: it.ReviewStatus == store.StatusConfirmed})
 	}
@@ -147,54 +193,13 @@ func plural(n int) string {
 	return "s"
 }
 
-// itemExplanation is the substantiated explanation of one ad: the rules
-// that fired with their descriptions and matched text, and the analyst's
-// note.
-func itemExplanation(it store.NoticeItem) string {
-	var b strings.Builder
-	b.WriteString(itemLead(it.Score, it.RulePack))
-	if len(it.Rules) > 0 {
-		b.WriteString(" Indicators found:")
-		for i, r := range it.Rules {
-			if i > 0 {
-				b.WriteString(";")
-			}
-			fmt.Fprintf(&b, " [%s]", r.Rule)
-			if r.Description != "" {
-				b.WriteString(" " + r.Description)
-			}
-			if q := quotes(r.Quotes); q != "" {
-				b.WriteString(": " + q)
-			}
-		}
-		b.WriteString(".")
-	}
-	if it.ReviewNote != "" {
-		b.WriteString(" Analyst's note: " + it.ReviewNote)
-	}
-	return b.String()
-}
-
-// itemLead is the first sentence of an item's explanation.
-func itemLead(score float64, rulePack string) string {
-	return fmt.Sprintf("Confirmed by a human analyst as deceptive recruitment (risk score %s/100, rule pack %s).",
-		strconv.FormatFloat(score, 'f', 0, 64), rulePack)
-}
-
-func quotes(qs []store.NoticeQuote) string {
-	parts := make([]string, len(qs))
-	for i, q := range qs {
-		parts[i] = "“" + q.Text + "” (" + q.Field + ")"
-	}
-	return strings.Join(parts, ", ")
-}
-
 // csvHeader is the first row of a notice's CSV export; one row follows per
 // ad.
-var csvHeader = []string{"notice", "site", "status", "notifier_name", "notifier_email", "good_faith_statement",
-	"ad_id", "url", "explanation", "rules", "evidence", "review_note", "snapshot", "fetched_at", "removed_at", "removal_reason"}
+var csvHeader = []string{"notice", "to", "contact", "site", "status", "notifier_name", "notifier_email", "good_faith_statement",
+	"ad_id", "url", "title", "destinations", "indicators", "review_note", "snapshot", "fetched_at", "removed_at", "removal_reason"}
 
-// writeNoticeCSV writes one row per ad. Cells that a spreadsheet would
+// writeNoticeCSV writes one row per ad; its indicators cell has one
+// indicator a line, with the quoted words. Cells that a spreadsheet would
 // run as a formula are prefixed with an apostrophe.
 func writeNoticeCSV(w io.Writer, d noticeDoc) error {
 	cw := csv.NewWriter(w)
@@ -202,15 +207,12 @@ func writeNoticeCSV(w io.Writer, d noticeDoc) error {
 		return err
 	}
 	for _, it := range d.Items {
-		var rules, evidence []string
-		for _, r := range it.Rules {
-			rules = append(rules, strings.TrimSpace(r.Rule+": "+r.Description))
-			for _, q := range r.Quotes {
-				evidence = append(evidence, r.Rule+" "+q.Field+": "+q.Text)
-			}
+		lines := make([]string, len(it.Indicators))
+		for i, in := range it.Indicators {
+			lines[i] = indicatorLine(in)
 		}
-		row := []string{strconv.FormatInt(d.Notice, 10), d.Site, d.Status, d.Notifier.Name, d.Notifier.Email, d.Statement,
-			it.AdID, it.URL, it.Explanation, strings.Join(rules, "\n"), strings.Join(evidence, "\n"), it.ReviewNote,
+		row := []string{strconv.FormatInt(d.Notice, 10), d.To.Name, d.To.Contact, d.Site, d.Status, d.Notifier.Name, d.Notifier.Email, d.Statement,
+			it.AdID, it.URL, it.Title, strings.Join(it.Destinations, ", "), strings.Join(lines, "\n"), it.ReviewNote,
 			it.Snapshot, csvTime(it.FetchedAt), csvTime(it.RemovedAt), it.RemovalReason}
 		for i := range row {
 			row[i] = csvSafe(row[i])
@@ -235,7 +237,8 @@ func csvTime(t time.Time) string {
 func writeNoticeEmail(w io.Writer, d noticeDoc) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Subject: %s\n\n", oneLine(d.Subject))
-	fmt.Fprintf(&b, "To the team handling notices of illegal content on %s,\n\n", d.Site)
+	fmt.Fprintf(&b, "To: %s\n\n", oneLine(d.To.Line()))
+	fmt.Fprintf(&b, "To the team handling notices of illegal content on %s,\n\n", oneLine(d.To.Name))
 	fmt.Fprintf(&b, "Under Article 16 of Regulation (EU) 2022/2065 (Digital Services Act) we notify you of %d ad%s "+
 		"on your service that we consider illegal content, and ask you to remove %s.\n\n",
 		len(d.Items), plural(len(d.Items)), map[bool]string{true: "it", false: "them"}[len(d.Items) == 1])
@@ -246,25 +249,19 @@ func writeNoticeEmail(w io.Writer, d noticeDoc) error {
 		if it.Title != "" {
 			fmt.Fprintf(&b, "Title: %s\n", oneLine(it.Title))
 		}
-		fmt.Fprintf(&b, "Why: %s", itemLead(it.Score, it.RulePack))
-		if len(it.Rules) > 0 {
-			b.WriteString(" Indicators found:")
+		if len(it.Destinations) > 0 {
+			fmt.Fprintf(&b, "Destination: %s\n", strings.Join(it.Destinations, ", "))
 		}
-		b.WriteString("\n")
-		for _, r := range it.Rules {
-			fmt.Fprintf(&b, "  - rule %s", r.Rule)
-			if r.Description != "" {
-				fmt.Fprintf(&b, ": %s", oneLine(r.Description))
-			}
-			b.WriteString("\n")
-			for _, q := range r.Quotes {
-				fmt.Fprintf(&b, "      matched in %s: “%s”\n", q.Field, oneLine(q.Text))
-			}
+		if len(it.Indicators) > 0 {
+			b.WriteString("Indicators of deception:\n")
+		}
+		for _, in := range it.Indicators {
+			fmt.Fprintf(&b, "  - %s\n", indicatorLine(in))
 		}
 		if it.ReviewNote != "" {
-			fmt.Fprintf(&b, "Analyst's note: %s\n", it.ReviewNote)
+			fmt.Fprintf(&b, "Analyst's note: %s\n", oneLine(it.ReviewNote))
 		}
-		fmt.Fprintf(&b, "Evidence: archived copy %s, fetched %s\n", orNone(it.Snapshot), orNone(csvTime(it.FetchedAt)))
+		fmt.Fprintf(&b, "Archived copy: %s, fetched %s\n", orNone(it.Snapshot), orNone(csvTime(it.FetchedAt)))
 	}
 	fmt.Fprintf(&b, "\nNotifier: %s <%s>\n\n%s\n\n%s\n", orMissing(d.Notifier.Name), orMissing(d.Notifier.Email),
 		d.Statement, orMissing(d.Notifier.Name))

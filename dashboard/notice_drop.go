@@ -57,5 +57,5 @@ func (s *server) handleAPINoticeDropItem(w http.ResponseWriter, r *http.Request)
 		writeJSONError(w, code, msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+	writeJSON(w, http.StatusOK, s.noticeDoc(n))
 }

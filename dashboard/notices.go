@@ -88,6 +88,21 @@ func parseNoticeID(s string) (int64, error) {
 
 func (s *server) noticeOpts() NoticeOptions { return s.opts.Notices }
 
+// noticeDoc is the exported form of a notice now.
+func (s *server) noticeDoc(n store.Notice) noticeDoc {
+	return newNoticeDoc(n, s.noticeOpts(), s.now(), s.isCombination)
+}
+
+// isCombination reports whether rule is a combination rule of the
+// loaded rule pack (one whose evidence is other rules' evidence).
+func (s *server) isCombination(rule string) bool {
+	if s.opts.Rules == nil {
+		return false
+	}
+	r, ok := s.opts.Rules.Rule(rule)
+	return ok && r.When != nil
+}
+
 // loadNotice reads a notice, answering 404 or 500 itself when it cannot.
 func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, api bool) (store.Notice, bool) {
 	n, err := s.db.Notice(r.Context(), id)
@@ -273,13 +288,13 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	d := newNoticeDoc(n, s.noticeOpts(), s.now())
+	d := s.noticeDoc(n)
 	name := fmt.Sprintf("lure-notice-%d-%s", n.ID, fileSafe(n.Site))
 	switch format {
 	case formatJSON:
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.json"`)
 		writeJSON(w, http.StatusOK, d)
-		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "json"})
+		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "json"})
 		return
 	case formatCSV:
 		var buf bytes.Buffer
@@ -290,7 +305,7 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 		}
 		csvDownload(w, name+".csv")
 		w.Write(buf.Bytes())
-		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "csv"})
+		s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "csv"})
 		return
 	}
 	s.renderNotice(w, r, "notice", n, d)
@@ -301,7 +316,7 @@ func (s *server) renderNotice(w http.ResponseWriter, r *http.Request, page strin
 	for _, it := range n.Items {
 		links[it.AdID] = linkURL(it.URL)
 	}
-	title := fmt.Sprintf("Notice #%d to %s", n.ID, n.Site)
+	title := fmt.Sprintf("Notice #%d to %s", n.ID, d.To.Name)
 	s.render(w, r, http.StatusOK, page, view{Title: title, Nav: "notices",
 		Data: noticeData{Doc: d, Notice: n, Period: humanDuration(s.noticeOpts().overdue()), Links: links}})
 }
@@ -338,8 +353,8 @@ func (s *server) handleNoticePrint(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderNotice(w, r, "notice_print", n, newNoticeDoc(n, s.noticeOpts(), s.now()))
-	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "print"})
+	s.renderNotice(w, r, "notice_print", n, s.noticeDoc(n))
+	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "print"})
 }
 
 func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
@@ -348,7 +363,7 @@ func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := writeNoticeEmail(&buf, newNoticeDoc(n, s.noticeOpts(), s.now())); err != nil {
+	if err := writeNoticeEmail(&buf, s.noticeDoc(n)); err != nil {
 		s.log.Error("dashboard: notice email", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
 		return
@@ -356,7 +371,7 @@ func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(buf.Bytes())
-	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "format": "email"})
+	s.audit(r, "notice_export", nil, map[string]any{"notice": n.ID, "site": n.Site, "format": "email"})
 }
 
 // transitionInput is a lifecycle step, from a form or JSON.

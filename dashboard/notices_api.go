@@ -74,7 +74,7 @@ func (s *server) handleAPINotice(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+	writeJSON(w, http.StatusOK, s.noticeDoc(n))
 }
 
 // handleAPINoticeTransition: POST /api/v1/notices/{id}/transition
@@ -95,5 +95,5 @@ func (s *server) handleAPINoticeTransition(w http.ResponseWriter, r *http.Reques
 		writeJSONError(w, code, msg)
 		return
 	}
-	writeJSON(w, http.StatusOK, newNoticeDoc(n, s.noticeOpts(), s.now()))
+	writeJSON(w, http.StatusOK, s.noticeDoc(n))
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -131,23 +132,17 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 					it.ReviewNote != "Recruiter asks for passport copy up front" {
 					t.Errorf("item %s = %+v", it.AdID, it)
 				}
-				if len(it.Rules) != len(v.Hits) {
-					t.Fatalf("item %s: %d rules, want %d", it.AdID, len(it.Rules), len(v.Hits))
+				// Every hit's words are quoted under a plain indicator
+				// name, never under its rule ID.
+				var lines []string
+				for _, in := range it.Indicators {
+					lines = append(lines, indicatorLine(in))
 				}
-				for i, r := range it.Rules {
-					h := v.Hits[i]
-					if r.Rule != h.Rule || len(r.Quotes) != 1 || r.Quotes[0].Text != h.Evidence[0].Text {
-						t.Errorf("item %s rule %d = %+v, want %s quoting %q", it.AdID, i, r, h.Rule, h.Evidence[0].Text)
+				text := strings.Join(lines, "\n")
+				for _, h := range v.Hits {
+					if !strings.Contains(text, "\u201c"+h.Evidence[0].Text+"\u201d") || strings.Contains(text, h.Rule) {
+						t.Errorf("item %s indicators %q: want %q quoted, without rule %s", it.AdID, text, h.Evidence[0].Text, h.Rule)
 					}
-					if !strings.Contains(it.Explanation, h.Evidence[0].Text) || !strings.Contains(it.Explanation, h.Rule) {
-						t.Errorf("item %s explanation %q lacks %s / %q", it.AdID, it.Explanation, h.Rule, h.Evidence[0].Text)
-					}
-					if strings.HasPrefix(h.Rule, "ru.") && r.Description == "" {
-						t.Errorf("rule %s has no description from the rule pack", r.Rule)
-					}
-				}
-				if !strings.Contains(it.Explanation, it.ReviewNote) {
-					t.Errorf("item %s explanation lacks the analyst's note", it.AdID)
 				}
 			}
 			// CSV export.
@@ -168,7 +163,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 			}
 			for _, row := range recs[1:] {
 				for _, h := range []string{"notice", "site", "notifier_name", "notifier_email", "good_faith_statement",
-					"ad_id", "url", "explanation", "rules", "evidence", "review_note", "snapshot", "fetched_at"} {
+					"ad_id", "url", "title", "indicators", "review_note", "snapshot", "fetched_at"} {
 					if row[col[h]] == "" {
 						t.Errorf("csv row %s: %s is empty", row[col["ad_id"]], h)
 					}
@@ -178,8 +173,8 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 					t.Errorf("csv row = %v", row)
 				}
 				for _, h := range v.Hits {
-					if !strings.Contains(row[col["evidence"]], h.Evidence[0].Text) {
-						t.Errorf("csv evidence %q lacks %q", row[col["evidence"]], h.Evidence[0].Text)
+					if !strings.Contains(row[col["indicators"]], h.Evidence[0].Text) {
+						t.Errorf("csv indicators %q lack %q", row[col["indicators"]], h.Evidence[0].Text)
 					}
 				}
 				for _, cell := range row {
@@ -474,8 +469,8 @@ func FuzzNoticeCSV(f *testing.F) {
 	f.Add("", "\x00\xff", "-1")
 	f.Fuzz(func(t *testing.T, u, quote, note string) {
 		d := noticeDoc{Notice: 1, Site: "s", Status: "draft", Statement: GoodFaithStatement, Notifier: notifier{"N", "n@x.example"},
-			Items: []docItem{{AdID: "a", URL: u, ReviewNote: note, Explanation: "e",
-				Rules: []store.NoticeRule{{Rule: "r", Quotes: []store.NoticeQuote{{Field: "body", Text: quote}}}}}}}
+			Items: []docItem{{AdID: "a", URL: u, ReviewNote: note,
+				Indicators: []docIndicator{{Name: "n", Quotes: []string{quote}}}}}}
 		var b strings.Builder
 		if err := writeNoticeCSV(&b, d); err != nil {
 			t.Fatal(err)
@@ -489,10 +484,10 @@ func FuzzNoticeCSV(f *testing.F) {
 		}
 		// encoding/csv turns \r\n into \n inside quoted fields.
 		norm := func(s string) string { return strings.ReplaceAll(csvSafe(s), "\r\n", "\n") }
-		if got := recs[1][7]; got != norm(u) && !(strings.ContainsRune(u, '\r')) {
+		if got := recs[1][slices.Index(csvHeader, "url")]; got != norm(u) && !(strings.ContainsRune(u, '\r')) {
 			t.Errorf("url %q came back as %q", u, got)
 		}
-		if got := recs[1][11]; got != norm(note) && !strings.ContainsRune(note, '\r') {
+		if got := recs[1][slices.Index(csvHeader, "review_note")]; got != norm(note) && !strings.ContainsRune(note, '\r') {
 			t.Errorf("note %q came back as %q", note, got)
 		}
 	})

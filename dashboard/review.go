@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -177,13 +178,19 @@ func auditFilter(r *http.Request) (store.AuditFilter, int, error) {
 	return f, page, nil
 }
 
-// auditRow is an audit entry with its states decoded for display.
+// auditRow is an audit entry with its states decoded for display, and
+// the notice it is about, if any.
 type auditRow struct {
 	store.AuditEntry
 	BeforeView, AfterView string
+	// NoticeID and NoticeSite name the notice of a notice entry (the site
+	// is empty on entries written before it was recorded).
+	NoticeID   int64
+	NoticeSite string
 }
 
-// describeState turns a stored review state into a short readable line.
+// describeState turns a stored review or notice state into a short
+// readable line.
 func describeState(js string) string {
 	if js == "" {
 		return "—"
@@ -194,7 +201,19 @@ func describeState(js string) string {
 	}
 	var parts []string
 	if st, ok := m["status"].(string); ok {
-		parts = append(parts, statusLabels[st])
+		if l := statusLabels[st]; l != "" {
+			st = l
+		}
+		parts = append(parts, st)
+	}
+	if st, ok := m["review_status"].(string); ok && st != "" {
+		parts = append(parts, "review: "+cmp.Or(statusLabels[st], st))
+	}
+	if n, ok := m["items"].(float64); ok {
+		parts = append(parts, strconv.Itoa(int(n))+" ad"+plural(int(n)))
+	}
+	if f, ok := m["format"].(string); ok && f != "" {
+		parts = append(parts, "exported as "+f)
 	}
 	if a, ok := m["assignee"].(string); ok && a != "" {
 		parts = append(parts, "assigned to "+a)
@@ -208,12 +227,47 @@ func describeState(js string) string {
 	return strings.Join(parts, " · ")
 }
 
+// auditNotice returns the notice an entry of a notice action names in
+// its after (else before) state: its ID and site.
+func auditNotice(e store.AuditEntry) (int64, string) {
+	if !strings.HasPrefix(e.Action, "notice_") {
+		return 0, ""
+	}
+	for _, js := range []string{e.After, e.Before} {
+		var st struct {
+			Notice int64  `json:"notice"`
+			Site   string `json:"site"`
+		}
+		if js != "" && json.Unmarshal([]byte(js), &st) == nil && st.Notice > 0 {
+			return st.Notice, st.Site
+		}
+	}
+	return 0, ""
+}
+
 func auditRows(es []store.AuditEntry) []auditRow {
 	out := make([]auditRow, len(es))
 	for i, e := range es {
 		out[i] = auditRow{AuditEntry: e, BeforeView: describeState(e.Before), AfterView: describeState(e.After)}
+		out[i].NoticeID, out[i].NoticeSite = auditNotice(e)
 	}
 	return out
+}
+
+// namingNotices prefixes the states of notice entries with the notice
+// they are about, for the ad page, which has no column for it.
+func namingNotices(rows []auditRow) []auditRow {
+	for i, a := range rows {
+		if a.NoticeID == 0 {
+			continue
+		}
+		ref := "notice #" + strconv.FormatInt(a.NoticeID, 10)
+		if a.NoticeSite != "" {
+			ref += " to " + a.NoticeSite
+		}
+		rows[i].BeforeView, rows[i].AfterView = ref+" · "+a.BeforeView, ref+" · "+a.AfterView
+	}
+	return rows
 }
 
 type auditData struct {

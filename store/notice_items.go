@@ -122,12 +122,17 @@ func (s *Store) DropNoticeItem(ctx context.Context, d DropItem) (Notice, error) 
 	}
 	type state struct {
 		Notice       int64  `json:"notice"`
+		Site         string `json:"site"`
 		Ad           string `json:"ad"`
 		ReviewStatus string `json:"review_status,omitempty"`
 		Items        int    `json:"items"`
 	}
+	site, err := noticeSite(ctx, tx, d.ID)
+	if err != nil {
+		return Notice{}, err
+	}
 	if err := appendAudit(ctx, tx, now, d.Actor, "notice_drop_item", d.AdID,
-		state{d.ID, d.AdID, review, left + 1}, state{d.ID, d.AdID, "", left}); err != nil {
+		state{d.ID, site, d.AdID, review, left + 1}, state{d.ID, site, d.AdID, "", left}); err != nil {
 		return Notice{}, err
 	}
 	if left == 0 {

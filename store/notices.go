@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -109,6 +110,10 @@ type NoticeItem struct {
 	Snapshot    string       `json:"snapshot"`
 	ContentHash string       `json:"content_hash"`
 	Crawled     time.Time    `json:"crawled,omitzero"`
+	// Destinations are the countries the ad sends people to (ISO 3166
+	// alpha-2), as extracted when the notice was drafted; empty for
+	// notices drafted before they were recorded.
+	Destinations []string `json:"destinations,omitempty"`
 
 	RemovedAt     time.Time `json:"removed_at,omitzero"`
 	RemovalReason string    `json:"removal_reason,omitempty"`
@@ -162,7 +167,8 @@ func NewNoticeItem(v ad.Verdict, r Review, describe func(rule string) string) No
 	it := NoticeItem{AdID: v.Ad.ID, URL: v.Ad.URL, Title: v.Ad.Title, Kind: string(v.Ad.Kind), Lang: v.Language(),
 		Score: v.Score, Band: string(v.Band), RulePack: v.RulePack, Rules: []NoticeRule{},
 		ReviewNote: r.Note, ReviewedBy: r.DecidedBy, ReviewedAt: r.DecidedAt,
-		Snapshot: v.Ad.Snapshot, ContentHash: v.Ad.ContentHash, Crawled: v.Ad.Crawled}
+		Snapshot: v.Ad.Snapshot, ContentHash: v.Ad.ContentHash, Crawled: v.Ad.Crawled,
+		Destinations: slices.Clone(v.Entities.Destinations)}
 	for _, h := range v.Hits {
 		if h.Weight <= 0 {
 			continue
@@ -566,10 +572,25 @@ func setStatus(ctx context.Context, tx *sql.Tx, now time.Time, id int64, from, t
 	if err := addHistory(ctx, tx, now, actor, id, from, to, note); err != nil {
 		return err
 	}
-	type state struct {
-		Notice int64  `json:"notice"`
-		Status string `json:"status"`
-		Note   string `json:"note,omitempty"`
+	site, err := noticeSite(ctx, tx, id)
+	if err != nil {
+		return err
 	}
-	return appendAudit(ctx, tx, now, actor, "notice_"+to, "", state{id, from, ""}, state{id, to, note})
+	return appendAudit(ctx, tx, now, actor, "notice_"+to, "", noticeState{id, site, from, ""}, noticeState{id, site, to, note})
+}
+
+// noticeState is a notice's side of an audit entry: which notice (its ID
+// and site) and its status.
+type noticeState struct {
+	Notice int64  `json:"notice"`
+	Site   string `json:"site"`
+	Status string `json:"status"`
+	Note   string `json:"note,omitempty"`
+}
+
+// noticeSite returns the site a notice goes to, for audit entries.
+func noticeSite(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	var site string
+	err := tx.QueryRowContext(ctx, `SELECT site FROM notices WHERE id = ?`, id).Scan(&site)
+	return site, wrap("notice site", err)
 }

@@ -163,12 +163,12 @@ func (s *Store) ClearRemoval(ctx context.Context, adID string, seen time.Time) (
 		if err := addHistory(ctx, tx, now, ActorCrawler, id, NoticeRemoved, back, note); err != nil {
 			return false, err
 		}
-		type state struct {
-			Notice int64  `json:"notice"`
-			Status string `json:"status"`
-			Note   string `json:"note,omitempty"`
+		site, err := noticeSite(ctx, tx, id)
+		if err != nil {
+			return false, err
 		}
-		if err := appendAudit(ctx, tx, now, ActorCrawler, "notice_reopen", adID, state{id, NoticeRemoved, ""}, state{id, back, note}); err != nil {
+		if err := appendAudit(ctx, tx, now, ActorCrawler, "notice_reopen", adID,
+			noticeState{id, site, NoticeRemoved, ""}, noticeState{id, site, back, note}); err != nil {
 			return false, err
 		}
 	}

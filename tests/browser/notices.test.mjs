@@ -28,6 +28,17 @@ test('analyst drafts notices, reads one, exports it and withdraws it', async () 
   assert.match(await page.textContent('main'), /<script>window.__xss=1/);
   assert.equal(await page.evaluate(() => window.__xss), undefined);
   assert.ok(await page.locator('button[value=sent][disabled]').count() === 1, 'send is disabled without a notifier');
+  // Addressed to the platform by name, with its notice form linked.
+  assert.match(await page.textContent('h1'), /to Example Platform/);
+  assert.match(await page.textContent('td.notice-to'), /^Example Platform, https:\/\/platform\.example\/report-illegal-content/);
+  assert.equal(await page.locator('td.notice-to a[href="https://platform.example/report-illegal-content"]').count(), 1);
+  // Plain words for the platform: named indicators with quotes, no rule
+  // IDs, rule files or model features; and short.
+  assert.ok(await page.locator('article.notice-item ul.indicators li').count() >= 2, 'indicators listed');
+  const text = await page.textContent('main');
+  assert.doesNotMatch(text, /\b(?:ru|en|f|c|any)\.[a-z_]{3,}|\.yaml|\bmodel\.|rule pack|risk score/);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(height < 2000, `a 2-ad notice is ${height} px tall`);
   await shot(page, 'notices-02-notice');
 
   // Exports answer, and the printable page hides the menus when printed.
@@ -53,6 +64,14 @@ test('analyst drafts notices, reads one, exports it and withdraws it', async () 
   assert.match(await page.textContent('h1 .nstatus'), /withdrawn/);
   assert.deepEqual(problems, []);
   await ctx.close();
+
+  // The audit log says which notice was withdrawn.
+  const admin = await login('admin1');
+  await admin.page.goto(BASE + '/audit?action=notice_withdrawn');
+  const row = admin.page.locator('table.audit-log tbody tr').first();
+  assert.match(await row.textContent(), new RegExp(`notice_withdrawn · notice #${id} to platform\\.example`));
+  assert.equal(await row.locator(`a[href="/notices/${id}"]`).count(), 1);
+  await admin.ctx.close();
 });
 
 test('viewers cannot see notices', async () => {
