@@ -29,14 +29,13 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"score":   func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
-	"weight":  func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-	"join":    func(ss []string) string { return strings.Join(ss, ", ") },
-	"band":    bandClass,
-	"link":    linkURL,
-	"topN":    topN,
-	"signals": func(v ad.Verdict) []string { return v.Signals() },
-	"status":  func(s string) string { return statusLabels[s] },
+	"score":  func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
+	"weight": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+	"join":   func(ss []string) string { return strings.Join(ss, ", ") },
+	"band":   bandClass,
+	"link":   linkURL,
+	"top":    topSignals,
+	"status": func(s string) string { return statusLabels[s] },
 	"pct": func(n, m int) int {
 		if m <= 0 {
 			return 0
@@ -53,13 +52,6 @@ func bandClass(b ad.Band) string {
 		return "band-" + string(b)
 	}
 	return "band-unknown"
-}
-
-func topN(n int, ss []string) []string {
-	if len(ss) > n {
-		return ss[:n]
-	}
-	return ss
 }
 
 func parsePages() (pages, error) {
