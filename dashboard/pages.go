@@ -29,13 +29,16 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"score":  func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
-	"weight": func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
-	"join":   func(ss []string) string { return strings.Join(ss, ", ") },
-	"band":   bandClass,
-	"link":   linkURL,
-	"top":    topSignals,
-	"status": func(s string) string { return statusLabels[s] },
+	"score":   func(f float64) string { return strconv.FormatFloat(f, 'f', 0, 64) },
+	"weight":  func(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) },
+	"join":    func(ss []string) string { return strings.Join(ss, ", ") },
+	"band":    bandClass,
+	"link":    linkURL,
+	"top":     topSignals,
+	"short":   shortTitle,
+	"contact": contactLabel,
+	"inc":     func(i int) int { return i + 1 },
+	"status":  func(s string) string { return statusLabels[s] },
 	"pct": func(n, m int) int {
 		if m <= 0 {
 			return 0
