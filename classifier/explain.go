@@ -19,6 +19,20 @@ func (c *Classifier) Explain(v ad.Verdict) string { return c.explain(v, plain) }
 // weights green, rules not counted dim, evidence bold.
 func (c *Classifier) ExplainColour(v ad.Verdict) string { return c.explain(v, ansi) }
 
+// NotCounted returns why a hit of a verdict adds nothing to its score,
+// or "" when it counts: its evidence is quoted by a text that reports or
+// warns, or Score's counting policy gave it weight 0 because a stronger
+// rule of its signal already counts the same evidence.
+func NotCounted(h ad.Hit) string {
+	switch {
+	case h.Quoted:
+		return "quoted by a text that reports or warns"
+	case h.Weight == 0:
+		return "same evidence as a stronger rule of this signal"
+	}
+	return ""
+}
+
 type palette struct{ red, yellow, green, bold, dim, reset string }
 
 var (
@@ -58,13 +72,10 @@ func (c *Classifier) explain(v ad.Verdict, p palette) string {
 			desc = r.Description
 		}
 		col, note := p.red, ""
-		switch {
-		case h.Weight < 0:
+		if h.Weight < 0 {
 			col = p.green
-		case h.Quoted:
-			col, note = p.dim, " (not counted: quoted by a text that reports or warns)"
-		case h.Weight == 0:
-			col, note = p.dim, " (not counted: same evidence as a stronger rule of this signal)"
+		} else if why := NotCounted(h); why != "" {
+			col, note = p.dim, " (not counted: "+why+")"
 		}
 		fmt.Fprintf(&b, "%s%+6.2f%s  %s [%s] %s%s\n", col, h.Weight, p.reset, h.Rule, h.Signal, desc, note)
 		for _, e := range h.Evidence {

@@ -321,3 +321,39 @@ func TestCountingPolicy(t *testing.T) {
 		t.Errorf("looks_filter weight %v: separate phrases should add up: %+v", w, v.Hits)
 	}
 }
+
+// Explain says why a hit adds nothing, in the words of NotCounted, and
+// only for hits that add nothing.
+func TestExplainNotCounted(t *testing.T) {
+	c := newDefault(t)
+	v := ad.Verdict{Band: ad.BandHigh, RulePack: c.Pack().Version, Hits: []ad.Hit{
+		{Rule: "x.counted", Weight: 1.5}, {Rule: "x.dup", Weight: 0},
+		{Rule: "x.quoted", Quoted: true}, {Rule: "x.reassuring", Weight: -0.5},
+	}}
+	want := map[string]string{
+		"x.counted": "", "x.reassuring": "",
+		"x.dup":    "same evidence as a stronger rule of this signal",
+		"x.quoted": "quoted by a text that reports or warns",
+	}
+	lines := strings.Split(c.Explain(v), "\n")
+	for _, h := range v.Hits {
+		if got := NotCounted(h); got != want[h.Rule] {
+			t.Errorf("NotCounted(%s) = %q, want %q", h.Rule, got, want[h.Rule])
+		}
+		found := false
+		for _, l := range lines {
+			if !strings.Contains(l, " "+h.Rule+" ") {
+				continue
+			}
+			found = true
+			if why := want[h.Rule]; why != "" && !strings.HasSuffix(l, "(not counted: "+why+")") {
+				t.Errorf("explain line of %s = %q, want the reason %q", h.Rule, l, why)
+			} else if why == "" && strings.Contains(l, "not counted") {
+				t.Errorf("explain line of counted %s = %q", h.Rule, l)
+			}
+		}
+		if !found {
+			t.Errorf("explanation lacks %s", h.Rule)
+		}
+	}
+}

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/lurewatch/lure/network"
+	"github.com/lurewatch/lure/redact"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -277,4 +280,32 @@ func (s *server) adNetwork(ctx context.Context, adID string) *network.AdView {
 		return nil
 	}
 	return &av
+}
+
+// graphLabelRunes bounds the title in an ad's label on the graph.
+const graphLabelRunes = 24
+
+// shortTitle is an ad's title clipped for a label, "(no title)" when it
+// has none.
+func shortTitle(title string) string {
+	title = strings.TrimSpace(title)
+	if title == "" {
+		return "(no title)"
+	}
+	if r := []rune(title); len(r) > graphLabelRunes {
+		return strings.TrimSpace(string(r[:graphLabelRunes-1])) + "…"
+	}
+	return title
+}
+
+// contactLabel is the visible label of contact i (0-based, in the order
+// of the page's contact list) on the graph: the contact redacted as for
+// viewers, and its number in the list. Graphs end up in screenshots and
+// reports; the value itself stays in the node's tooltip and the list.
+func contactLabel(i int, kind, value string) string {
+	r := redact.String(value)
+	if r == value || strings.ContainsAny(r, "0123456789") {
+		r = "[" + kind + "]" // not recognised as a contact: say what it is
+	}
+	return r + " " + strconv.Itoa(i+1)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -183,5 +184,42 @@ func TestClustersUnavailable(t *testing.T) {
 	}
 	if resp, body := f.get(t, "/ads/ru1"); resp.StatusCode != 200 || strings.Contains(body, `id="network"`) {
 		t.Errorf("ad page without Networks: %d, network box shown", resp.StatusCode)
+	}
+}
+
+var (
+	svgRe       = regexp.MustCompile(`(?s)<svg class="netgraph".*?</svg>`)
+	svgTitleRe  = regexp.MustCompile(`(?s)<title>.*?</title>`)
+	adLabelRe   = regexp.MustCompile(`(?s)<text class="adlabel"[^>]*>(.*?)</text>`)
+	contLabelRe = regexp.MustCompile(`(?s)<text class="contactlabel"[^>]*>(.*?)</text>`)
+	tagRe       = regexp.MustCompile(`<[^>]*>`)
+)
+
+// The graph labels its nodes: ads by title, site and city, so that ads of
+// one template tell apart; contacts redacted, numbered as in the list.
+func TestClusterGraphLabels(t *testing.T) {
+	f := networkFixture(t)
+	_, body := f.get(t, "/clusters/net1")
+	svg := svgRe.FindString(body)
+	if svg == "" {
+		t.Fatal("no graph")
+	}
+	seen := map[string]bool{}
+	for _, m := range adLabelRe.FindAllStringSubmatch(svg, -1) {
+		label := tagRe.ReplaceAllString(m[1], " ")
+		if !strings.Contains(label, "Хостес в Дубай &lt;b&gt;") || !strings.Contains(label, "rabota.example") {
+			t.Errorf("ad label %q lacks the title or site", label)
+		}
+		seen[label] = true
+	}
+	if len(seen) != 3 {
+		t.Errorf("%d distinct ad labels, want 3: %v", len(seen), seen)
+	}
+	cs := contLabelRe.FindAllStringSubmatch(svg, -1)
+	if len(cs) != 1 || !strings.Contains(cs[0][1], "[phone]") || !strings.Contains(cs[0][1], "1") {
+		t.Errorf("contact labels = %q, want one redacted phone numbered 1", cs)
+	}
+	if visible := svgTitleRe.ReplaceAllString(svg, ""); strings.Contains(visible, "79001234567") || strings.Contains(visible, "1234567") {
+		t.Error("the graph shows a contact's value outside its tooltip")
 	}
 }

@@ -250,30 +250,6 @@ func TestSafeFragment(t *testing.T) {
 	}
 }
 
-func TestHighlight(t *testing.T) {
-	text := "ab<cd>ef"
-	tests := []struct {
-		name  string
-		spans []markedSpan
-		want  string
-	}{
-		{"none", nil, "ab&lt;cd&gt;ef"},
-		{"one", []markedSpan{{2, 6, "r1"}}, `ab<mark title="r1">&lt;cd&gt;</mark>ef`},
-		{"whole", []markedSpan{{0, 8, "r1"}}, `<mark title="r1">ab&lt;cd&gt;ef</mark>`},
-		{"overlap", []markedSpan{{0, 4, "r1"}, {2, 8, "r2"}},
-			`<mark title="r1">ab</mark><mark title="r1, r2">&lt;c</mark><mark title="r2">d&gt;ef</mark>`},
-		{"same rule twice", []markedSpan{{0, 2, "r1"}, {0, 2, "r1"}}, `<mark title="r1">ab</mark>&lt;cd&gt;ef`},
-		{"quote in rule", []markedSpan{{0, 1, `r"x`}}, `<mark title="r&#34;x">a</mark>b&lt;cd&gt;ef`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := string(highlight(text, tc.spans)); got != tc.want {
-				t.Errorf("highlight = %q, want %q", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestFieldSpansDropsInvalid(t *testing.T) {
 	v := ad.Verdict{Ad: ad.Ad{Title: "Привет", Body: "ok"}, Hits: []ad.Hit{{Rule: "r", Evidence: []ad.Span{
 		{Field: "title", Start: 0, End: 4},  // two Cyrillic letters: valid

@@ -7,6 +7,7 @@ import (
 	"net/url"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
@@ -175,6 +176,7 @@ type hitView struct {
 	Signal      string
 	Weight      float64
 	Description string
+	NotCounted  string // why the hit adds nothing to the score; "" when it counts
 	Evidence    []evidenceView
 }
 
@@ -244,7 +246,8 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 		} else {
 			d.Negative += h.Weight
 		}
-		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight, Description: s.describeRule(h.Rule)}
+		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight, Description: s.describeRule(h.Rule),
+			NotCounted: classifier.NotCounted(h)}
 		for _, sp := range h.Evidence {
 			hv.Evidence = append(hv.Evidence, evidenceView{Field: sp.Field, Text: sp.Text,
 				Found: validSpan(v.Ad.Field(sp.Field), sp.Start, sp.End)})

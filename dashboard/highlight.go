@@ -1,9 +1,10 @@
 package dashboard
 
 import (
+	"cmp"
 	"html/template"
 	"net/url"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -41,52 +42,40 @@ func fieldSpans(v ad.Verdict) map[string][]markedSpan {
 	return out
 }
 
-// highlight returns text as HTML with every span wrapped in
-// <mark title="rule ids">. Each segment of text is escaped; overlapping
-// spans are split at their boundaries so marks never nest. Invalid spans
-// must have been dropped by the caller (see fieldSpans).
+// highlight returns text as HTML with the evidence spans wrapped in
+// <mark title="rule ids">. Spans that overlap or touch become one mark
+// whose title lists every rule involved, in the order of their first
+// span, so a phrase or handle several rules matched pieces of reads as
+// one piece of evidence. Each segment of text is escaped; marks never
+// nest. Invalid spans must have been dropped by the caller (see
+// fieldSpans).
 func highlight(text string, spans []markedSpan) template.HTML {
 	if len(spans) == 0 {
 		return template.HTML(template.HTMLEscapeString(text))
 	}
-	cuts := []int{0, len(text)}
-	for _, s := range spans {
-		cuts = append(cuts, s.start, s.end)
-	}
-	sort.Ints(cuts)
+	sorted := slices.Clone(spans)
+	slices.SortStableFunc(sorted, func(a, b markedSpan) int { return cmp.Compare(a.start, b.start) })
 	var b strings.Builder
-	for i := 0; i+1 < len(cuts); i++ {
-		from, to := cuts[i], cuts[i+1]
-		if from == to {
-			continue
-		}
-		seg := template.HTMLEscapeString(text[from:to])
+	at := 0
+	for i := 0; i < len(sorted); {
+		start, end := sorted[i].start, sorted[i].end
 		var rules []string
-		for _, s := range spans {
-			if s.start <= from && to <= s.end && !contains(rules, s.rule) {
-				rules = append(rules, s.rule)
+		for ; i < len(sorted) && sorted[i].start <= end; i++ {
+			end = max(end, sorted[i].end)
+			if !slices.Contains(rules, sorted[i].rule) {
+				rules = append(rules, sorted[i].rule)
 			}
 		}
-		if len(rules) == 0 {
-			b.WriteString(seg)
-			continue
-		}
+		b.WriteString(template.HTMLEscapeString(text[at:start]))
 		b.WriteString(`<mark title="`)
 		b.WriteString(template.HTMLEscapeString(strings.Join(rules, ", ")))
 		b.WriteString(`">`)
-		b.WriteString(seg)
+		b.WriteString(template.HTMLEscapeString(text[start:end]))
 		b.WriteString(`</mark>`)
+		at = end
 	}
+	b.WriteString(template.HTMLEscapeString(text[at:]))
 	return template.HTML(b.String())
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // safeFragment turns an index fragment (escaped text with <mark> tags)

@@ -34,8 +34,10 @@ var funcs = template.FuncMap{
 	"join":    func(ss []string) string { return strings.Join(ss, ", ") },
 	"band":    bandClass,
 	"link":    linkURL,
-	"topN":    topN,
-	"signals": func(v ad.Verdict) []string { return v.Signals() },
+	"top":     topSignals,
+	"short":   shortTitle,
+	"contact": contactLabel,
+	"inc":     func(i int) int { return i + 1 },
 	"status":  func(s string) string { return statusLabels[s] },
 	"pct": func(n, m int) int {
 		if m <= 0 {
@@ -53,13 +55,6 @@ func bandClass(b ad.Band) string {
 		return "band-" + string(b)
 	}
 	return "band-unknown"
-}
-
-func topN(n int, ss []string) []string {
-	if len(ss) > n {
-		return ss[:n]
-	}
-	return ss
 }
 
 func parsePages() (pages, error) {

@@ -1,9 +1,12 @@
 package dashboard
 
 import (
+	"cmp"
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,6 +119,12 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
+	if q.Has("q") {
+		// The search box's parameter: the queue has no full-text filter,
+		// so this is a search, with the other filters kept.
+		http.Redirect(w, r, "/search?"+q.Encode(), http.StatusSeeOther)
+		return
+	}
 	f, err := queueFilter(q, p.Name)
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "Bad filter: "+err.Error())
@@ -173,6 +182,25 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Pager = newPager("/", keep, page, total, PageSize)
 	s.render(w, r, http.StatusOK, "list", view{Title: "Review queue", Nav: "queue", Data: d})
+}
+
+// topSignals returns the n signals of v that weigh most in its score, a
+// signal weighing the sum of its hits' weights; ties go by name.
+func topSignals(v ad.Verdict, n int) []string {
+	weight := map[string]float64{}
+	for _, h := range v.Hits {
+		if h.Signal != "" {
+			weight[h.Signal] += h.Weight
+		}
+	}
+	out := slices.Collect(maps.Keys(weight))
+	slices.SortFunc(out, func(a, b string) int {
+		if c := cmp.Compare(weight[b], weight[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return out[:min(n, len(out))]
 }
 
 // handleNext opens the riskiest flagged ad nobody decided on yet.

@@ -33,6 +33,13 @@ test('analyst: queue, search, ad with evidence, decision, audit entry', async ()
   const { ctx, page, problems } = await login('analyst1');
   assert.equal(new URL(page.url()).pathname, '/');
   assert.ok(await page.locator('tr.row').count() >= 2, 'queue lists the flagged ads');
+  // The time column is when the ad was posted; an ad whose site gives no
+  // posting time shows its crawl time, marked.
+  assert.equal(await page.locator('table.queue th', { hasText: 'Posted' }).count(), 1);
+  const hostile = page.locator('tr.row[data-href="/ads/t-hostile"] td.crawled');
+  assert.match(await hostile.getAttribute('title'), /no posting time/);
+  assert.match(await hostile.textContent(), /\(crawled\)/);
+  assert.equal(await page.locator('tr.row[data-href="/ads/t-hostess"] td.crawled').count(), 0);
   await shot(page, '02-queue');
 
   // Keyboard: j selects the first row, o opens it.
@@ -40,6 +47,11 @@ test('analyst: queue, search, ad with evidence, decision, audit entry', async ()
   assert.equal(await page.locator('tr.row.selected').count(), 1);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('o')]);
   assert.match(page.url(), /\/ads\//);
+
+  // A search typed as /?q= lands on the search page.
+  await page.goto(BASE + '/?q=' + encodeURIComponent('хостес'));
+  assert.equal(new URL(page.url()).pathname, '/search');
+  assert.equal(await page.inputValue('form.search input[name=q]'), 'хостес');
 
   // Full-text search with highlighting and facets.
   await page.goto(BASE + '/search?q=' + encodeURIComponent('хостес'));
@@ -52,6 +64,7 @@ test('analyst: queue, search, ad with evidence, decision, audit entry', async ()
   await Promise.all([page.waitForNavigation(), page.click('a[href="/ads/t-hostess"]')]);
   assert.ok(await page.locator('.adfield .text mark').count() >= 2, 'evidence is highlighted in the ad text');
   assert.ok(await page.locator('table.hits .desc').count() >= 1, 'rules carry their description');
+  assert.match(await page.locator('table.hits .notcounted').first().textContent(), /^not counted: /, 'rules counted 0 say why');
   assert.match(await page.textContent('.side-col'), /\+7|79991234567/, 'analysts see the contact');
   assert.ok(await page.locator('ul.related a[href="/ads/t-dancers"]').count() === 1, 'ads sharing a phone are linked');
 

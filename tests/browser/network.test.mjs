@@ -23,6 +23,34 @@ test('analyst: networks list, network page, ad link, whole-network decision', as
   assert.equal(await page.locator('svg.netgraph circle').count(), 4, 'one node per ad');
   assert.ok(await page.locator('svg.netgraph line.use').count() >= 2, 'ads link to the shared phone');
   assert.ok(await page.locator('svg.netgraph line.tmpl').count() >= 1, 'near-duplicate text is drawn');
+  // Every node carries a visible label: ads their title, site and city
+  // (distinct, not on top of each other), the contact its redacted kind and
+  // its number in the contact list.
+  const adLabels = page.locator('svg.netgraph text.adlabel');
+  assert.equal(await adLabels.count(), 4, 'one label per ad');
+  const boxes = [];
+  const texts = new Set();
+  for (const l of await adLabels.all()) {
+    assert.ok(await l.isVisible(), 'ad label is visible');
+    texts.add(await l.textContent());
+    boxes.push(await l.boundingBox());
+  }
+  assert.equal(texts.size, 4, 'ad labels tell the ads apart: ' + [...texts].join(' | '));
+  const svgBox = await page.locator('svg.netgraph').boundingBox();
+  for (const [i, b] of boxes.entries()) {
+    assert.ok(b.x >= svgBox.x && b.y >= svgBox.y && b.x + b.width <= svgBox.x + svgBox.width && b.y + b.height <= svgBox.y + svgBox.height, 'label inside the graph');
+    for (const c of boxes.slice(i + 1)) {
+      assert.ok(b.x + b.width <= c.x || c.x + c.width <= b.x || b.y + b.height <= c.y || c.y + c.height <= b.y, 'ad labels do not overlap');
+    }
+  }
+  const contactLabels = page.locator('svg.netgraph text.contactlabel');
+  assert.ok(await contactLabels.count() >= 1, 'contacts are labelled');
+  for (const l of await contactLabels.all()) {
+    assert.ok(await l.isVisible(), 'contact label is visible');
+    const t = await l.textContent();
+    assert.match(t, /^\[(phone|email|handle|link)\] \d+$/, 'contact label is redacted: ' + t);
+  }
+  assert.doesNotMatch(await page.locator('svg.netgraph text').allTextContents().then((a) => a.join(' ')), /9995550011/);
   assert.ok(await page.locator('svg.timeline rect').count() >= 1);
   assert.ok(await page.locator('table.netfeatures tr').count() === 4, 'the four network features are explained');
   await shot(page, 'network-02-cluster');
