@@ -233,6 +233,12 @@ type Hit struct {
 	// Quoted marks a hit counted 0 because its evidence lies inside the
 	// quotations of a text that quotes lures (a report or a warning).
 	Quoted bool `json:"quoted,omitempty"`
+	// Reported marks a hit counted 0 because the text reports or warns
+	// about lures (news, awareness) and makes no offer of its own.
+	Reported bool `json:"reported,omitempty"`
+	// OwnOffer marks a warning counted 0 because the text makes an
+	// offer of its own (pay and a contact): an ad's own safety talk.
+	OwnOffer bool `json:"own_offer,omitempty"`
 }
 
 // Salary is an amount extracted from an ad.

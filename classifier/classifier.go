@@ -340,7 +340,7 @@ type scoring struct {
 	a         *ad.Ad
 	fired     []bool
 	triggered []bool  // per rule: a regex pre-filter literal was seen in the field
-	quoted    []bool  // per rule: fired only inside quotations (quotes.go); counts 0
+	uncounted []uint8 // per rule: fired but counts 0, and why (quotes.go)
 	starts    []start // where anchored regexes may match in the field
 	evidence  [][]ad.Span
 	ents      ad.Entities
@@ -392,7 +392,7 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 		s = &scoring{c: c,
 			fired:     make([]bool, len(c.rules)),
 			triggered: make([]bool, len(c.rules)),
-			quoted:    make([]bool, len(c.rules)),
+			uncounted: make([]uint8, len(c.rules)),
 			evidence:  make([][]ad.Span, len(c.rules)),
 		}
 	}
@@ -414,7 +414,7 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 
 func (c *Classifier) putScoring(s *scoring) {
 	clear(s.fired)
-	clear(s.quoted)
+	clear(s.uncounted)
 	clear(s.triggered)
 	for i := range s.evidence {
 		s.evidence[i] = nil // handed out in hits
@@ -494,6 +494,7 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	}
 	s.features()
 	s.quotes()
+	s.reported()
 	s.combinations()
 	s.setDims()
 
@@ -504,16 +505,18 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	z := c.pack.Model.Bias
 	v.Hits = make([]ad.Hit, 0, 8)
 	for i := range c.rules {
-		if !s.fired[i] && !s.quoted[i] {
+		if !s.fired[i] && s.uncounted[i] == countedAll {
 			continue
 		}
 		r := &c.rules[i]
-		switch {
-		case s.fired[i]:
+		if s.fired[i] {
 			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: r.Weight, Signal: r.Signal, Evidence: s.evidence[i]})
-		case s.quoted[i]: // listed, counted 0: the text quotes it
-			v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: 0, Signal: r.Signal, Evidence: s.evidence[i], Quoted: true})
+			continue
 		}
+		// listed, counted 0, with the reason
+		u := s.uncounted[i]
+		v.Hits = append(v.Hits, ad.Hit{Rule: r.ID, Weight: 0, Signal: r.Signal, Evidence: s.evidence[i],
+			Quoted: u == uncountedQuoted, Reported: u == uncountedReported, OwnOffer: u == uncountedOwnOffer})
 	}
 	slices.SortFunc(v.Hits, byWeight)
 	s.dedupe(v.Hits)

@@ -27,6 +27,10 @@ func NotCounted(h ad.Hit) string {
 	switch {
 	case h.Quoted:
 		return "quoted by a text that reports or warns"
+	case h.Reported:
+		return "named by a text that reports or warns and offers nothing itself"
+	case h.OwnOffer:
+		return "the text makes an offer of its own (pay and a contact); its warnings are part of it"
 	case h.Weight == 0:
 		return "same evidence as a stronger rule of this signal"
 	}

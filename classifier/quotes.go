@@ -74,12 +74,7 @@ func (s *scoring) quotes() {
 				ranges[f] = quoteRanges(s.a.Field(f))
 			}
 		}
-		for _, q := range ranges[sp.Field] {
-			if q[0] <= sp.Start && sp.End <= q[1] {
-				return true
-			}
-		}
-		return false
+		return inRanges(ranges[sp.Field], sp)
 	}
 	var total, quoted float64
 	var hits []int
@@ -106,7 +101,7 @@ func (s *scoring) quotes() {
 	}
 	for _, i := range hits {
 		s.fired[i] = false
-		s.quoted[i] = true
+		s.uncounted[i] = uncountedQuoted
 	}
 	for _, i := range c.featureRules {
 		r := &c.rules[i]
@@ -122,4 +117,90 @@ func (s *scoring) quotes() {
 			}
 		}
 	}
+}
+
+// Reported lures. A text whose own voice is a report or a warning — its
+// reporting and awareness cues weigh at least reportCues — and that makes
+// no offer of its own reports the lures it names, quoted or not: an NGO's
+// "ten signs of a trap" lists every indicator, a court report retells
+// the whole scheme. Its positive direct hits count 0 (listed, marked
+// reported) and the combinations no longer see them. The reverse holds
+// as well: a text that does make an offer of its own — pay stated
+// outside quotations and a way to reach the poster — is an ad, and its
+// "beware of fake agencies, we are verified" is part of the pitch: its
+// awareness hits count 0 (marked own offer). News cues ("police
+// arrested") keep their weight either way.
+
+// reportCues is the least total weight (in absolute value) of the
+// reporting and awareness rules that makes a text a report or warning:
+// one awareness rule is enough.
+const reportCues = 1.5
+
+// Why a fired rule counts 0 (scoring.uncounted).
+const (
+	countedAll        uint8 = iota
+	uncountedQuoted         // inside the quotations of a text that quotes lures
+	uncountedReported       // named by a report or warning that offers nothing
+	uncountedOwnOffer       // an ad's own safety talk
+)
+
+// reported applies the report-genre rule after quotes and before the
+// combinations.
+func (s *scoring) reported() {
+	c := s.c
+	cues := 0.0
+	for i := range c.rules {
+		r := &c.rules[i]
+		if s.fired[i] && r.When == nil && r.Weight < 0 && (r.Signal == "reporting" || r.Signal == "awareness") {
+			cues -= r.Weight
+		}
+	}
+	if cues < reportCues {
+		return
+	}
+	offer := s.offers()
+	for i := range c.rules {
+		r := &c.rules[i]
+		if !s.fired[i] || r.When != nil {
+			continue
+		}
+		switch {
+		case offer && r.Weight < 0 && r.Signal == "awareness":
+			s.fired[i], s.uncounted[i] = false, uncountedOwnOffer
+		case !offer && r.Weight > 0:
+			s.fired[i], s.uncounted[i] = false, uncountedReported
+		}
+	}
+}
+
+// offers reports whether the text makes an offer in its own voice: pay
+// stated outside quotations, and a phone number, e-mail address, handle
+// or link to reach the poster (a messenger's name alone is not one:
+// reports name the channels lures came through).
+func (s *scoring) offers() bool {
+	if len(s.found[kindPhone])+len(s.found[kindEmail])+len(s.found[kindHandle])+len(s.found[kindLink]) == 0 {
+		return false
+	}
+	ranges := map[string][][2]int{}
+	for _, x := range s.found[kindSalary] {
+		q, ok := ranges[x.span.Field]
+		if !ok {
+			q = quoteRanges(s.a.Field(x.span.Field))
+			ranges[x.span.Field] = q
+		}
+		if !inRanges(q, x.span) {
+			return true
+		}
+	}
+	return false
+}
+
+// inRanges reports whether sp lies inside one of the byte ranges q.
+func inRanges(q [][2]int, sp ad.Span) bool {
+	for _, r := range q {
+		if r[0] <= sp.Start && sp.End <= r[1] {
+			return true
+		}
+	}
+	return false
 }
