@@ -50,6 +50,10 @@ var corpusFloors = []struct {
 	{"dev-caucasus-baltic.jsonl", 0.95, 0.05},
 	{"dev-turkic.jsonl", 0.95, 0.05},
 	{"dev-blind.jsonl", devBlindF1Floor, 0.08},
+	// Written without sight of the rules, 2026-12-03; odd ids for
+	// development, even ids reported only. Floors from that day's values.
+	{"dev-news.jsonl", 0.82, 0.10},
+	{"dev-short.jsonl", 0.85, 0.05},
 	{"holdout.jsonl", 0.90, 0.10},
 	{"holdout-region.jsonl", holdoutRegionF1Floor, 0.12},
 }

@@ -21,6 +21,13 @@ run dev testdata/corpus/dev.jsonl
 for f in testdata/corpus/dev-*.jsonl; do
 	run "$(basename "$f" .jsonl)" "$f"
 done
+# dev-news and dev-short: odd ids for development, even ids reported only.
+for name in dev-news dev-short; do
+	grep -E '"id": *"[^"]*[13579]"' "testdata/corpus/$name.jsonl" >"$out/${name}_odd.jsonl"
+	grep -E '"id": *"[^"]*[02468]"' "testdata/corpus/$name.jsonl" >"$out/${name}_even.jsonl"
+	run "${name}_odd_dev" "$out/${name}_odd.jsonl"
+	run "${name}_even_untouched" "$out/${name}_even.jsonl"
+done
 run holdout testdata/corpus/holdout.jsonl
 run holdout-region testdata/corpus/holdout-region.jsonl
 if [ -d "$data" ]; then
