@@ -38,7 +38,7 @@ for v in "${versions[@]}"; do
 	echo "kafka/test: running the pipeline suite against Kafka $v at $addr"
 	start=$(date +%s)
 	if ! (cd "$root" && LURE_TEST_KAFKA=$addr LURE_TEST_KAFKA_VERSION=$v LURE_TEST_KAFKA_DIR=$dir \
-		go test -count=1 -timeout 12m -v -run 'TestPipelineKafka' ./internal/pipelinetest/); then
+		go test -count=1 -timeout 22m -v -run 'TestPipelineKafka' ./internal/pipelinetest/); then
 		echo "kafka/test: --- broker log tail ($v) ---" >&2
 		tail -n 40 "$dir/logs/server.log" >&2 || true
 		die "pipeline suite failed against Apache Kafka $v"
