@@ -199,6 +199,7 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 		cr := compiled{Rule: r}
 		c.rules = append(c.rules, cr)
 		for _, re := range r.Regex {
+			re = foldRegex(re)
 			x, err := regexp.Compile(re)
 			if err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)

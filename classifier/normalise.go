@@ -1,6 +1,7 @@
 package classifier
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -452,4 +453,39 @@ func gapBreaks(cs []char) bool {
 		}
 	}
 	return false
+}
+
+// foldRegex folds the letters of a rule's regex as text is folded
+// (foldRune), leaving escapes (\pL, \p{Cyrillic}, \d, \$) as written:
+// a regex reads normalised text, so one written with "э", "ё", "ў" or an
+// upper-case letter would otherwise never match.
+func foldRegex(re string) string {
+	var b strings.Builder
+	b.Grow(len(re))
+	for i := 0; i < len(re); {
+		r, n := utf8.DecodeRuneInString(re[i:])
+		if r == '\\' && i+n < len(re) {
+			j := i + n
+			e, m := utf8.DecodeRuneInString(re[j:])
+			j += m
+			if (e == 'p' || e == 'P') && j < len(re) {
+				if re[j] == '{' {
+					if k := strings.IndexByte(re[j:], '}'); k >= 0 {
+						j += k + 1
+					}
+				} else {
+					_, m := utf8.DecodeRuneInString(re[j:])
+					j += m
+				}
+			}
+			b.WriteString(re[i:j])
+			i = j
+			continue
+		}
+		if f := foldRune(r); f >= 0 {
+			b.WriteRune(f)
+		}
+		i += n
+	}
+	return b.String()
 }

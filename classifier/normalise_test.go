@@ -1,11 +1,15 @@
 package classifier
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/rules"
 )
 
 func TestNormalise(t *testing.T) {
@@ -142,4 +146,39 @@ func TestSimpleTextIsNFKC(t *testing.T) {
 	if simpleText("e\u0301") || simpleText("ﬁ") || !simpleText("Работа за границей, 3000 €"[:len("Работа за границей, 3000 ")]) {
 		t.Error("simpleText misclassifies")
 	}
+}
+
+func TestFoldRegex(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`через (?:эмират|Дубай)\pL*`, `через (?:емират|дубай)\pL*`},
+		{`шиноснома\pL* ба (?:миёнарав|қасе)`, `шиноснома\pL* ба (?:миенарав|касе)`},
+		{`\p{Cyrillic}+ \PL \d+ ?\$ (?i)Ş`, `\p{Cyrillic}+ \PL \d+ ?\$ (?i)s`},
+		{`[А-Я]\S\W`, `[а-я]\S\W`},
+	} {
+		if got := foldRegex(tc.in); got != tc.want {
+			t.Errorf("foldRegex(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// A rule regex written with letters that text folds (э, ё, ў, capitals)
+// matches the text it was written for.
+func TestRegexFolded(t *testing.T) {
+	p, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Rules = append(p.Rules, rules.Rule{ID: "test.folded", Signal: "vague_offer", Langs: []string{"be"}, Kind: "any", Weight: 1,
+		Regex: []string{`патрэбна\pL* (?:Ўсё|усе) на квіток`}})
+	c, err := New(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := c.Score(context.Background(), ad.Ad{V: ad.Version, ID: "a", Kind: ad.KindMarriage, Lang: "be", Body: "Мне ПАТРЭБНА ўсё на квіток"})
+	for _, h := range v.Hits {
+		if h.Rule == "test.folded" {
+			return
+		}
+	}
+	t.Fatalf("test.folded did not fire: %+v", v.Hits)
 }
