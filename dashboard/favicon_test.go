@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/xml"
 	"image/png"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -15,18 +14,13 @@ import (
 // login, and that every page links the SVG one.
 func TestFavicon(t *testing.T) {
 	f := newFixture(t, Options{}, standardAds(t)...)
-	get := func(path string) (*http.Response, []byte) {
+	get := func(path string) (*http.Response, []byte) { // anonymous
 		t.Helper()
-		resp, err := http.Get(f.srv.URL + path) // anonymous
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp, b
+		as := f.as
+		f.as = ""
+		defer func() { f.as = as }()
+		resp, body := f.get(t, path)
+		return resp, []byte(body)
 	}
 
 	resp, svg := get("/favicon.svg")
