@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lurewatch/lure/rules"
 )
 
 func TestScoreExplainNoColourWhenPiped(t *testing.T) {
@@ -47,5 +50,34 @@ func TestColourTerminal(t *testing.T) {
 	t.Setenv("NO_COLOR", "1")
 	if colourTerminal(tty) {
 		t.Error("NO_COLOR must switch colour off")
+	}
+}
+
+// TestExplainGolden compares `lure score --explain` on representative ads
+// (testdata/explain/*.jsonl: a forced-labour lure, a marriage-broker lure,
+// a legitimate ad, a news report quoting a lure, a short post) with
+// testdata/explain/*.golden. The rule pack version, which follows every
+// edit of the packs, is written as rp-VERSION.
+func TestExplainGolden(t *testing.T) {
+	pack, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, err := filepath.Glob("testdata/explain/*.jsonl")
+	if err != nil || len(inputs) < 5 {
+		t.Fatalf("inputs %v: %v", inputs, err)
+	}
+	for _, in := range inputs {
+		name := strings.TrimSuffix(filepath.Base(in), ".jsonl")
+		t.Run(name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if code := run([]string{"score", "--explain", filepath.ToSlash(in)}, nil, &out, &errOut); code != 0 || errOut.Len() > 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			if n := strings.Count(out.String(), "rule pack "+pack.Version+"\n"); n != 1 {
+				t.Errorf("rule pack %s named %d times, want once:\n%s", pack.Version, n, out.String())
+			}
+			golden(t, "explain/"+name+".golden", []byte(strings.ReplaceAll(out.String(), pack.Version, "rp-VERSION")))
+		})
 	}
 }
