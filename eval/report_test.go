@@ -109,3 +109,19 @@ func TestReportOutput(t *testing.T) {
 		t.Errorf("json round trip: %+v", back.Overall)
 	}
 }
+
+// TestReportGolden compares the Markdown and JSON renderings of a report
+// on fixed results with testdata/report/sample.md.golden and
+// sample.json.golden.
+func TestReportGolden(t *testing.T) {
+	rep := Compute(sampleResults(), ReportOptions{Threshold: 50, Worst: 2, Weights: map[string]float64{"r.pay": 1.5, "r.looks": 0.8}, Bootstrap: 100})
+	var md, js bytes.Buffer
+	if err := rep.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report/sample.md.golden", md.Bytes())
+	if err := rep.WriteJSON(&js); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report/sample.json.golden", js.Bytes())
+}

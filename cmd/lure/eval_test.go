@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/lurewatch/lure/rules"
 )
 
 func TestEvalCommand(t *testing.T) {
@@ -82,4 +84,25 @@ func TestEvalJSON(t *testing.T) {
 		rep.Calibration.ECE == nil || len(rep.Groups) != 5 || rep.Groups[0].Name != "forced_labour" || rep.Groups[0].Definition == "" {
 		t.Errorf("thresholds %+v, calibration %d bands ECE %v, groups %+v", rep.Thresholds, len(rep.Calibration.Bands), rep.Calibration.ECE, rep.Groups)
 	}
+}
+
+// TestEvalReportGolden compares the Markdown report of `lure eval` on ten
+// invented labelled ads (testdata/eval/labelled.jsonl: ru, uk, ro and en;
+// lures, a missed evasion, legitimate ads, a news report and a warning)
+// with testdata/eval/report.golden. The rule pack version is written as
+// rp-VERSION.
+func TestEvalReportGolden(t *testing.T) {
+	pack, err := rules.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	args := []string{"eval", "--worst", "3", "--bootstrap", "200", "testdata/eval/labelled.jsonl"}
+	if code := run(args, nil, &out, &errOut); code != 0 || errOut.Len() > 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	if n := strings.Count(out.String(), pack.Version); n != 1 {
+		t.Errorf("rule pack %s named %d times, want once:\n%s", pack.Version, n, out.String())
+	}
+	golden(t, "eval/report.golden", []byte(strings.ReplaceAll(out.String(), pack.Version, "rp-VERSION")))
 }
