@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 // Member is the text of one ad of a cluster, for Represent.
@@ -153,7 +153,7 @@ func jaccard(a, b map[uint64]bool) float64 {
 func wordKeys(ws []string) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		out[i] = strings.Join(words(classifier.Normalise(w).S), "")
+		out[i] = strings.Join(words(textnorm.Normalise(w).S), "")
 	}
 	return out
 }
