@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
@@ -29,7 +30,7 @@ func (a *App) startNetwork(sc serveContext) error {
 		return err
 	}
 	sc.indexer.hooks = append(sc.indexer.hooks, e.Hook)
-	sc.dashboard.Networks = network.NewViews(sc.store, network.Weights{})
+	sc.dashboard.Networks = dashboard.NewNetworkViews(sc.store, sc.store, network.Weights{})
 	a.consumersWG.Add(1)
 	go func() {
 		defer a.consumersWG.Done()

@@ -172,59 +172,6 @@ func TestEngineRetryAfterFailedSave(t *testing.T) {
 	}
 }
 
-func TestViews(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	e, _ := New(ctx, Options{Store: st})
-	names := []string{"Ольгу", "Марину", "Наташу", "Свету", "Иру", "Лену"}
-	for i, n := range names {
-		v := verdict("d"+string(rune('0'+i)), "s"+string(rune('0'+i%2)), []string{"Москва", "Казань", "Самара"}[i%3], fill("3000", n), "+79005556677")
-		v.Ad.Posted = time.Date(2026, 3, 1, i, 0, 0, 0, time.UTC)
-		feed(t, st, e, v)
-	}
-	if _, err := st.Apply(ctx, store.Change{AdIDs: []string{"d0"}, Actor: "ana", Status: store.StatusConfirmed}); err != nil {
-		t.Fatal(err)
-	}
-	vw := NewViews(st, Weights{})
-	cv, err := vw.Cluster(ctx, "d0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cv.Ads) != 6 || len(cv.ContactList) != 1 || cv.ContactList[0].Ads != 6 || len(cv.ContactList[0].Cities) != 3 {
-		t.Errorf("cluster view: %d ads, contacts %+v", len(cv.Ads), cv.ContactList)
-	}
-	// Every feature fires: contact in 6 ads and 3 cities, a confirmed
-	// ad, 6 ads in 5 hours.
-	if cv.Network.Score != 100 {
-		t.Errorf("network score %v: %+v", cv.Network.Score, cv.Network.Features)
-	}
-	var varying []string
-	for _, p := range cv.Representative.Pieces {
-		if p.Varies {
-			varying = append(varying, p.Text)
-		}
-	}
-	if len(varying) != 1 || !strings.HasPrefix(varying[0], "О") && !strings.HasPrefix(varying[0], "М") && !strings.HasPrefix(varying[0], "Н") {
-		t.Errorf("varying pieces = %q, want only the name", varying)
-	}
-	if len(cv.Graph.Ads) != 6 || len(cv.Graph.Uses) != 6 || len(cv.Graph.Templates) != 5 {
-		t.Errorf("graph: %d ads, %d uses, %d template edges", len(cv.Graph.Ads), len(cv.Graph.Uses), len(cv.Graph.Templates))
-	}
-	av, err := vw.Ad(ctx, "d0")
-	if err != nil || av.Cluster != "d0" || av.Size != 6 {
-		t.Fatalf("ad view = %+v, %v", av, err)
-	}
-	for _, f := range av.Network.Features {
-		if f.Name == "confirmed" && f.Fired {
-			t.Errorf("d0's own confirmation counts for itself: %+v", f)
-		}
-	}
-	rows, total, err := vw.Clusters(ctx, store.ClusterFilter{})
-	if err != nil || total != 1 || len(rows) != 1 || rows[0].Size != 6 {
-		t.Errorf("clusters = %+v, %d, %v", rows, total, err)
-	}
-}
-
 func TestScore(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	burst := []time.Time{t0, t0.Add(time.Hour), t0.Add(2 * time.Hour), t0.Add(3 * time.Hour), t0.Add(4 * time.Hour)}
