@@ -31,8 +31,8 @@ func networkFixture(t *testing.T) *fixture {
 	vs = append(vs, standardAds(t)...)
 	late := &lateNetworks{}
 	f := newFixture(t, Options{Networks: late}, vs...)
-	late.NetworkViews = NewNetworkViews(f.store, f.store, network.Weights{})
-	e, err := network.New(context.Background(), network.Options{Store: f.store})
+	late.NetworkViews = NewNetworkViews(f.store.Networks(), f.store, network.Weights{})
+	e, err := network.New(context.Background(), network.Options{Store: f.store.Networks()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // NetworkStore is what the network views read of the recruiter networks
-// the engine stored. *store.Store implements it.
+// the engine stored. *store.Networks implements it.
 type NetworkStore interface {
 	Clusters(ctx context.Context, f store.ClusterFilter) ([]store.ClusterSummary, int, error)
 	Cluster(ctx context.Context, id string) (store.ClusterSummary, error)

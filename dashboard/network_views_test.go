@@ -82,7 +82,7 @@ func netClassifier(t *testing.T) *classifier.Classifier {
 func TestViews(t *testing.T) {
 	ctx := context.Background()
 	st := netStore(t)
-	e, _ := network.New(ctx, network.Options{Store: st})
+	e, _ := network.New(ctx, network.Options{Store: st.Networks()})
 	names := []string{"Ольгу", "Марину", "Наташу", "Свету", "Иру", "Лену"}
 	for i, n := range names {
 		v := netVerdict("d"+string(rune('0'+i)), "s"+string(rune('0'+i%2)), []string{"Москва", "Казань", "Самара"}[i%3], netFill("3000", n), "+79005556677")
@@ -92,7 +92,7 @@ func TestViews(t *testing.T) {
 	if _, err := st.Apply(ctx, store.Change{AdIDs: []string{"d0"}, Actor: "ana", Status: store.StatusConfirmed}); err != nil {
 		t.Fatal(err)
 	}
-	vw := NewNetworkViews(st, st, network.Weights{})
+	vw := NewNetworkViews(st.Networks(), st, network.Weights{})
 	cv, err := vw.Cluster(ctx, "d0")
 	if err != nil {
 		t.Fatal(err)
@@ -148,7 +148,7 @@ func TestContactCitiesAcrossScripts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			st := netStore(t)
-			e, err := network.New(ctx, network.Options{Store: st})
+			e, err := network.New(ctx, network.Options{Store: st.Networks()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -158,7 +158,7 @@ func TestContactCitiesAcrossScripts(t *testing.T) {
 				v.Entities.Region = netRegion(t, c, loc)
 				netFeed(t, st, e, v)
 			}
-			cv, err := NewNetworkViews(st, st, network.Weights{}).Cluster(ctx, "c0")
+			cv, err := NewNetworkViews(st.Networks(), st, network.Weights{}).Cluster(ctx, "c0")
 			if err != nil {
 				t.Fatal(err)
 			}

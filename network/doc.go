@@ -12,7 +12,7 @@
 // score, a documented layer on top of the per-ad verdict that never
 // changes ad.Verdict.Score.
 //
-// Storage is left to a Store (*store.Store implements it): the engine
+// Storage is left to a Store (*store.Networks implements it): the engine
 // writes each assignment there and replays the stored signatures and
 // contacts at start to resume. Normalising the text is left to package
 // textnorm, extracting contacts and the canonical region that keys an
