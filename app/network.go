@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
@@ -17,30 +18,31 @@ func (a *App) startNetwork(sc serveContext) error {
 	// Ads saved before cities were keyed on the canonical region take it
 	// now, from their stored verdicts; after the first start this only
 	// reads.
-	n, err := sc.store.BackfillNetworkCities(sc.ctx)
+	nets := sc.store.Networks()
+	n, err := nets.BackfillNetworkCities(sc.ctx)
 	if err != nil {
 		return err
 	}
 	if n > 0 {
 		a.opts.Logger.Info("network: canonical cities", "ads", n)
 	}
-	e, err := network.New(sc.ctx, network.Options{Store: sc.store, Metrics: network.NewMetrics(a.registry), Logger: a.opts.Logger})
+	e, err := network.New(sc.ctx, network.Options{Store: nets, Metrics: network.NewMetrics(a.registry), Logger: a.opts.Logger})
 	if err != nil {
 		return err
 	}
 	sc.indexer.hooks = append(sc.indexer.hooks, e.Hook)
-	sc.dashboard.Networks = network.NewViews(sc.store, network.Weights{})
+	sc.dashboard.Networks = dashboard.NewNetworkViews(nets, sc.store, network.Weights{})
 	a.consumersWG.Add(1)
 	go func() {
 		defer a.consumersWG.Done()
-		backfillNetwork(sc.consumeCtx, e, sc.store, a.opts.Logger)
+		backfillNetwork(sc.consumeCtx, e, nets, a.opts.Logger)
 	}()
 	return nil
 }
 
 // backfillNetwork assigns the stored ads the engine has not seen, in
 // batches, until there are none or ctx ends.
-func backfillNetwork(ctx context.Context, e *network.Engine, st *store.Store, log *slog.Logger) {
+func backfillNetwork(ctx context.Context, e *network.Engine, st *store.Networks, log *slog.Logger) {
 	n := 0
 	for ctx.Err() == nil {
 		vs, err := st.NetworkBacklog(ctx, store.MaxLimit)

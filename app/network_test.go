@@ -62,12 +62,12 @@ func TestStartNetwork(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	id, size, err := st.ClusterOf(ctx, "new")
+	id, size, err := st.Networks().ClusterOf(ctx, "new")
 	if err != nil || id != "old" || size != 2 {
 		t.Errorf("ClusterOf(new) = %q, %d, %v; want old, 2", id, size, err)
 	}
 	var n int
-	if err := st.LoadNetwork(ctx, func(store.NetworkAd) error { n++; return nil }); err != nil || n != 2 {
+	if err := st.Networks().LoadNetwork(ctx, func(store.NetworkAd) error { n++; return nil }); err != nil || n != 2 {
 		t.Errorf("network holds %d ads, %v; want 2", n, err)
 	}
 }

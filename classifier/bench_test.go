@@ -11,6 +11,7 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/rules"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 func benchAds(b *testing.B) []ad.Ad {
@@ -102,7 +103,7 @@ type naive struct{ res []*regexp.Regexp }
 
 func naivePattern(p string) string {
 	body, stem := strings.CutSuffix(p, "*")
-	q := regexp.QuoteMeta(Normalise(body).S)
+	q := regexp.QuoteMeta(textnorm.Normalise(body).S)
 	if stem {
 		return `(?:^|[^\pL\pN])` + q + `[\pL\pN]*`
 	}
@@ -147,7 +148,7 @@ func (n *naive) score(a ad.Ad) int {
 		if text == "" {
 			continue
 		}
-		t := Normalise(text)
+		t := textnorm.Normalise(text)
 		for _, re := range n.res {
 			hits += len(re.FindAllStringIndex(t.S, 5))
 		}

@@ -1,6 +1,6 @@
 // Package classifier scores an ad for deception signals with a rule pack.
 //
-// Each text field is normalised into views that keep a map back to the
+// Each text field is normalised (package textnorm) into views that keep a map back to the
 // original bytes: NFKC, case folding, no format or zero-width characters,
 // Latin/Cyrillic/Greek look-alikes folded (from the Unicode confusables
 // data) and digits used as letters, spaced or dotted letters joined, emoji
@@ -35,6 +35,7 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/rules"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 // Options configure a Classifier. The zero value works.
@@ -148,7 +149,7 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	index := map[pattern]int{}
 	addPattern := func(raw string, o owner) error {
 		body, stem := strings.CutSuffix(raw, "*")
-		pt := pattern{text: Normalise(body).S, stem: stem}
+		pt := pattern{text: textnorm.Normalise(body).S, stem: stem}
 		if o.trigger >= 0 {
 			pt = pattern{text: raw, sub: true}
 		}
@@ -177,17 +178,14 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	// for the script views (script.go).
 	addRoman := func(raw string, o owner) error {
 		body, stem := strings.CutSuffix(raw, "*")
-		norm := Normalise(body).S
-		rom := romanise(norm)
+		norm := textnorm.Normalise(body).S
+		rom := textnorm.Romanise(norm)
 		if len(rom) < MinRomanPattern {
 			return nil
 		}
 		o.view = viewRomanHy
-		for _, r := range norm {
-			if georgianLatin[r] != "" {
-				o.view = viewRomanKa
-				break
-			}
+		if textnorm.HasGeorgian(norm) {
+			o.view = viewRomanKa
 		}
 		if stem {
 			rom += "*"
@@ -199,7 +197,7 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 		cr := compiled{Rule: r}
 		c.rules = append(c.rules, cr)
 		for _, re := range r.Regex {
-			re = foldRegex(re)
+			re = textnorm.FoldRegex(re)
 			x, err := regexp.Compile(re)
 			if err != nil {
 				return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
@@ -347,7 +345,7 @@ type scoring struct {
 	ents      ad.Entities
 	places    []place
 	found     [nKinds][]spanned // extracted facts by kind
-	buf       views             // reused normalisation buffers
+	buf       textnorm.Views    // reused normalisation buffers
 	translit  bool              // scan the transliterated view too
 	roman     uint8             // script view of Latin text (viewRomanKa, viewRomanHy) or viewNone
 	serbian   bool              // read Cyrillic text in Serbian Latin letters too
@@ -364,7 +362,7 @@ func wordStart(s string, i int) bool {
 		return true
 	}
 	r, _ := utf8.DecodeLastRuneInString(s[:i])
-	return !isWord(r)
+	return !textnorm.IsWord(r)
 }
 
 // maxRegexMatch bounds how far past its start an anchored regex reads
@@ -453,7 +451,7 @@ func (s *scoring) addEvidence(rule int, sp ad.Span) {
 	s.evidence[rule] = append(ev, sp)
 }
 
-func span(field, orig string, t *Text, i, j int) ad.Span {
+func span(field, orig string, t *textnorm.Text, i, j int) ad.Span {
 	s, e := t.Orig(i, j)
 	return ad.Span{Field: field, Start: s, End: e, Text: orig[s:e]}
 }
@@ -607,7 +605,7 @@ func (s *scoring) field(f, orig string) {
 		return
 	}
 	c := s.c
-	t, l := s.buf.of(orig)
+	t, l := s.buf.Of(orig)
 	s.need = 0
 	c.ac.scan(t.S, func(id, i, j int) {
 		for _, o := range c.owners[id] {
@@ -663,7 +661,7 @@ func (s *scoring) field(f, orig string) {
 	}
 	s.starts = s.starts[:0]
 	if s.translit && wantTranslit(t.S) {
-		tt := s.buf.translit(t, s.a.Lang == "uk")
+		tt := s.buf.Translit(t, s.a.Lang == "uk")
 		c.ac.scan(tt.S, func(id, i, j int) {
 			for _, o := range c.owners[id] {
 				switch {
@@ -681,10 +679,10 @@ func (s *scoring) field(f, orig string) {
 		})
 	}
 	if s.roman != viewNone && wantTranslit(t.S) {
-		s.scanView(f, orig, s.buf.roman(t), nil, func(o owner) bool { return o.view == s.roman })
+		s.scanView(f, orig, s.buf.Roman(t), nil, func(o owner) bool { return o.view == s.roman })
 	}
 	if s.serbian && wantCyrillic(t.S) {
-		s.scanView(f, orig, s.buf.serbian(t), c.serbian, func(o owner) bool {
+		s.scanView(f, orig, s.buf.Serbian(t), c.serbian, func(o owner) bool {
 			return o.view == viewNone && (o.rule < 0 || c.serbian[o.rule])
 		})
 	}
@@ -695,7 +693,7 @@ func (s *scoring) field(f, orig string) {
 // rules (their kind permitting) and destinations; the regular expressions
 // of the rules regex marks run on the view too (a view in the script
 // they are written in).
-func (s *scoring) scanView(f, orig string, v *Text, regex []bool, accept func(owner) bool) {
+func (s *scoring) scanView(f, orig string, v *textnorm.Text, regex []bool, accept func(owner) bool) {
 	c := s.c
 	c.ac.scan(v.S, func(id, i, j int) {
 		for _, o := range c.owners[id] {
@@ -736,7 +734,7 @@ func (s *scoring) scanView(f, orig string, v *Text, regex []bool, accept func(ow
 	clear(s.triggered)
 }
 
-func (s *scoring) extract(f, orig string, l *Text) {
+func (s *scoring) extract(f, orig string, l *textnorm.Text) {
 	fs := extractAll(l.S, s.region, s.need)
 	for _, x := range fs {
 		sp := span(f, orig, l, x.start, x.end)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 func TestExtractSalaries(t *testing.T) {
@@ -47,7 +48,7 @@ func TestExtractSalaries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			var got []ad.Salary
-			for _, f := range extractSalaries(Light(tt.in).S) {
+			for _, f := range extractSalaries(textnorm.Light(tt.in).S) {
 				got = append(got, f.salary)
 			}
 			if !slices.Equal(got, tt.want) {
@@ -91,7 +92,7 @@ func TestExtractAges(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			var lo, hi []int
-			for _, f := range extractAges(Light(tt.in).S) {
+			for _, f := range extractAges(textnorm.Light(tt.in).S) {
 				lo, hi = append(lo, f.lo), append(hi, f.hi)
 			}
 			if !slices.Equal(lo, tt.lo) || !slices.Equal(hi, tt.hi) {
@@ -120,7 +121,7 @@ func TestExtractContacts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			l := Light(tt.in).S
+			l := textnorm.Light(tt.in).S
 			got := map[string][]string{}
 			for _, f := range extractContacts(l, extractSalaries(l), "RU", true) {
 				got[f.kind.String()] = append(got[f.kind.String()], f.value)

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 func addSeeds(f *testing.F) {
@@ -19,24 +20,6 @@ func addSeeds(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-}
-
-// FuzzNormalise checks that both views never panic and that every byte of
-// them maps to an in-range, rune-aligned range of the original.
-func FuzzNormalise(f *testing.F) {
-	addSeeds(f)
-	f.Fuzz(func(t *testing.T, s string) {
-		for _, tx := range []Text{Normalise(s), Light(s)} {
-			checkMap(t, s, &tx)
-		}
-		var v views
-		m, l := v.of(s)
-		checkMap(t, s, m)
-		checkMap(t, s, l)
-		checkMap(t, s, v.translit(m, false))
-		checkMap(t, s, v.roman(m))
-		checkMap(t, s, v.serbian(m))
-	})
 }
 
 // FuzzScore checks that scoring never panics and that evidence always
@@ -78,7 +61,7 @@ func FuzzExtract(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		l := Light(s)
+		l := textnorm.Light(s)
 		for _, x := range extractAll(l.S, "RU", needAll) {
 			if x.start < 0 || x.end > len(l.S) || x.start >= x.end {
 				t.Fatalf("%s [%d,%d) outside %d bytes", x.kind, x.start, x.end, len(l.S))
@@ -103,3 +86,5 @@ func FuzzExtract(f *testing.F) {
 		}
 	})
 }
+
+func boundary(s string, i int) bool { return i == len(s) || utf8.RuneStart(s[i]) }

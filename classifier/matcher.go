@@ -3,6 +3,8 @@ package classifier
 import (
 	"slices"
 	"unicode/utf8"
+
+	"github.com/lurewatch/lure/textnorm"
 )
 
 // pattern is one normalised literal. A stem matches at a word start and
@@ -91,8 +93,8 @@ func newAutomaton(pats []pattern) *automaton {
 		out[s] = append(out[s], int32(id))
 		first, _ := utf8.DecodeRuneInString(p.text)
 		last, _ := utf8.DecodeLastRuneInString(p.text)
-		a.wordLo = append(a.wordLo, isWord(first))
-		a.wordHi = append(a.wordHi, isWord(last))
+		a.wordLo = append(a.wordLo, textnorm.IsWord(first))
+		a.wordHi = append(a.wordHi, textnorm.IsWord(last))
 	}
 	// Breadth-first order, failure links and merged outputs.
 	n := len(kids)
@@ -215,19 +217,19 @@ func (a *automaton) scan(s string, fn func(id, start, end int)) {
 				continue
 			}
 			if a.wordLo[id] && start > 0 {
-				if r, _ := utf8.DecodeLastRuneInString(s[:start]); isWord(r) {
+				if r, _ := utf8.DecodeLastRuneInString(s[:start]); textnorm.IsWord(r) {
 					continue
 				}
 			}
 			if !a.pats[id].stem && a.wordHi[id] && end < len(s) {
-				if r, _ := utf8.DecodeRuneInString(s[end:]); isWord(r) {
+				if r, _ := utf8.DecodeRuneInString(s[end:]); textnorm.IsWord(r) {
 					continue
 				}
 			}
 			if a.pats[id].stem {
 				for end < len(s) {
 					r, n := utf8.DecodeRuneInString(s[end:])
-					if !isWord(r) {
+					if !textnorm.IsWord(r) {
 						break
 					}
 					end += n

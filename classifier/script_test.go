@@ -93,18 +93,3 @@ func TestScriptViews(t *testing.T) {
 		})
 	}
 }
-
-func TestRomanise(t *testing.T) {
-	for in, want := range map[string]string{
-		"სამუშაო საზღვარგარეთ": "samushao sazghvargaret",
-		"ხელფასი":   "xelpasi",
-		"წერილი":    "cerili",
-		"աշխատանք":  "ashxatank",
-		"դուբայում": "dubaium",
-		"dubai":     "",
-	} {
-		if got := romanise(in); got != want {
-			t.Errorf("romanise(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -14,13 +14,13 @@ import (
 )
 
 // Networks reads recruiter networks (clusters of ads linked by shared
-// contacts or near-duplicate templates). *network.Views implements it.
+// contacts or near-duplicate templates). *NetworkViews implements it.
 type Networks interface {
-	Clusters(ctx context.Context, f store.ClusterFilter) ([]network.ClusterRow, int, error)
-	Cluster(ctx context.Context, id string) (network.ClusterView, error)
-	Ad(ctx context.Context, adID string) (network.AdView, error)
+	Clusters(ctx context.Context, f store.ClusterFilter) ([]ClusterRow, int, error)
+	Cluster(ctx context.Context, id string) (ClusterView, error)
+	Ad(ctx context.Context, adID string) (AdNetwork, error)
 	ClusterIDs(ctx context.Context, id string) ([]string, error)
-	Contact(ctx context.Context, value string) (network.ContactView, error)
+	Contact(ctx context.Context, value string) (ContactView, error)
 	Weights() network.Weights
 }
 
@@ -92,7 +92,7 @@ func clusterFilter(r *http.Request) (store.ClusterFilter, int, error) {
 }
 
 type clustersData struct {
-	Rows  []network.ClusterRow
+	Rows  []ClusterRow
 	Total int
 	Sort  string
 	Pager pager
@@ -124,7 +124,7 @@ func (s *server) handleClusters(w http.ResponseWriter, r *http.Request) {
 }
 
 type clusterData struct {
-	C        network.ClusterView
+	C        ClusterView
 	Weights  network.Weights
 	Statuses []statusOption
 }
@@ -268,7 +268,7 @@ func (s *server) handleAPIClusterReview(w http.ResponseWriter, r *http.Request) 
 }
 
 // adNetwork is the network box of the ad page; nil when there is none.
-func (s *server) adNetwork(ctx context.Context, adID string) *network.AdView {
+func (s *server) adNetwork(ctx context.Context, adID string) *AdNetwork {
 	if s.opts.Networks == nil {
 		return nil
 	}

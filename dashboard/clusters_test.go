@@ -14,7 +14,7 @@ import (
 )
 
 // lateNetworks lets a test build the views after the fixture's store.
-type lateNetworks struct{ *network.Views }
+type lateNetworks struct{ *NetworkViews }
 
 func networkFixture(t *testing.T) *fixture {
 	t.Helper()
@@ -31,8 +31,8 @@ func networkFixture(t *testing.T) *fixture {
 	vs = append(vs, standardAds(t)...)
 	late := &lateNetworks{}
 	f := newFixture(t, Options{Networks: late}, vs...)
-	late.Views = network.NewViews(f.store, network.Weights{})
-	e, err := network.New(context.Background(), network.Options{Store: f.store})
+	late.NetworkViews = NewNetworkViews(f.store.Networks(), f.store, network.Weights{})
+	e, err := network.New(context.Background(), network.Options{Store: f.store.Networks()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,13 +97,13 @@ func TestClusterAPI(t *testing.T) {
 	if list.Total != 1 || list.Clusters[0].ID != "net1" || list.Clusters[0].Size != 3 || list.Clusters[0].Network.Score != 40 {
 		t.Fatalf("clusters = %+v", list)
 	}
-	var one network.ClusterView
+	var one ClusterView
 	f.getJSON(t, "/api/v1/clusters/net1", 200, &one)
 	if len(one.Ads) != 3 || len(one.ContactList) != 1 || one.Representative.AdID == "" {
 		t.Errorf("cluster = %+v", one)
 	}
 
-	var contact network.ContactView
+	var contact ContactView
 	f.getJSON(t, "/api/v1/contacts?value=%2B79001234567", 200, &contact)
 	if contact.Ads != 3 || len(contact.Cities) != 3 || len(contact.Clusters) != 1 || contact.Clusters[0] != "net1" {
 		t.Errorf("contact = %+v", contact)

@@ -80,7 +80,7 @@ type Options struct {
 	Screening ScreenLimits
 	// Networks, if set, serves recruiter networks: /clusters, the
 	// cluster API and the network box of the ad page; nil makes those
-	// pages answer 503 and hides the box. *network.Views implements it.
+	// pages answer 503 and hides the box. *NetworkViews implements it.
 	Networks Networks
 	// WebhookAllowPrivate accepts webhook subscriptions whose URL host is
 	// "localhost" or a literal loopback, private, link-local, unspecified

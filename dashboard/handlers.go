@@ -9,7 +9,6 @@ import (
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/index"
-	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -194,9 +193,9 @@ type adData struct {
 	Statuses []statusOption
 	Snapshot bool // the archived page can be shown
 	Me       string
-	Positive float64         // sum of positive weights
-	Negative float64         // sum of negative weights
-	Network  *network.AdView // the ad's recruiter network; nil when unknown
+	Positive float64    // sum of positive weights
+	Negative float64    // sum of negative weights
+	Network  *AdNetwork // the ad's recruiter network; nil when unknown
 }
 
 var fieldLabels = map[string]string{

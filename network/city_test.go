@@ -1,13 +1,13 @@
-package network
+package network_test
 
 import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/rules"
 )
 
@@ -46,8 +46,8 @@ func TestCityKeyScripts(t *testing.T) {
 	} {
 		t.Run(tc.want, func(t *testing.T) {
 			for _, loc := range tc.locs {
-				if got := CityKey(regionOf(t, c, loc), loc); got != tc.want {
-					t.Errorf("CityKey(%q) = %q, want %q", loc, got, tc.want)
+				if got := network.CityKey(regionOf(t, c, loc), loc); got != tc.want {
+					t.Errorf("network.CityKey(%q) = %q, want %q", loc, got, tc.want)
 				}
 			}
 		})
@@ -63,50 +63,8 @@ func TestCityKeyFallback(t *testing.T) {
 		{"oversized region", "MD/" + strings.Repeat("x", 300), "Tokyo", "tokyo"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := CityKey(tc.region, tc.loc); got != tc.want {
-				t.Errorf("CityKey(%q, %q) = %q, want %q", tc.region, tc.loc, got, tc.want)
-			}
-		})
-	}
-}
-
-// TestContactCitiesAcrossScripts: one phone in three ads of one city
-// written in three scripts is one city, in three cities three.
-func TestContactCitiesAcrossScripts(t *testing.T) {
-	c := defaultClassifier(t)
-	for _, tc := range []struct {
-		name   string
-		locs   []string
-		cities int
-		fires  bool
-	}{
-		{"one city in three scripts", []string{"Київ", "Киев", "Kyiv"}, 1, false},
-		{"three cities", []string{"Київ", "Одесса", "Chișinău"}, 3, true},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := context.Background()
-			st := openStore(t)
-			e, err := New(ctx, Options{Store: st})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, loc := range tc.locs {
-				v := verdict("c"+string(rune('0'+i)), "s", loc, fill("3000", []string{"Ольгу", "Марину", "Наташу"}[i]), "+380441234567")
-				v.Ad.Posted = time.Date(2026, 3, 1+3*i, 0, 0, 0, 0, time.UTC) // no burst
-				v.Entities.Region = regionOf(t, c, loc)
-				feed(t, st, e, v)
-			}
-			cv, err := NewViews(st, Weights{}).Cluster(ctx, "c0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(cv.ContactList) != 1 || len(cv.ContactList[0].Cities) != tc.cities || cv.Cities != tc.cities {
-				t.Fatalf("cluster of %d cities, contacts %+v; want %d cities", cv.Cities, cv.ContactList, tc.cities)
-			}
-			for _, f := range cv.Network.Features {
-				if f.Name == "contact_cities" && f.Fired != tc.fires {
-					t.Errorf("contact_cities fired = %v, want %v (%s)", f.Fired, tc.fires, f.Detail)
-				}
+			if got := network.CityKey(tc.region, tc.loc); got != tc.want {
+				t.Errorf("network.CityKey(%q, %q) = %q, want %q", tc.region, tc.loc, got, tc.want)
 			}
 		})
 	}

@@ -12,11 +12,11 @@
 // score, a documented layer on top of the per-ad verdict that never
 // changes ad.Verdict.Score.
 //
-// Storage is left to a Store (*store.Store implements it): the engine
+// Storage is left to a Store (*store.Networks implements it): the engine
 // writes each assignment there and replays the stored signatures and
-// contacts at start to resume. Views prepares what the dashboard shows
-// of a network (members, contacts, representative ad with its varying
-// words, graph layout, network score) from *store.Store reads. Extracting
-// contacts and the canonical region that keys an ad's city (CityKey) is
-// left to the classifier, serving pages to the dashboard.
+// contacts at start to resume. Normalising the text is left to package
+// textnorm, extracting contacts and the canonical region that keys an
+// ad's city (CityKey) to the classifier, and what the pages show of a
+// network (members, contacts, representative ad with its varying words,
+// graph layout) to the dashboard.
 package network

@@ -13,8 +13,8 @@ import (
 	"github.com/lurewatch/lure/store"
 )
 
-// Store keeps what the engine needs to resume. *store.Store implements
-// it.
+// Store keeps what the engine needs to resume. *store.Networks
+// implements it.
 type Store interface {
 	// LoadNetwork calls fn with every saved ad in arrival order.
 	LoadNetwork(ctx context.Context, fn func(store.NetworkAd) error) error

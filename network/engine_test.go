@@ -58,7 +58,7 @@ func feed(t *testing.T, st *store.Store, e *Engine, vs ...ad.Verdict) []Assignme
 func TestEngineLinks(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	e, err := New(ctx, Options{Store: st})
+	e, err := New(ctx, Options{Store: st.Networks()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,11 +88,11 @@ func TestEngineLinks(t *testing.T) {
 		t.Errorf("replay = %+v", a[0])
 	}
 	// The store agrees, and a new engine resumes to the same clusters.
-	c, err := st.Cluster(ctx, "a1")
+	c, err := st.Networks().Cluster(ctx, "a1")
 	if err != nil || c.Size != 3 || c.Sites != 2 || c.Contacts != 1 {
 		t.Fatalf("stored cluster = %+v, %v", c, err)
 	}
-	e2, err := New(ctx, Options{Store: st})
+	e2, err := New(ctx, Options{Store: st.Networks()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,7 @@ func TestEngineLinks(t *testing.T) {
 	if as[1].Cluster != "a1" || as[1].Size != 6 {
 		t.Errorf("a7 = %+v", as[1])
 	}
-	cl, size, err := st.ClusterOf(ctx, "a7")
+	cl, size, err := st.Networks().ClusterOf(ctx, "a7")
 	if err != nil || cl != "a1" || size != 6 {
 		t.Errorf("ClusterOf(a7) = %s, %d, %v", cl, size, err)
 	}
@@ -117,7 +117,7 @@ func TestEngineLinks(t *testing.T) {
 func TestEngineMerge(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	e, _ := New(ctx, Options{Store: st})
+	e, _ := New(ctx, Options{Store: st.Networks()})
 	as := feed(t, st, e,
 		verdict("b1", "s1", "Львів", "Продам велосипед гірський, як новий.", "+380501111111"),
 		verdict("b2", "s1", "Київ", "Шукаю няню для дитини, повний день.", "+380502222222"),
@@ -127,17 +127,17 @@ func TestEngineMerge(t *testing.T) {
 	if a := as[3]; a.Cluster != "b1" || a.Size != 4 || len(a.Merged) != 1 || a.Merged[0] != "b2" {
 		t.Errorf("merge = %+v", a)
 	}
-	if _, err := st.Cluster(ctx, "b2"); !errors.Is(err, store.ErrNoCluster) {
+	if _, err := st.Networks().Cluster(ctx, "b2"); !errors.Is(err, store.ErrNoCluster) {
 		t.Errorf("merged cluster b2 still listed: %v", err)
 	}
-	if id, _, _ := st.ClusterOf(ctx, "b3"); id != "b1" {
+	if id, _, _ := st.Networks().ClusterOf(ctx, "b3"); id != "b1" {
 		t.Errorf("b3 in %s, want b1", id)
 	}
 }
 
 // failing fails SaveNetworkAd while fail is set.
 type failing struct {
-	*store.Store
+	*store.Networks
 	fail bool
 }
 
@@ -145,13 +145,13 @@ func (f *failing) SaveNetworkAd(ctx context.Context, a store.NetworkAd, merged [
 	if f.fail {
 		return errors.New("disk full")
 	}
-	return f.Store.SaveNetworkAd(ctx, a, merged)
+	return f.Networks.SaveNetworkAd(ctx, a, merged)
 }
 
 func TestEngineRetryAfterFailedSave(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	fs := &failing{Store: st}
+	fs := &failing{Networks: st.Networks()}
 	e, _ := New(ctx, Options{Store: fs})
 	feed(t, st, e, verdict("c1", "s1", "Москва", fill("3000", "Ольгу")))
 	v := verdict("c2", "s1", "Москва", fill("3100", "Олю"))
@@ -167,61 +167,8 @@ func TestEngineRetryAfterFailedSave(t *testing.T) {
 	if err != nil || a.Replay || a.Cluster != "c1" {
 		t.Fatalf("retry = %+v, %v; want a fresh assignment to c1", a, err)
 	}
-	if id, _, err := st.ClusterOf(ctx, "c2"); err != nil || id != "c1" {
+	if id, _, err := st.Networks().ClusterOf(ctx, "c2"); err != nil || id != "c1" {
 		t.Errorf("stored cluster of c2 = %q, %v", id, err)
-	}
-}
-
-func TestViews(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t)
-	e, _ := New(ctx, Options{Store: st})
-	names := []string{"Ольгу", "Марину", "Наташу", "Свету", "Иру", "Лену"}
-	for i, n := range names {
-		v := verdict("d"+string(rune('0'+i)), "s"+string(rune('0'+i%2)), []string{"Москва", "Казань", "Самара"}[i%3], fill("3000", n), "+79005556677")
-		v.Ad.Posted = time.Date(2026, 3, 1, i, 0, 0, 0, time.UTC)
-		feed(t, st, e, v)
-	}
-	if _, err := st.Apply(ctx, store.Change{AdIDs: []string{"d0"}, Actor: "ana", Status: store.StatusConfirmed}); err != nil {
-		t.Fatal(err)
-	}
-	vw := NewViews(st, Weights{})
-	cv, err := vw.Cluster(ctx, "d0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cv.Ads) != 6 || len(cv.ContactList) != 1 || cv.ContactList[0].Ads != 6 || len(cv.ContactList[0].Cities) != 3 {
-		t.Errorf("cluster view: %d ads, contacts %+v", len(cv.Ads), cv.ContactList)
-	}
-	// Every feature fires: contact in 6 ads and 3 cities, a confirmed
-	// ad, 6 ads in 5 hours.
-	if cv.Network.Score != 100 {
-		t.Errorf("network score %v: %+v", cv.Network.Score, cv.Network.Features)
-	}
-	var varying []string
-	for _, p := range cv.Representative.Pieces {
-		if p.Varies {
-			varying = append(varying, p.Text)
-		}
-	}
-	if len(varying) != 1 || !strings.HasPrefix(varying[0], "О") && !strings.HasPrefix(varying[0], "М") && !strings.HasPrefix(varying[0], "Н") {
-		t.Errorf("varying pieces = %q, want only the name", varying)
-	}
-	if len(cv.Graph.Ads) != 6 || len(cv.Graph.Uses) != 6 || len(cv.Graph.Templates) != 5 {
-		t.Errorf("graph: %d ads, %d uses, %d template edges", len(cv.Graph.Ads), len(cv.Graph.Uses), len(cv.Graph.Templates))
-	}
-	av, err := vw.Ad(ctx, "d0")
-	if err != nil || av.Cluster != "d0" || av.Size != 6 {
-		t.Fatalf("ad view = %+v, %v", av, err)
-	}
-	for _, f := range av.Network.Features {
-		if f.Name == "confirmed" && f.Fired {
-			t.Errorf("d0's own confirmation counts for itself: %+v", f)
-		}
-	}
-	rows, total, err := vw.Clusters(ctx, store.ClusterFilter{})
-	if err != nil || total != 1 || len(rows) != 1 || rows[0].Size != 6 {
-		t.Errorf("clusters = %+v, %d, %v", rows, total, err)
 	}
 }
 

@@ -38,7 +38,9 @@ func DefaultWeights() Weights {
 		ConfirmedWeight: 40, BurstAds: 5, BurstWindow: 24 * time.Hour, BurstWeight: 20}
 }
 
-func (w Weights) withDefaults() Weights {
+// WithDefaults returns w with every zero field set to its default, the
+// weights Score uses.
+func (w Weights) WithDefaults() Weights {
 	d := DefaultWeights()
 	if w.ContactAds <= 0 {
 		w.ContactAds = d.ContactAds
@@ -91,7 +93,7 @@ type Explanation struct {
 
 // Score computes the network score of facts.
 func Score(f Facts, w Weights) Explanation {
-	w = w.withDefaults()
+	w = w.WithDefaults()
 	burst := maxInWindow(f.Times, w.BurstWindow)
 	fs := []Feature{
 		{Name: "contact_ads", Fired: f.ContactAds >= w.ContactAds, Weight: w.ContactAdsWeight,

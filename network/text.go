@@ -4,7 +4,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 // Text limits: an ad's text is cut to MaxTextBytes before shingling and
@@ -32,13 +32,13 @@ func Tokens(title, body, location string) []string {
 		text = text[:MaxTextBytes]
 	}
 	city := map[string]bool{}
-	for _, w := range words(classifier.Normalise(clip(location, 256)).S) {
+	for _, w := range words(textnorm.Normalise(clip(location, 256)).S) {
 		if len([]rune(w)) >= 3 {
 			city[w] = true
 		}
 	}
 	var out []string
-	for _, w := range words(classifier.Normalise(text).S) {
+	for _, w := range words(textnorm.Normalise(text).S) {
 		switch {
 		case strings.IndexFunc(w, unicode.IsDigit) >= 0:
 			w = maskNumber
@@ -128,7 +128,7 @@ func City(location string) string {
 	if i := strings.IndexAny(loc, ",;/(|"); i >= 0 {
 		loc = loc[:i]
 	}
-	ws := words(classifier.Normalise(loc).S)
+	ws := words(textnorm.Normalise(loc).S)
 	if len(ws) > 1 {
 		switch ws[0] {
 		case "г", "м", "с", "or", "mun", "sat", "смт", "пгт":

@@ -14,6 +14,16 @@ import (
 // engine has not seen.
 var ErrNoCluster = errors.New("store: no such cluster")
 
+// Networks holds the recruiter networks the network engine links: its
+// ads with their signatures and contacts, and the clusters' summaries.
+// Get it with Store.Networks.
+type Networks struct {
+	db *sql.DB
+}
+
+// Networks returns the recruiter networks kept in the store.
+func (s *Store) Networks() *Networks { return &Networks{db: s.db} }
+
 // NetworkContact is one contact of an ad: Kind is "phone", "email" or
 // "handle".
 type NetworkContact struct {
@@ -38,7 +48,7 @@ type NetworkAd struct {
 // SaveNetworkAd writes one ad's network state in one transaction: the ad
 // row and its contacts, every ad of the merged clusters relabelled to
 // a.Cluster, and the cluster's summary. It is idempotent.
-func (s *Store) SaveNetworkAd(ctx context.Context, a NetworkAd, merged []string) error {
+func (s *Networks) SaveNetworkAd(ctx context.Context, a NetworkAd, merged []string) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap("save network ad", err)
@@ -156,7 +166,7 @@ FROM network_ads WHERE cluster = ? HAVING count(*) >= 2`, id, id, now, id)
 
 // LoadNetwork calls fn with every ad the network engine saw, in arrival
 // order, contacts included.
-func (s *Store) LoadNetwork(ctx context.Context, fn func(NetworkAd) error) error {
+func (s *Networks) LoadNetwork(ctx context.Context, fn func(NetworkAd) error) error {
 	contacts := map[string][]NetworkContact{}
 	rows, err := s.db.QueryContext(ctx, `SELECT ad_id, contact, kind FROM network_contacts ORDER BY ad_id, contact`)
 	if err != nil {
@@ -200,7 +210,7 @@ func (s *Store) LoadNetwork(ctx context.Context, fn func(NetworkAd) error) error
 // rewrites the summaries of every cluster touched, in one transaction.
 // The engine calls it at start when its rebuilt clusters differ from the
 // stored ones.
-func (s *Store) RelabelNetwork(ctx context.Context, labels map[string]string) error {
+func (s *Networks) RelabelNetwork(ctx context.Context, labels map[string]string) error {
 	if len(labels) == 0 {
 		return nil
 	}
@@ -271,7 +281,7 @@ func scanCluster(sc interface{ Scan(...any) error }) (ClusterSummary, error) {
 
 // Clusters returns clusters of at least f.MinSize ads and how many there
 // are in all.
-func (s *Store) Clusters(ctx context.Context, f ClusterFilter) ([]ClusterSummary, int, error) {
+func (s *Networks) Clusters(ctx context.Context, f ClusterFilter) ([]ClusterSummary, int, error) {
 	if f.MinSize < 2 {
 		f.MinSize = 2
 	}
@@ -309,7 +319,7 @@ func (s *Store) Clusters(ctx context.Context, f ClusterFilter) ([]ClusterSummary
 
 // Cluster returns one cluster's summary, or an error wrapping
 // ErrNoCluster.
-func (s *Store) Cluster(ctx context.Context, id string) (ClusterSummary, error) {
+func (s *Networks) Cluster(ctx context.Context, id string) (ClusterSummary, error) {
 	c, err := scanCluster(s.db.QueryRowContext(ctx, `SELECT `+clusterCols+` FROM network_clusters c
 		LEFT JOIN ads a ON a.id = c.id WHERE c.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -321,7 +331,7 @@ func (s *Store) Cluster(ctx context.Context, id string) (ClusterSummary, error) 
 // ClusterOf returns the cluster ID of an ad and the cluster's size (1
 // for an ad linked to nothing), or an error wrapping ErrNoCluster when the
 // network engine has not seen the ad.
-func (s *Store) ClusterOf(ctx context.Context, adID string) (string, int, error) {
+func (s *Networks) ClusterOf(ctx context.Context, adID string) (string, int, error) {
 	var id string
 	var size sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT n.cluster, c.size FROM network_ads n
@@ -355,7 +365,7 @@ const MaxClusterAds = MaxIDs
 
 // ClusterAds returns up to limit ads of a cluster, oldest first, with
 // their review status.
-func (s *Store) ClusterAds(ctx context.Context, id string, limit int) ([]ClusterAd, error) {
+func (s *Networks) ClusterAds(ctx context.Context, id string, limit int) ([]ClusterAd, error) {
 	if limit <= 0 || limit > MaxClusterAds {
 		limit = MaxClusterAds
 	}
@@ -402,18 +412,18 @@ const (
 // ClusterContacts returns the contacts of a cluster's ads, each
 // summarised over ALL ads using it (in or out of the cluster), most used
 // first.
-func (s *Store) ClusterContacts(ctx context.Context, cluster string) ([]ContactSummary, error) {
+func (s *Networks) ClusterContacts(ctx context.Context, cluster string) ([]ContactSummary, error) {
 	return s.contactSummaries(ctx, `SELECT DISTINCT c.contact FROM network_contacts c
 		JOIN network_ads n ON n.ad_id = c.ad_id WHERE n.cluster = ? LIMIT `+fmt.Sprint(MaxContacts), cluster)
 }
 
 // AdContacts returns the contacts of one ad, each summarised over every
 // ad using it.
-func (s *Store) AdContacts(ctx context.Context, adID string) ([]ContactSummary, error) {
+func (s *Networks) AdContacts(ctx context.Context, adID string) ([]ContactSummary, error) {
 	return s.contactSummaries(ctx, `SELECT contact FROM network_contacts WHERE ad_id = ? LIMIT `+fmt.Sprint(MaxContacts), adID)
 }
 
-func (s *Store) contactSummaries(ctx context.Context, pick string, arg string) ([]ContactSummary, error) {
+func (s *Networks) contactSummaries(ctx context.Context, pick string, arg string) ([]ContactSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `
 SELECT c.contact, c.kind, n.ad_id, n.site, n.city, n.seen
 FROM network_contacts c JOIN network_ads n ON n.ad_id = c.ad_id
@@ -468,7 +478,7 @@ func sortContacts(cs []ContactSummary) {
 
 // ClusterTimes returns the seen times of a cluster's ads, oldest first
 // (at most MaxClusterAds*10 of the newest).
-func (s *Store) ClusterTimes(ctx context.Context, cluster string) ([]time.Time, error) {
+func (s *Networks) ClusterTimes(ctx context.Context, cluster string) ([]time.Time, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT seen FROM (SELECT seen FROM network_ads WHERE cluster = ?
 		ORDER BY seen DESC LIMIT ?) ORDER BY seen`, cluster, MaxClusterAds*10)
 	if err != nil {
@@ -488,7 +498,7 @@ func (s *Store) ClusterTimes(ctx context.Context, cluster string) ([]time.Time, 
 
 // ClusterConfirmed returns the IDs of a cluster's ads that analysts
 // confirmed as risky (up to MaxIDs).
-func (s *Store) ClusterConfirmed(ctx context.Context, cluster string) ([]string, error) {
+func (s *Networks) ClusterConfirmed(ctx context.Context, cluster string) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT n.ad_id FROM network_ads n JOIN reviews r ON r.ad_id = n.ad_id
 		WHERE n.cluster = ? AND r.status = ? ORDER BY n.seq LIMIT ?`, cluster, StatusConfirmed, MaxIDs)
 	if err != nil {
@@ -508,7 +518,7 @@ func (s *Store) ClusterConfirmed(ctx context.Context, cluster string) ([]string,
 
 // ClusterIDs returns the IDs of up to limit ads of a cluster, oldest
 // first; for whole-cluster decisions.
-func (s *Store) ClusterIDs(ctx context.Context, cluster string, limit int) ([]string, error) {
+func (s *Networks) ClusterIDs(ctx context.Context, cluster string, limit int) ([]string, error) {
 	ads, err := s.ClusterAds(ctx, cluster, limit)
 	if err != nil {
 		return nil, err
@@ -523,7 +533,7 @@ func (s *Store) ClusterIDs(ctx context.Context, cluster string, limit int) ([]st
 // NetworkBacklog returns up to limit stored verdicts the network engine
 // has not seen yet, oldest first: ads stored before the network tables
 // existed.
-func (s *Store) NetworkBacklog(ctx context.Context, limit int) ([]ad.Verdict, error) {
+func (s *Networks) NetworkBacklog(ctx context.Context, limit int) ([]ad.Verdict, error) {
 	if limit <= 0 || limit > MaxLimit {
 		limit = MaxLimit
 	}
@@ -551,7 +561,7 @@ func (s *Store) NetworkBacklog(ctx context.Context, limit int) ([]ad.Verdict, er
 
 // Contact returns one contact summarised over every ad using it, or an
 // error wrapping ErrNoCluster when no ad uses it.
-func (s *Store) Contact(ctx context.Context, value string) (ContactSummary, error) {
+func (s *Networks) Contact(ctx context.Context, value string) (ContactSummary, error) {
 	cs, err := s.contactSummaries(ctx, `SELECT ?`, value)
 	if err != nil {
 		return ContactSummary{}, err

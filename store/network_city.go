@@ -12,7 +12,7 @@ import (
 // of the clusters touched are recounted. Ads without a city-level region
 // keep their normalised location text. It is idempotent and returns the
 // number of ads changed; after the first run it only reads.
-func (s *Store) BackfillNetworkCities(ctx context.Context) (int, error) {
+func (s *Networks) BackfillNetworkCities(ctx context.Context) (int, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT n.ad_id, n.cluster, d.region
 FROM network_ads n JOIN ad_dims d ON d.ad_id = n.ad_id
 WHERE instr(d.region, '/') > 0 AND n.city <> d.region`)

@@ -25,11 +25,11 @@ func TestBackfillNetworkCities(t *testing.T) {
 		}
 		a := NetworkAd{AdID: tc.id, Seq: int64(i + 1), ContentHash: "h" + tc.id, Site: "site", City: tc.city,
 			Seen: t0, Cluster: "k1", Contacts: []NetworkContact{{Value: "+380441234567", Kind: "phone"}}}
-		if err := s.SaveNetworkAd(ctx, a, nil); err != nil {
+		if err := s.Networks().SaveNetworkAd(ctx, a, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if c, err := s.Cluster(ctx, "k1"); err != nil || c.Cities != 3 {
+	if c, err := s.Networks().Cluster(ctx, "k1"); err != nil || c.Cities != 3 {
 		t.Fatalf("before: cluster = %+v, %v", c, err)
 	}
 	for _, tc := range []struct {
@@ -37,15 +37,15 @@ func TestBackfillNetworkCities(t *testing.T) {
 		changed int
 	}{{"first run", 2}, {"second run changes nothing", 0}} {
 		t.Run(tc.name, func(t *testing.T) {
-			n, err := s.BackfillNetworkCities(ctx)
+			n, err := s.Networks().BackfillNetworkCities(ctx)
 			if err != nil || n != tc.changed {
 				t.Fatalf("backfill = %d, %v; want %d", n, err, tc.changed)
 			}
-			c, err := s.Cluster(ctx, "k1")
+			c, err := s.Networks().Cluster(ctx, "k1")
 			if err != nil || c.Cities != 2 {
 				t.Errorf("cluster = %+v, %v; want 2 cities", c, err)
 			}
-			cs, err := s.ClusterContacts(ctx, "k1")
+			cs, err := s.Networks().ClusterContacts(ctx, "k1")
 			if err != nil || len(cs) != 1 || len(cs[0].Cities) != 2 {
 				t.Fatalf("contacts = %+v, %v", cs, err)
 			}

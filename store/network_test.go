@@ -17,7 +17,7 @@ func TestNetworkStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	backlog, err := s.NetworkBacklog(ctx, 0)
+	backlog, err := s.Networks().NetworkBacklog(ctx, 0)
 	if err != nil || len(backlog) != 4 {
 		t.Fatalf("backlog = %d, %v", len(backlog), err)
 	}
@@ -28,7 +28,7 @@ func TestNetworkStore(t *testing.T) {
 		for _, c := range contacts {
 			a.Contacts = append(a.Contacts, NetworkContact{Value: c, Kind: "phone"})
 		}
-		if err := s.SaveNetworkAd(ctx, a, merged); err != nil {
+		if err := s.Networks().SaveNetworkAd(ctx, a, merged); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestNetworkStore(t *testing.T) {
 	save("n3", "n3", "odesa", 3, nil, "+2")
 	save("n4", "n3", "", 4, nil, "+2")
 	save("n4", "n3", "", 4, nil, "+2") // idempotent
-	if cs, total, err := s.Clusters(ctx, ClusterFilter{}); err != nil || total != 2 || cs[0].Size != 2 {
+	if cs, total, err := s.Networks().Clusters(ctx, ClusterFilter{}); err != nil || total != 2 || cs[0].Size != 2 {
 		t.Fatalf("clusters = %+v, %d, %v", cs, total, err)
 	}
 	// n4 learns +1 too: n3's cluster merges into n1's.
@@ -54,7 +54,7 @@ func TestNetworkStore(t *testing.T) {
 		{"bad order", ClusterFilter{Sort: "name; DROP TABLE ads"}, nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cs, _, err := s.Clusters(ctx, tc.f)
+			cs, _, err := s.Networks().Clusters(ctx, tc.f)
 			if (err != nil) != tc.err {
 				t.Fatalf("err = %v", err)
 			}
@@ -67,35 +67,35 @@ func TestNetworkStore(t *testing.T) {
 			}
 		})
 	}
-	c, err := s.Cluster(ctx, "n1")
+	c, err := s.Networks().Cluster(ctx, "n1")
 	if err != nil || c.Size != 4 || c.Cities != 3 || c.Contacts != 2 || c.MaxScore != 4 || !c.FirstSeen.Equal(t0.Add(time.Hour)) {
 		t.Errorf("cluster n1 = %+v, %v", c, err)
 	}
-	if _, err := s.Cluster(ctx, "n3"); !errors.Is(err, ErrNoCluster) {
+	if _, err := s.Networks().Cluster(ctx, "n3"); !errors.Is(err, ErrNoCluster) {
 		t.Errorf("merged cluster n3: %v", err)
 	}
-	cs, err := s.ClusterContacts(ctx, "n1")
+	cs, err := s.Networks().ClusterContacts(ctx, "n1")
 	if err != nil || len(cs) != 2 || cs[0].Value != "+1" || cs[0].Ads != 3 || len(cs[0].Cities) != 2 || len(cs[0].AdIDs) != 3 {
 		t.Errorf("contacts = %+v, %v", cs, err)
 	}
-	if ts, err := s.ClusterTimes(ctx, "n1"); err != nil || len(ts) != 4 || !ts[0].Before(ts[3]) {
+	if ts, err := s.Networks().ClusterTimes(ctx, "n1"); err != nil || len(ts) != 4 || !ts[0].Before(ts[3]) {
 		t.Errorf("times = %v, %v", ts, err)
 	}
 	// Relabelling (as at resume) moves ads and rewrites both summaries.
-	if err := s.RelabelNetwork(ctx, map[string]string{"n3": "n3", "n4": "n3"}); err != nil {
+	if err := s.Networks().RelabelNetwork(ctx, map[string]string{"n3": "n3", "n4": "n3"}); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := s.Cluster(ctx, "n3"); err != nil || c.Size != 2 {
+	if c, err := s.Networks().Cluster(ctx, "n3"); err != nil || c.Size != 2 {
 		t.Errorf("after relabel n3 = %+v, %v", c, err)
 	}
-	if id, size, err := s.ClusterOf(ctx, "n4"); err != nil || id != "n3" || size != 2 {
+	if id, size, err := s.Networks().ClusterOf(ctx, "n4"); err != nil || id != "n3" || size != 2 {
 		t.Errorf("ClusterOf(n4) = %s, %d, %v", id, size, err)
 	}
-	if _, _, err := s.ClusterOf(ctx, "nope"); !errors.Is(err, ErrNoCluster) {
+	if _, _, err := s.Networks().ClusterOf(ctx, "nope"); !errors.Is(err, ErrNoCluster) {
 		t.Errorf("ClusterOf(nope) = %v", err)
 	}
 	var loaded []string
-	if err := s.LoadNetwork(ctx, func(a NetworkAd) error {
+	if err := s.Networks().LoadNetwork(ctx, func(a NetworkAd) error {
 		loaded = append(loaded, a.AdID+":"+a.Cluster)
 		if len(a.Signature) != 2 || len(a.Contacts) == 0 {
 			t.Errorf("loaded %+v", a)
@@ -104,7 +104,7 @@ func TestNetworkStore(t *testing.T) {
 	}); err != nil || len(loaded) != 4 || loaded[0] != "n1:n1" || loaded[3] != "n4:n3" {
 		t.Errorf("loaded %v, %v", loaded, err)
 	}
-	if backlog, _ := s.NetworkBacklog(ctx, 0); len(backlog) != 0 {
+	if backlog, _ := s.Networks().NetworkBacklog(ctx, 0); len(backlog) != 0 {
 		t.Errorf("backlog after saving = %d", len(backlog))
 	}
 }
@@ -137,25 +137,25 @@ func TestNetworkSummaryIncremental(t *testing.T) {
 		for _, c := range tc.contacts {
 			a.Contacts = append(a.Contacts, NetworkContact{Value: c, Kind: "phone"})
 		}
-		if err := s.SaveNetworkAd(ctx, a, nil); err != nil {
+		if err := s.Networks().SaveNetworkAd(ctx, a, nil); err != nil {
 			t.Fatal(err)
 		}
 		if i == 0 {
 			continue
 		}
-		got, err := s.Cluster(ctx, "i0")
+		got, err := s.Networks().Cluster(ctx, "i0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RelabelNetwork(ctx, map[string]string{"i0": "i0"}); err != nil { // forces a recount
+		if err := s.Networks().RelabelNetwork(ctx, map[string]string{"i0": "i0"}); err != nil { // forces a recount
 			t.Fatal(err)
 		}
-		want, _ := s.Cluster(ctx, "i0")
+		want, _ := s.Networks().Cluster(ctx, "i0")
 		if got != want {
 			t.Errorf("after ad %d: incremental %+v\nrecounted %+v", i, got, want)
 		}
 	}
-	c, _ := s.Cluster(ctx, "i0")
+	c, _ := s.Networks().Cluster(ctx, "i0")
 	if c.Size != 6 || c.Sites != 3 || c.Cities != 2 || c.Contacts != 3 || c.MaxScore != 90 ||
 		!c.FirstSeen.Equal(t0.Add(time.Hour)) || !c.LastSeen.Equal(t0.Add(9*time.Hour)) {
 		t.Errorf("final summary %+v", c)

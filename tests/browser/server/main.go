@@ -124,7 +124,7 @@ func run(dir, addrFile string) error {
 	}
 	h, err := dashboard.New(dashboard.Options{Store: st, Index: ix, Rules: pack, Health: st.Ping,
 		Logger:   slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Networks: network.NewViews(st, network.Weights{}),
+		Networks: dashboard.NewNetworkViews(st.Networks(), st, network.Weights{}),
 		// platform.example names its platform and notice form, as a
 		// crawler profile does; other.example names neither.
 		Notices: dashboard.NoticeOptions{Platforms: map[string]dashboard.Platform{

@@ -41,12 +41,12 @@ func init() {
 				return err
 			}
 		}
-		e, err := network.New(ctx, network.Options{Store: env.store})
+		e, err := network.New(ctx, network.Options{Store: env.store.Networks()})
 		if err != nil {
 			return err
 		}
 		for {
-			vs, err := env.store.NetworkBacklog(ctx, 100)
+			vs, err := env.store.Networks().NetworkBacklog(ctx, 100)
 			if err != nil {
 				return err
 			}

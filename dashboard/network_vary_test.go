@@ -1,4 +1,4 @@
-package network
+package dashboard
 
 import (
 	"strings"
@@ -46,5 +46,15 @@ func TestRepresentComparesTemplateKinOnly(t *testing.T) {
 				t.Fatalf("%q marked as varying with no template kin", p.Text)
 			}
 		}
+	})
+}
+
+// FuzzRepresent checks that Represent never panics on hostile text.
+func FuzzRepresent(f *testing.F) {
+	for _, s := range []string{"", "Работа 🔥 в Дубае +7 900 111 22 33", "р а б о т а", "Рaбoтa", "\xff\xfe", strings.Repeat("a ", 3000), "ЗП 3000$ / Москва"} {
+		f.Add(s, "Москва")
+	}
+	f.Fuzz(func(t *testing.T, body, loc string) {
+		Represent([]Member{{ID: "x", Body: body}, {ID: "y", Body: loc}})
 	})
 }

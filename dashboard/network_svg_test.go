@@ -1,9 +1,10 @@
-package network
+package dashboard
 
 import (
 	"fmt"
 	"testing"
 
+	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -14,19 +15,19 @@ func TestLayoutPlacesLabels(t *testing.T) {
 	for i := range 4 {
 		ads = append(ads, store.ClusterAd{ID: fmt.Sprint("a", i), Title: "t", Site: "s", City: "c"})
 	}
-	g := layout(ads, []store.ContactSummary{{Value: "+79001234567", Kind: "phone", AdIDs: []string{"a0"}}}, nil, DefaultThreshold)
+	g := layout(ads, []store.ContactSummary{{Value: "+79001234567", Kind: "phone", AdIDs: []string{"a0"}}}, nil, network.DefaultThreshold)
 	var minX, minY, w, h float64
 	if _, err := fmt.Sscanf(g.View, "%g %g %g %g", &minX, &minY, &w, &h); err != nil {
 		t.Fatalf("view %q: %v", g.View, err)
 	}
 	for i, want := range []struct {
 		anchor string
-		side   func(n Node) bool
+		side   func(n GraphNode) bool
 	}{
-		{"middle", func(n Node) bool { return n.LY < n.Y }}, // top
-		{"start", func(n Node) bool { return n.LX > n.X }},  // right
-		{"middle", func(n Node) bool { return n.LY > n.Y }}, // bottom
-		{"end", func(n Node) bool { return n.LX < n.X }},    // left
+		{"middle", func(n GraphNode) bool { return n.LY < n.Y }}, // top
+		{"start", func(n GraphNode) bool { return n.LX > n.X }},  // right
+		{"middle", func(n GraphNode) bool { return n.LY > n.Y }}, // bottom
+		{"end", func(n GraphNode) bool { return n.LX < n.X }},    // left
 	} {
 		n := g.Ads[i]
 		if n.Anchor != want.anchor || !want.side(n) {

@@ -1,9 +1,9 @@
-package classifier
+package textnorm
 
 // Emoji that stand for words in recruitment ads become those words (in
 // English; rule packs match them like any other word), each letter mapped
-// back to the emoji. Flags (pairs of regional indicators) stay symbols:
-// the classifier adds each gazetteer country's flag as a pattern.
+// back to the emoji. Flags (pairs of regional indicators) stay symbols, so
+// that a gazetteer can match a country's flag as a pattern.
 var emojiWords = map[rune]string{
 	'✈': "flight", '🛫': "flight", '🛬': "flight",
 	'💃': "dancer", '🕺': "dancer",
@@ -13,15 +13,6 @@ var emojiWords = map[rune]string{
 	'🛂': "passport", '🏠': "housing", '🏨': "hotel", '🌴': "resort", '🏝': "resort",
 	'📸': "photo", '📷': "photo", '👠': "heels", '💎': "luxury",
 	'❗': " ", '‼': " ", '🔥': " ", '⚡': " ",
-}
-
-// flag returns the emoji flag of an ISO 3166 alpha-2 code.
-func flag(code string) string {
-	if len(code) != 2 {
-		return ""
-	}
-	const base = 0x1F1E6 - 'A'
-	return string([]rune{base + rune(code[0]), base + rune(code[1])})
 }
 
 // appendRune folds r, taken from original bytes [s, e), on to cs.

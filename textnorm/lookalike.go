@@ -1,4 +1,4 @@
-package classifier
+package textnorm
 
 import (
 	"unicode"
@@ -114,13 +114,13 @@ func confusableTables() (toCyr, toLatin map[rune]rune) {
 func foldLookalikes(cs []char) {
 	i := 0
 	for i < len(cs) {
-		if !isWord(cs[i].r) {
+		if !IsWord(cs[i].r) {
 			i++
 			continue
 		}
 		lo := i
 		cyr, lat, ucyr, ulat := 0, 0, 0, 0 // all letters, and those without a twin
-		for i < len(cs) && isWord(cs[i].r) {
+		for i < len(cs) && IsWord(cs[i].r) {
 			switch r := cs[i].r; {
 			case r < 0x80 && 'a' <= r && r <= 'z':
 				lat++

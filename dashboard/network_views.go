@@ -1,4 +1,4 @@
-package network
+package dashboard
 
 import (
 	"context"
@@ -8,35 +8,60 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
 
-// Views reads clusters for the dashboard: summaries, members, contacts,
-// the representative ad, a graph of ads and contacts, and the network
-// score. It only reads the store.
-type Views struct {
-	st        *store.Store
-	w         Weights
+// NetworkStore is what the network views read of the recruiter networks
+// the engine stored. *store.Networks implements it.
+type NetworkStore interface {
+	Clusters(ctx context.Context, f store.ClusterFilter) ([]store.ClusterSummary, int, error)
+	Cluster(ctx context.Context, id string) (store.ClusterSummary, error)
+	ClusterOf(ctx context.Context, adID string) (string, int, error)
+	ClusterAds(ctx context.Context, id string, limit int) ([]store.ClusterAd, error)
+	ClusterContacts(ctx context.Context, cluster string) ([]store.ContactSummary, error)
+	AdContacts(ctx context.Context, adID string) ([]store.ContactSummary, error)
+	ClusterTimes(ctx context.Context, cluster string) ([]time.Time, error)
+	ClusterConfirmed(ctx context.Context, cluster string) ([]string, error)
+	ClusterIDs(ctx context.Context, cluster string, limit int) ([]string, error)
+	Contact(ctx context.Context, value string) (store.ContactSummary, error)
+}
+
+// AdLister lists stored verdicts; the network views read the members'
+// texts with it. *store.Store implements it.
+type AdLister interface {
+	List(ctx context.Context, f store.Filter) ([]ad.Verdict, int, error)
+}
+
+// NetworkViews reads clusters for the cluster and ad pages: summaries,
+// members, contacts, the representative ad, a graph of ads and contacts,
+// and the network score. It only reads the store.
+type NetworkViews struct {
+	st        NetworkStore
+	ads       AdLister
+	w         network.Weights
 	threshold float64
 }
 
-// NewViews returns cluster views over st with network-score weights w
-// (zero fields take the defaults).
-func NewViews(st *store.Store, w Weights) *Views {
-	return &Views{st: st, w: w.withDefaults(), threshold: DefaultThreshold}
+// NewNetworkViews returns cluster views over the networks in st and the
+// ads in ads, with network-score weights w (zero fields take the
+// defaults).
+func NewNetworkViews(st NetworkStore, ads AdLister, w network.Weights) *NetworkViews {
+	return &NetworkViews{st: st, ads: ads, w: w.WithDefaults(), threshold: network.DefaultThreshold}
 }
 
 // Weights returns the network-score weights in use.
-func (v *Views) Weights() Weights { return v.w }
+func (v *NetworkViews) Weights() network.Weights { return v.w }
 
 // ClusterRow is one cluster in a listing, with its network score.
 type ClusterRow struct {
 	store.ClusterSummary
-	Network Explanation `json:"network"`
+	Network network.Explanation `json:"network"`
 }
 
 // Clusters lists clusters with their network scores.
-func (v *Views) Clusters(ctx context.Context, f store.ClusterFilter) ([]ClusterRow, int, error) {
+func (v *NetworkViews) Clusters(ctx context.Context, f store.ClusterFilter) ([]ClusterRow, int, error) {
 	cs, total, err := v.st.Clusters(ctx, f)
 	if err != nil {
 		return nil, 0, fmt.Errorf("network: %w", err)
@@ -51,13 +76,13 @@ func (v *Views) Clusters(ctx context.Context, f store.ClusterFilter) ([]ClusterR
 		if err != nil {
 			return nil, 0, err
 		}
-		out[i] = ClusterRow{ClusterSummary: c, Network: Score(facts, v.w)}
+		out[i] = ClusterRow{ClusterSummary: c, Network: network.Score(facts, v.w)}
 	}
 	return out, total, nil
 }
 
-func (v *Views) facts(ctx context.Context, cluster, self string, contacts []store.ContactSummary) (Facts, error) {
-	var f Facts
+func (v *NetworkViews) facts(ctx context.Context, cluster, self string, contacts []store.ContactSummary) (network.Facts, error) {
+	var f network.Facts
 	for _, c := range contacts {
 		f.ContactAds = max(f.ContactAds, c.Ads)
 		f.ContactCities = max(f.ContactCities, len(c.Cities))
@@ -100,13 +125,13 @@ type ClusterView struct {
 	Bars           []Bar                  `json:"-"`
 	Axis           Axis                   `json:"-"`
 	Representative Representative         `json:"representative"`
-	Network        Explanation            `json:"network"`
+	Network        network.Explanation    `json:"network"`
 	Graph          Graph                  `json:"-"`
 }
 
 // Cluster returns the view of one cluster, or an error wrapping
 // store.ErrNoCluster.
-func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
+func (v *NetworkViews) Cluster(ctx context.Context, id string) (ClusterView, error) {
 	c, err := v.st.Cluster(ctx, id)
 	if err != nil {
 		return ClusterView{}, fmt.Errorf("network: %w", err)
@@ -122,7 +147,7 @@ func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
 	if err != nil {
 		return cv, err
 	}
-	cv.Network = Score(facts, v.w)
+	cv.Network = network.Score(facts, v.w)
 	sites, cities, days := map[string]int{}, map[string]int{}, map[string]int{}
 	for _, a := range cv.Ads {
 		sites[a.Site]++
@@ -145,7 +170,7 @@ func (v *Views) Cluster(ctx context.Context, id string) (ClusterView, error) {
 		}
 		ids = append(ids, a.ID)
 	}
-	vs, _, err := v.st.List(ctx, store.Filter{IDs: ids, Limit: len(ids)})
+	vs, _, err := v.ads.List(ctx, store.Filter{IDs: ids, Limit: len(ids)})
 	if err != nil {
 		return cv, fmt.Errorf("network: %w", err)
 	}
@@ -177,7 +202,7 @@ func ranked(m map[string]int) []Count {
 
 // Chart size of the timeline.
 const (
-	chartW, chartH = 640.0, 120.0
+	timelineW, timelineH = 640.0, 120.0
 	// maxDayBins is the longest span drawn one bar per day; longer spans
 	// get one bar per week (Monday to Sunday).
 	maxDayBins = 92
@@ -233,36 +258,36 @@ func bars(ts []Count) ([]Bar, Axis) {
 	for _, n := range counts {
 		top = max(top, n)
 	}
-	w := math.Min(40, chartW/float64(len(keys)))
+	w := math.Min(40, timelineW/float64(len(keys)))
 	var out []Bar
 	for i, k := range keys {
 		n := counts[k]
 		if n == 0 {
 			continue
 		}
-		h := math.Max(1, float64(n)/float64(top)*(chartH-20))
-		out = append(out, Bar{Count: Count{k.Format("2006-01-02"), n}, X: float64(i) * w, Y: chartH - h, W: math.Max(1, w-1), H: h})
+		h := math.Max(1, float64(n)/float64(top)*(timelineH-20))
+		out = append(out, Bar{Count: Count{k.Format("2006-01-02"), n}, X: float64(i) * w, Y: timelineH - h, W: math.Max(1, w-1), H: h})
 	}
 	ax.From, ax.To = keys[0].Format("2006-01-02"), keys[len(keys)-1].Format("2006-01-02")
 	return out, ax
 }
 
-// AdView is what the ad page shows of an ad's network.
-type AdView struct {
+// AdNetwork is what the ad page shows of an ad's network.
+type AdNetwork struct {
 	Cluster  string                 `json:"cluster"`
 	Size     int                    `json:"size"`
 	Contacts []store.ContactSummary `json:"contacts"`
-	Network  Explanation            `json:"network"`
+	Network  network.Explanation    `json:"network"`
 }
 
 // Ad returns the network of one ad, or an error wrapping
 // store.ErrNoCluster when the engine has not seen it.
-func (v *Views) Ad(ctx context.Context, adID string) (AdView, error) {
+func (v *NetworkViews) Ad(ctx context.Context, adID string) (AdNetwork, error) {
 	cl, size, err := v.st.ClusterOf(ctx, adID)
 	if err != nil {
-		return AdView{}, fmt.Errorf("network: %w", err)
+		return AdNetwork{}, fmt.Errorf("network: %w", err)
 	}
-	av := AdView{Cluster: cl, Size: size}
+	av := AdNetwork{Cluster: cl, Size: size}
 	if av.Contacts, err = v.st.AdContacts(ctx, adID); err != nil {
 		return av, fmt.Errorf("network: %w", err)
 	}
@@ -270,13 +295,13 @@ func (v *Views) Ad(ctx context.Context, adID string) (AdView, error) {
 	if err != nil {
 		return av, err
 	}
-	av.Network = Score(facts, v.w)
+	av.Network = network.Score(facts, v.w)
 	return av, nil
 }
 
 // ClusterIDs returns the IDs of a cluster's ads (up to store.MaxBatch),
 // for a decision on the whole cluster.
-func (v *Views) ClusterIDs(ctx context.Context, id string) ([]string, error) {
+func (v *NetworkViews) ClusterIDs(ctx context.Context, id string) ([]string, error) {
 	if _, err := v.st.Cluster(ctx, id); err != nil {
 		return nil, fmt.Errorf("network: %w", err)
 	}
@@ -287,9 +312,6 @@ func (v *Views) ClusterIDs(ctx context.Context, id string) ([]string, error) {
 	return ids, nil
 }
 
-// Since returns how long ago t was, for display.
-func Since(now, t time.Time) time.Duration { return now.Sub(t).Round(time.Minute) }
-
 // ContactView is one contact over all ads, with the networks using it.
 type ContactView struct {
 	store.ContactSummary
@@ -299,7 +321,7 @@ type ContactView struct {
 // Contact looks a contact up in the index of all ads: a phone in E.164
 // ("+37369123456"), an e-mail or a messenger handle (case-insensitive).
 // It returns an error wrapping store.ErrNoCluster when no ad uses it.
-func (v *Views) Contact(ctx context.Context, value string) (ContactView, error) {
+func (v *NetworkViews) Contact(ctx context.Context, value string) (ContactView, error) {
 	value = strings.TrimSpace(value)
 	if !strings.HasPrefix(value, "+") {
 		value = strings.ToLower(value)

@@ -1,4 +1,4 @@
-package classifier
+package textnorm
 
 import (
 	"strconv"
@@ -239,12 +239,12 @@ func convertNumberWords(cs []char, out []char) []char {
 	}
 	i := 0
 	for i < len(cs) {
-		if !isWord(cs[i].r) {
+		if !IsWord(cs[i].r) {
 			i++
 			continue
 		}
 		lo := i
-		for i < len(cs) && isWord(cs[i].r) {
+		for i < len(cs) && IsWord(cs[i].r) {
 			i++
 		}
 		if v, ok := lookup(lo, i); ok {

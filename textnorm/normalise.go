@@ -1,4 +1,4 @@
-package classifier
+package textnorm
 
 import (
 	"strings"
@@ -55,8 +55,11 @@ func Light(s string) Text {
 	return lightView(convertNumberWords(cs, nil))
 }
 
-// views holds reusable buffers for both views of one field.
-type views struct {
+// Views holds reusable buffers for the views of one field: the match and
+// extraction views of Of and the views derived from a match view
+// (Translit, Roman, Serbian). The zero value is ready to use; a Views is
+// not safe for concurrent use.
+type Views struct {
 	cs           []char
 	drop         []bool
 	match, light builder
@@ -68,36 +71,37 @@ type views struct {
 	svt          Text
 }
 
-// roman returns the romanised view of a match view (script.go); valid
-// until the next call of roman or serbian.
-func (v *views) roman(t *Text) *Text {
+// Roman returns the romanised view of a match view (script.go); valid
+// until the next call of Roman or Serbian.
+func (v *Views) Roman(t *Text) *Text {
 	v.sv.reset()
 	romanInto(&v.sv, t)
 	v.svt = v.sv.view()
 	return &v.svt
 }
 
-// serbian returns the Serbian Latin reading of a match view; valid until
-// the next call of roman or serbian.
-func (v *views) serbian(t *Text) *Text {
+// Serbian returns the Serbian Latin reading of a match view; valid until
+// the next call of Roman or Serbian.
+func (v *Views) Serbian(t *Text) *Text {
 	v.sv.reset()
 	serbianInto(&v.sv, t)
 	v.svt = v.sv.view()
 	return &v.svt
 }
 
-// translit returns the transliterated view of a match view; valid until
-// the next call.
-func (v *views) translit(t *Text, uk bool) *Text {
+// Translit returns the transliterated view of a match view (Ukrainian
+// transliteration when uk is set); valid until the next call.
+func (v *Views) Translit(t *Text, uk bool) *Text {
 	v.tr.reset()
 	translitInto(&v.tr, t, uk)
 	v.trt = v.tr.view()
 	return &v.trt
 }
 
-// of returns both views of s from one folding pass. The texts are valid
-// until the next call.
-func (v *views) of(s string) (match, light *Text) {
+// Of returns the match view (as Normalise) and the extraction view (as
+// Light) of s from one folding pass. The texts are valid until the next
+// call.
+func (v *Views) Of(s string) (match, light *Text) {
 	v.cs = fold(s, v.cs[:0])
 	foldLookalikes(v.cs)
 	v.match.reset()
@@ -227,7 +231,9 @@ var cyrillicBase = map[rune]rune{
 	'ҡ': 'к', 'ҫ': 'с', 'ӊ': 'н', 'ӈ': 'н', 'ə': 'e',
 }
 
-func isWord(r rune) bool {
+// IsWord reports whether r is a word rune of normalised text: a letter or
+// a digit.
+func IsWord(r rune) bool {
 	if 0x400 <= r && r <= 0x481 || 0x48A <= r && r <= 0x52F {
 		return true // Cyrillic letters, the bulk of ad text
 	}
@@ -239,7 +245,7 @@ func isKept(r rune) bool {
 	if 0x400 <= r && r <= 0x481 || 0x48A <= r && r <= 0x52F {
 		return true
 	}
-	return isWord(r) || r >= utf8.RuneSelf && unicode.IsSymbol(r) || r == '$' || r == '+'
+	return IsWord(r) || r >= utf8.RuneSelf && unicode.IsSymbol(r) || r == '$' || r == '+'
 }
 
 // builder appends runes and their original ranges.
@@ -395,12 +401,12 @@ func spacedRuns(cs []char, drop []bool) []bool {
 	}
 	i := 0
 	for i < len(cs) {
-		if !isWord(cs[i].r) {
+		if !IsWord(cs[i].r) {
 			i++
 			continue
 		}
 		lo := i
-		for i < len(cs) && isWord(cs[i].r) {
+		for i < len(cs) && IsWord(cs[i].r) {
 			i++
 		}
 		if i-lo != 1 || !unicode.IsLetter(cs[lo].r) {
@@ -455,11 +461,11 @@ func gapBreaks(cs []char) bool {
 	return false
 }
 
-// foldRegex folds the letters of a rule's regex as text is folded
+// FoldRegex folds the letters of a rule's regex as text is folded
 // (foldRune), leaving escapes (\pL, \p{Cyrillic}, \d, \$) as written:
 // a regex reads normalised text, so one written with "э", "ё", "ў" or an
 // upper-case letter would otherwise never match.
-func foldRegex(re string) string {
+func FoldRegex(re string) string {
 	var b strings.Builder
 	b.Grow(len(re))
 	for i := 0; i < len(re); {

@@ -1,9 +1,10 @@
-package network
+package dashboard
 
 import (
 	"fmt"
 	"math"
 
+	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -16,16 +17,16 @@ type Graph struct {
 	// View is the SVG view box, "minX minY width height": the Size×Size
 	// square with room around it for the labels of the ads.
 	View      string
-	Ads       []Node
-	Contacts  []Node
-	Uses      []Edge
-	Templates []Edge
+	Ads       []GraphNode
+	Contacts  []GraphNode
+	Uses      []GraphEdge
+	Templates []GraphEdge
 	// HiddenAds and HiddenContacts count what did not fit.
 	HiddenAds, HiddenContacts int
 }
 
-// Node is one ad or contact.
-type Node struct {
+// GraphNode is one ad or contact.
+type GraphNode struct {
 	X, Y  float64
 	ID    string // ad ID or contact value
 	Label string // the ad's title, or the contact's value
@@ -39,8 +40,8 @@ type Node struct {
 	Anchor string
 }
 
-// Edge is a line between two nodes.
-type Edge struct{ X1, Y1, X2, Y2 float64 }
+// GraphEdge is a line between two nodes.
+type GraphEdge struct{ X1, Y1, X2, Y2 float64 }
 
 // Limits of the graph.
 const (
@@ -118,7 +119,7 @@ func layout(ads []store.ClusterAd, contacts []store.ContactSummary, ms []Member,
 		x, y := ring(len(shownAds), 270, i)
 		lx, ly, anchor := label(len(shownAds), 270, i, labelLines)
 		pos[a.ID] = i
-		g.Ads = append(g.Ads, Node{X: x, Y: y, ID: a.ID, Label: a.Title, Class: "band-" + string(a.Band),
+		g.Ads = append(g.Ads, GraphNode{X: x, Y: y, ID: a.ID, Label: a.Title, Class: "band-" + string(a.Band),
 			Site: a.Site, City: a.City, LX: lx, LY: ly, Anchor: anchor})
 	}
 	r := 120.0
@@ -128,17 +129,17 @@ func layout(ads []store.ClusterAd, contacts []store.ContactSummary, ms []Member,
 	for i, c := range shownC {
 		x, y := ring(len(shownC), r, i)
 		lx, ly, anchor := label(len(shownC), r, i, 1)
-		g.Contacts = append(g.Contacts, Node{X: x, Y: y, ID: c.Value, Label: c.Value, Class: c.Kind, LX: lx, LY: ly, Anchor: anchor})
+		g.Contacts = append(g.Contacts, GraphNode{X: x, Y: y, ID: c.Value, Label: c.Value, Class: c.Kind, LX: lx, LY: ly, Anchor: anchor})
 		for _, id := range c.AdIDs {
 			if j, ok := pos[id]; ok {
-				g.Uses = append(g.Uses, Edge{x, y, g.Ads[j].X, g.Ads[j].Y})
+				g.Uses = append(g.Uses, GraphEdge{x, y, g.Ads[j].X, g.Ads[j].Y})
 			}
 		}
 	}
 	sets := make([]map[uint64]bool, len(ms))
 	for i, m := range ms {
 		sets[i] = map[uint64]bool{}
-		for _, s := range Shingles(Tokens(m.Title, m.Body, m.Location)) {
+		for _, s := range network.Shingles(network.Tokens(m.Title, m.Body, m.Location)) {
 			sets[i][s] = true
 		}
 	}
@@ -154,7 +155,7 @@ func layout(ads []store.ClusterAd, contacts []store.ContactSummary, ms []Member,
 			continue
 		}
 		if b, ok := pos[ms[bi].ID]; ok {
-			g.Templates = append(g.Templates, Edge{g.Ads[a].X, g.Ads[a].Y, g.Ads[b].X, g.Ads[b].Y})
+			g.Templates = append(g.Templates, GraphEdge{g.Ads[a].X, g.Ads[a].Y, g.Ads[b].X, g.Ads[b].Y})
 		}
 	}
 	return g

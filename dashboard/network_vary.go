@@ -1,10 +1,12 @@
-package network
+package dashboard
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
-	"github.com/lurewatch/lure/classifier"
+	"github.com/lurewatch/lure/network"
+	"github.com/lurewatch/lure/textnorm"
 )
 
 // Member is the text of one ad of a cluster, for Represent.
@@ -69,7 +71,7 @@ func Represent(ms []Member) Representative {
 	sets := make([]map[uint64]bool, len(ms))
 	for i, m := range ms {
 		sets[i] = map[uint64]bool{}
-		for _, s := range Shingles(Tokens(m.Title, m.Body, m.Location)) {
+		for _, s := range network.Shingles(network.Tokens(m.Title, m.Body, m.Location)) {
 			sets[i][s] = true
 		}
 	}
@@ -153,10 +155,13 @@ func jaccard(a, b map[uint64]bool) float64 {
 func wordKeys(ws []string) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		out[i] = strings.Join(words(classifier.Normalise(w).S), "")
+		out[i] = strings.Join(strings.FieldsFunc(textnorm.Normalise(w).S, notWordRune), "")
 	}
 	return out
 }
+
+// notWordRune reports whether r is neither a letter nor a digit.
+func notWordRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 // align runs a longest-common-subsequence alignment of a (the
 // representative) and b, calling match for every aligned pair and alt
