@@ -1,4 +1,4 @@
-package dashboard
+package auth
 
 import (
 	"math"
@@ -6,11 +6,11 @@ import (
 	"time"
 )
 
-// buckets are token buckets, one per key (an API token's or a user's ID):
+// RateLimits are token buckets, one per key (a principal's RateKey):
 // each holds up to burst tokens and refills at rate tokens per second.
 // They hold at most maxKeys keys; a full bucket is the same as no bucket,
-// so full ones are dropped first.
-type buckets struct {
+// so full ones are dropped first. It is safe for concurrent use.
+type RateLimits struct {
 	mu      sync.Mutex
 	rate    float64
 	burst   float64
@@ -23,14 +23,15 @@ type bucket struct {
 	last   time.Time
 }
 
-func newBuckets(rate float64, burst int) *buckets {
-	return &buckets{rate: rate, burst: float64(burst), maxKeys: 100000, m: map[string]*bucket{}}
+// NewRateLimits returns buckets of burst tokens refilled at rate per second.
+func NewRateLimits(rate float64, burst int) *RateLimits {
+	return &RateLimits{rate: rate, burst: float64(burst), maxKeys: 100000, m: map[string]*bucket{}}
 }
 
-// take removes n tokens from key's bucket at now if it holds them; if
+// Take removes n tokens from key's bucket at now if it holds them; if
 // not, it removes nothing and says how long until it will. With
 // consume false it only checks.
-func (b *buckets) take(key string, n int, now time.Time, consume bool) (bool, time.Duration) {
+func (b *RateLimits) Take(key string, n int, now time.Time, consume bool) (bool, time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	k := b.m[key]
@@ -56,7 +57,7 @@ func (b *buckets) take(key string, n int, now time.Time, consume bool) (bool, ti
 	return false, wait
 }
 
-func (b *buckets) prune(now time.Time) {
+func (b *RateLimits) prune(now time.Time) {
 	for key, k := range b.m {
 		if k.tokens+now.Sub(k.last).Seconds()*b.rate >= b.burst {
 			delete(b.m, key)
@@ -68,9 +69,4 @@ func (b *buckets) prune(now time.Time) {
 		}
 		delete(b.m, key)
 	}
-}
-
-// retryAfterSeconds rounds a wait up to whole seconds, at least 1.
-func retryAfterSeconds(d time.Duration) int {
-	return max(1, int(math.Ceil(d.Seconds())))
 }
