@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -144,6 +145,51 @@ func TestLoginThrottle(t *testing.T) {
 	}
 	if r := f.login(t, c, "viewer1", testPassword); r.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("address over its limit = %d", r.StatusCode)
+	}
+}
+
+// loginFrom posts the login form through the dashboard's handler as a
+// client at addr (host:port): the address the throttle sees.
+func (f *fixture) loginFrom(t *testing.T, addr, user, pw string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"user": {user}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr
+	rec := httptest.NewRecorder()
+	f.srv.Config.Handler.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// TestLoginThrottleOtherAddress checks that failures from one address do
+// not lock the account's owner out from another: the account is
+// throttled per address.
+func TestLoginThrottleOtherAddress(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	f := newFixture(t, Options{Now: clk.now})
+	const attacker, owner = "203.0.113.7:40000", "198.51.100.20:50000"
+	for i := range auth.LoginFailsAccount {
+		if r := f.loginFrom(t, attacker, "analyst1", "wrong password!!"); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d = %d, want 401", i, r.StatusCode)
+		}
+	}
+	if r := f.loginFrom(t, attacker, "analyst1", testPassword); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("throttled address, right password = %d, want 429 with Retry-After", r.StatusCode)
+	}
+	r := f.loginFrom(t, owner, "analyst1", testPassword)
+	if r.StatusCode != http.StatusSeeOther || len(r.Cookies()) != 1 || r.Cookies()[0].Value == "" {
+		t.Fatalf("the owner from another address = %d %v, want 303 with a session", r.StatusCode, r.Cookies())
+	}
+	// The session works, and the attacker's address stays throttled.
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.RemoteAddr = owner
+	req.AddCookie(r.Cookies()[0])
+	rec := httptest.NewRecorder()
+	f.srv.Config.Handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"name":"analyst1"`) {
+		t.Fatalf("me with the owner's session = %d %s", rec.Code, rec.Body.String())
+	}
+	if r := f.loginFrom(t, attacker, "analyst1", testPassword); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("attacker after the owner's login = %d, want 429", r.StatusCode)
 	}
 }
 
