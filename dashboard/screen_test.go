@@ -18,7 +18,6 @@ import (
 	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/rules"
-	"github.com/lurewatch/lure/store"
 )
 
 // testClock is a settable clock for rate-limit tests.
@@ -96,7 +95,7 @@ func TestScoreSingleAndBatch(t *testing.T) {
 	c := defaultClassifier(t)
 	f := newFixture(t, Options{Scorer: c})
 	// Single ad: one result object with explanations.
-	resp, body := f.score(t, store.RoleViewer, riskyAd)
+	resp, body := f.score(t, auth.Viewer, riskyAd)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("score = %d %s", resp.StatusCode, body)
 	}
@@ -128,7 +127,7 @@ func TestScoreSingleAndBatch(t *testing.T) {
 		{"array", `[` + riskyAd + `,` + benignAd + `,` + riskyAd + `]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := f.score(t, store.RoleViewer, tc.body)
+			resp, body := f.score(t, auth.Viewer, tc.body)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("score = %d %s", resp.StatusCode, body)
 			}
@@ -306,7 +305,7 @@ func TestViewerScoresButCannotReadAds(t *testing.T) {
 	if resp, body := f.score(t, "viewer", riskyAd); resp.StatusCode != 200 {
 		t.Fatalf("viewer score = %d %s", resp.StatusCode, body)
 	}
-	f.as = store.RoleViewer
+	f.as = auth.Viewer
 	for _, path := range []string{"/api/v1/ads", "/api/v1/ads/ru1", "/api/v1/search?q=work"} {
 		if resp, body := f.get(t, path); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("viewer GET %s = %d %s, want 403", path, resp.StatusCode, body)
