@@ -7,7 +7,8 @@
 // archived pages are shown as escaped text, and every response carries a
 // strict Content-Security-Policy. Access is by local users (argon2id
 // passwords, server-side sessions in HttpOnly SameSite=Strict cookies,
-// login throttling) or hashed API tokens, each holding a role: viewer
+// login throttling, all from package auth) or hashed API tokens, each
+// holding a role: viewer
 // (statistics without personal data), analyst (review) or admin (users,
 // audit log). Every state-changing request passes
 // http.CrossOriginProtection. Review decisions and assignments go to the
