@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/demo"
 	"github.com/lurewatch/lure/store"
@@ -61,11 +62,11 @@ func makeToken(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	secret, hash, err := dashboard.NewToken()
+	secret, hash, err := auth.NewToken()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateToken(ctx, "e2e", store.RoleAnalyst, hash); err != nil {
+	if _, err := st.Accounts().CreateToken(ctx, "e2e", auth.Analyst, hash); err != nil {
 		t.Fatal(err)
 	}
 	return secret

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/rules"
@@ -155,11 +156,11 @@ func TestScreeningReloadsRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	secret, hash, err := dashboard.NewToken()
+	secret, hash, err := auth.NewToken()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateToken(ctx, "platform", store.RoleViewer, hash); err != nil {
+	if _, err := st.Accounts().CreateToken(ctx, "platform", auth.Viewer, hash); err != nil {
 		t.Fatal(err)
 	}
 	pack, err := loadRules(dir)

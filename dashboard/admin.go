@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
 type usersData struct {
 	Users    []store.User
 	Tokens   []store.Token
-	Roles    []string
+	Roles    []auth.Role
 	Me       string
 	Message  string
 	NewToken string // shown once after creation
@@ -23,15 +24,15 @@ type usersData struct {
 func (s *server) usersPage(w http.ResponseWriter, r *http.Request, code int, d usersData) {
 	ctx := r.Context()
 	var err error
-	if d.Users, err = s.db.Users(ctx); err == nil {
-		d.Tokens, err = s.db.Tokens(ctx)
+	if d.Users, err = s.accounts.Users(ctx); err == nil {
+		d.Tokens, err = s.accounts.Tokens(ctx)
 	}
 	if err != nil {
 		s.log.Error("dashboard: users", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the users.")
 		return
 	}
-	d.Roles, d.Me = store.Roles, who(r).Name
+	d.Roles, d.Me = auth.Roles, who(r).Name
 	s.render(w, r, code, "users", view{Title: "Users", Nav: "users", Data: d})
 }
 
@@ -47,18 +48,18 @@ func (s *server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 	d := usersData{}
 	if pw == "" {
 		var err error
-		if pw, err = NewPassword(); err != nil {
+		if pw, err = auth.NewPassword(); err != nil {
 			s.usersPage(w, r, http.StatusInternalServerError, usersData{Message: "Could not generate a password."})
 			return
 		}
 		d.NewPass = pw
 	}
-	hash, err := HashPassword(pw)
+	hash, err := auth.HashPassword(pw)
 	if err != nil {
 		s.usersPage(w, r, http.StatusBadRequest, usersData{Message: err.Error()})
 		return
 	}
-	u, err := s.db.CreateUser(r.Context(), name, role, hash)
+	u, err := s.accounts.CreateUser(r.Context(), name, auth.Role(role), hash)
 	if err != nil {
 		msg := "Could not create the user: the name must be 1–64 letters, digits or . - _ @, and the role viewer, analyst or admin."
 		if errors.Is(err, store.ErrUserExists) {
@@ -67,7 +68,7 @@ func (s *server) handleCreateUser(w http.ResponseWriter, r *http.Request) {
 		s.usersPage(w, r, http.StatusBadRequest, usersData{Message: msg})
 		return
 	}
-	s.audit(r, "user_create", nil, map[string]string{"user": u.Name, "role": u.Role})
+	s.audit(r, "user_create", nil, map[string]string{"user": u.Name, "role": string(u.Role)})
 	d.Message = "User " + u.Name + " created."
 	s.usersPage(w, r, http.StatusOK, d)
 }
@@ -77,7 +78,7 @@ func (s *server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	name := r.PathValue("name")
 	ctx := r.Context()
-	before, err := s.db.User(ctx, name)
+	before, err := s.accounts.User(ctx, name)
 	if err != nil {
 		s.usersPage(w, r, http.StatusNotFound, usersData{Message: "No such user."})
 		return
@@ -88,9 +89,9 @@ func (s *server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 	}
 	switch action := r.PostFormValue("action"); action {
 	case "disable", "enable":
-		err = s.db.SetDisabled(ctx, name, action == "disable")
+		err = s.accounts.SetDisabled(ctx, name, action == "disable")
 	case "role":
-		err = s.db.SetRole(ctx, name, r.PostFormValue("role"))
+		err = s.accounts.SetRole(ctx, name, auth.Role(r.PostFormValue("role")))
 	default:
 		s.usersPage(w, r, http.StatusBadRequest, usersData{Message: "Unknown action."})
 		return
@@ -99,7 +100,7 @@ func (s *server) handleUpdateUser(w http.ResponseWriter, r *http.Request) {
 		s.usersPage(w, r, http.StatusBadRequest, usersData{Message: "Could not change the user."})
 		return
 	}
-	after, _ := s.db.User(ctx, name)
+	after, _ := s.accounts.User(ctx, name)
 	s.audit(r, "user_update",
 		map[string]any{"user": before.Name, "role": before.Role, "disabled": before.Disabled},
 		map[string]any{"user": after.Name, "role": after.Role, "disabled": after.Disabled})
@@ -113,7 +114,7 @@ func (s *server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 	if id := r.PostFormValue("revoke"); id != "" {
 		n, err := parseID(id)
 		if err == nil {
-			err = s.db.RevokeToken(ctx, n)
+			err = s.accounts.RevokeToken(ctx, n)
 		}
 		if err != nil {
 			s.usersPage(w, r, http.StatusBadRequest, usersData{Message: "No such token."})
@@ -123,12 +124,12 @@ func (s *server) handleCreateToken(w http.ResponseWriter, r *http.Request) {
 		s.usersPage(w, r, http.StatusOK, usersData{Message: "Token revoked."})
 		return
 	}
-	secret, hash, err := NewToken()
+	secret, hash, err := auth.NewToken()
 	if err != nil {
 		s.usersPage(w, r, http.StatusInternalServerError, usersData{Message: "Could not create a token."})
 		return
 	}
-	t, err := s.db.CreateToken(ctx, strings.TrimSpace(r.PostFormValue("name")), r.PostFormValue("role"), hash)
+	t, err := s.accounts.CreateToken(ctx, strings.TrimSpace(r.PostFormValue("name")), auth.Role(r.PostFormValue("role")), hash)
 	if err != nil {
 		s.usersPage(w, r, http.StatusBadRequest, usersData{Message: "Could not create the token: give a name and a role."})
 		return

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -101,7 +102,7 @@ func TestAimCSV(t *testing.T) {
 	})
 	t.Run("anonymous", func(t *testing.T) {
 		f.as = ""
-		defer func() { f.as = store.RoleViewer }()
+		defer func() { f.as = auth.Viewer }()
 		if resp, body := f.get(t, "/stats/aim.csv"); resp.StatusCode == http.StatusOK && strings.Contains(body, "dimension,rank") {
 			t.Errorf("anonymous export = %d", resp.StatusCode)
 		}

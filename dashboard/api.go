@@ -107,18 +107,36 @@ func intParam(r *http.Request, name string, def, lo, hi int) (int, error) {
 	return n, nil
 }
 
+// pageParams parses the optional limit (from 1 to maxLimit, default
+// defLimit) and offset (from 0 to maxOffset, default 0) parameters.
+func pageParams(r *http.Request, defLimit, maxLimit, maxOffset int) (limit, offset int, err error) {
+	if limit, err = intParam(r, "limit", defLimit, 1, maxLimit); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = intParam(r, "offset", 0, 0, maxOffset); err != nil {
+		return 0, 0, err
+	}
+	return limit, offset, nil
+}
+
+// apiPage parses the limit and offset of the ad list and search APIs
+// (APIDefaultLimit, APIMaxLimit, APIMaxOffset). On a bad value it answers
+// 400 and reports false.
+func apiPage(w http.ResponseWriter, r *http.Request) (limit, offset int, ok bool) {
+	limit, offset, err := pageParams(r, APIDefaultLimit, APIMaxLimit, APIMaxOffset)
+	if err != nil {
+		writeJSONError(w, http.StatusBadRequest, err.Error())
+		return 0, 0, false
+	}
+	return limit, offset, true
+}
+
 // handleAPIList lists ads from the store, or searches the flagged ones
 // when q is given (keeping the search's relevance order).
 func (s *server) handleAPIList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := intParam(r, "limit", APIDefaultLimit, 1, APIMaxLimit)
-	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	offset, err := intParam(r, "offset", 0, 0, APIMaxOffset)
-	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
+	limit, offset, ok := apiPage(w, r)
+	if !ok {
 		return
 	}
 	var flagged *bool
@@ -244,14 +262,8 @@ func (s *server) handleAPIAd(w http.ResponseWriter, r *http.Request) {
 // flagged ads with the list's filters, relevance first.
 func (s *server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	limit, err := intParam(r, "limit", APIDefaultLimit, 1, APIMaxLimit)
-	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	offset, err := intParam(r, "offset", 0, 0, APIMaxOffset)
-	if err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
+	limit, offset, ok := apiPage(w, r)
+	if !ok {
 		return
 	}
 	s.apiSearch(w, r, index.Query{Text: q.Get("q"), Site: q.Get("site"), Band: q.Get("band"),

@@ -90,6 +90,24 @@ func TestAPIAd(t *testing.T) {
 	f.getJSON(t, "/api/v1/nothing", http.StatusNotFound, &e)
 }
 
+// TestAPIPageMessages checks that the list and search APIs answer a bad
+// limit or offset alike.
+func TestAPIPageMessages(t *testing.T) {
+	f := newFixture(t, Options{}, standardAds(t)...)
+	for _, c := range []struct{ query, want string }{
+		{"limit=0", "limit must be an integer from 1 to 500"},
+		{"offset=-1", "offset must be an integer from 0 to 100000"},
+	} {
+		for _, path := range []string{"/api/v1/ads?", "/api/v1/search?q=x&"} {
+			var e struct{ Error string }
+			f.getJSON(t, path+c.query, http.StatusBadRequest, &e)
+			if e.Error != c.want {
+				t.Errorf("%s%s: error %q, want %q", path, c.query, e.Error, c.want)
+			}
+		}
+	}
+}
+
 func TestAPIBadParams(t *testing.T) {
 	f := newFixture(t, Options{}, standardAds(t)...)
 	for _, path := range []string{
@@ -104,6 +122,9 @@ func TestAPIBadParams(t *testing.T) {
 		"/api/v1/ads?kind=spam",
 		"/api/v1/ads?q=x&flagged=false",
 		"/api/v1/ads?q=x&offset=20000",
+		"/api/v1/search?q=x&limit=0",
+		"/api/v1/search?q=x&limit=501",
+		"/api/v1/search?q=x&offset=-1",
 	} {
 		t.Run(path, func(t *testing.T) {
 			var e struct{ Error string }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -15,7 +16,7 @@ import (
 // one selected.
 func TestAuditPageOffersEveryAction(t *testing.T) {
 	f := newFixture(t, Options{})
-	f.as = store.RoleAdmin
+	f.as = auth.Admin
 	resp, body := f.get(t, "/audit?action=notice_withdrawn")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /audit = %d", resp.StatusCode)
@@ -37,13 +38,13 @@ func TestAuditPageNamesTheNotice(t *testing.T) {
 	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	id := strconv.FormatInt(n.ID, 10)
-	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/transition", `{"status":"sent","note":"via form"}`, store.RoleAnalyst); code != 200 {
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/transition", `{"status":"sent","note":"via form"}`, auth.Analyst); code != 200 {
 		t.Fatalf("send = %d %s", code, body)
 	}
-	if code, _ := f.call(t, "GET", "/notices/"+id+".csv", "", store.RoleAnalyst); code != 200 {
+	if code, _ := f.call(t, "GET", "/notices/"+id+".csv", "", auth.Analyst); code != 200 {
 		t.Fatalf("export = %d", code)
 	}
-	f.as = store.RoleAdmin
+	f.as = auth.Admin
 	for _, action := range []string{"notice_draft", "notice_sent", "notice_export"} {
 		resp, body := f.get(t, "/audit?action="+action)
 		if resp.StatusCode != http.StatusOK {
@@ -69,7 +70,7 @@ func TestAdPageAuditNamesTheNotice(t *testing.T) {
 	if _, err := f.store.Apply(context.Background(), store.Change{AdIDs: []string{"ro1"}, Actor: "analyst1", Status: store.StatusNeedsInfo}); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ro1/drop", "", store.RoleAnalyst); code != 200 {
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ro1/drop", "", auth.Analyst); code != 200 {
 		t.Fatalf("drop = %d %s", code, body)
 	}
 	_, body := f.get(t, "/ads/ro1")

@@ -1,27 +1,19 @@
 package dashboard
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
-// Login throttling: failed attempts allowed per window, per account and
-// per client address.
-const (
-	LoginWindow       = 15 * time.Minute
-	LoginFailsAccount = 5
-	LoginFailsAddr    = 20
-	// DefaultSessionTTL is how long a session lasts without logging in again.
-	DefaultSessionTTL = 12 * time.Hour
-)
+// DefaultSessionTTL is how long a session lasts without logging in again.
+const DefaultSessionTTL = 12 * time.Hour
 
 // Session cookie names: the __Host- prefix needs Secure, so it is used
 // over TLS only.
@@ -30,35 +22,9 @@ const (
 	cookiePlain  = "lure_session"
 )
 
-// principal is who makes a request: a logged-in user or an API token.
-type principal struct {
-	Name    string
-	Role    string
-	UserID  int64 // 0 for tokens
-	TokenID int64 // the token's store ID; 0 for users
-	Token   bool
-	session string // hash of the session secret
-}
-
-// rateKey identifies the principal for rate limits: its token or user
-// ID, so that two tokens with the same name have their own buckets.
-func (p *principal) rateKey() string {
-	if p.Token {
-		return "token#" + strconv.FormatInt(p.TokenID, 10)
-	}
-	return "user#" + strconv.FormatInt(p.UserID, 10)
-}
-
-func (p *principal) Can(role string) bool {
-	return p != nil && store.RoleRank(p.Role) >= store.RoleRank(role)
-}
-
-type ctxKey struct{}
-
-func who(r *http.Request) *principal {
-	p, _ := r.Context().Value(ctxKey{}).(*principal)
-	return p
-}
+// who is the principal of a request (authenticate puts it in the
+// context), or nil.
+func who(r *http.Request) *auth.Principal { return auth.FromContext(r.Context()) }
 
 func (s *server) secure(r *http.Request) bool { return s.opts.SecureCookies || r.TLS != nil }
 
@@ -74,47 +40,47 @@ func (s *server) cookieName(r *http.Request) string {
 func (s *server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := s.principalOf(r); p != nil {
-			r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, p))
+			r = r.WithContext(auth.NewContext(r.Context(), p))
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-func (s *server) principalOf(r *http.Request) *principal {
+func (s *server) principalOf(r *http.Request) *auth.Principal {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); h != "" {
 		secret, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || !strings.HasPrefix(secret, TokenPrefix) {
+		if !ok || !strings.HasPrefix(secret, auth.TokenPrefix) {
 			return nil
 		}
-		t, err := s.db.TokenByHash(ctx, HashSecret(secret))
+		t, err := s.accounts.TokenByHash(ctx, auth.HashSecret(secret))
 		if err != nil {
 			if !errors.Is(err, store.ErrNoToken) {
 				s.log.Error("dashboard: token lookup", "err", err)
 			}
 			return nil
 		}
-		return &principal{Name: "token:" + t.Name, Role: t.Role, TokenID: t.ID, Token: true}
+		return &auth.Principal{Name: "token:" + t.Name, Role: t.Role, TokenID: t.ID, Token: true}
 	}
 	c, err := r.Cookie(s.cookieName(r))
 	if err != nil || c.Value == "" || len(c.Value) > 100 {
 		return nil
 	}
-	h := HashSecret(c.Value)
-	u, err := s.db.SessionUser(ctx, h, s.now())
+	h := auth.HashSecret(c.Value)
+	u, err := s.accounts.SessionUser(ctx, h, s.now())
 	if err != nil {
 		if !errors.Is(err, store.ErrNoSession) {
 			s.log.Error("dashboard: session lookup", "err", err)
 		}
 		return nil
 	}
-	return &principal{Name: u.Name, Role: u.Role, UserID: u.ID, session: h}
+	return &auth.Principal{Name: u.Name, Role: u.Role, UserID: u.ID, Session: h}
 }
 
 // require wraps h so that it runs only for a principal holding at least
 // role. Anonymous page requests are sent to the login page, anonymous API
 // requests get 401; too low a role gets 403.
-func (s *server) require(role string, api bool, h http.HandlerFunc) http.HandlerFunc {
+func (s *server) require(role auth.Role, api bool, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := who(r)
 		switch {
@@ -126,9 +92,9 @@ func (s *server) require(role string, api bool, h http.HandlerFunc) http.Handler
 		case p == nil:
 			s.renderError(w, r, http.StatusUnauthorized, "Please log in again.")
 		case !p.Can(role) && api:
-			writeJSONError(w, http.StatusForbidden, "your role ("+p.Role+") may not do this")
+			writeJSONError(w, http.StatusForbidden, "your role ("+string(p.Role)+") may not do this")
 		case !p.Can(role):
-			s.renderError(w, r, http.StatusForbidden, "Your role ("+p.Role+") may not see this page.")
+			s.renderError(w, r, http.StatusForbidden, "Your role ("+string(p.Role)+") may not see this page.")
 		default:
 			h(w, r)
 		}
@@ -175,57 +141,54 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	fail := func(code int, msg string) {
 		s.render(w, r, code, "login", view{Title: "Log in", Data: loginData{Next: next, User: name, Message: msg}})
 	}
-	if b, until := s.byAddr.blocked(addr, now); b {
+	if by, until := s.logins.Blocked(name, addr, now); by != auth.NotThrottled {
 		w.Header().Set("Retry-After", retryAfter(until, now))
 		s.metricsLogin("throttled")
-		fail(http.StatusTooManyRequests, "Too many failed logins from your address. Try again later.")
+		msg := "Too many failed logins from your address. Try again later."
+		if by == auth.ThrottledAccount {
+			msg = "Too many failed logins for this account. Try again later."
+		}
+		fail(http.StatusTooManyRequests, msg)
 		return
 	}
-	if b, until := s.byAccount.blocked(strings.ToLower(name), now); b {
-		w.Header().Set("Retry-After", retryAfter(until, now))
-		s.metricsLogin("throttled")
-		fail(http.StatusTooManyRequests, "Too many failed logins for this account. Try again later.")
-		return
-	}
-	u, err := s.db.User(r.Context(), name)
+	u, err := s.accounts.User(r.Context(), name)
 	ok := false
 	switch {
 	case err == nil:
-		ok = CheckPassword(u.PasswordHash, pw) && !u.Disabled
+		ok = auth.CheckPassword(u.PasswordHash, pw) && !u.Disabled
 	case errors.Is(err, store.ErrUserNotFound):
-		CheckPassword(dummyHash, pw)
+		auth.CheckMissing(pw)
 	default:
 		s.log.Error("dashboard: login", "err", err)
 		fail(http.StatusInternalServerError, "Login is not available right now.")
 		return
 	}
 	if !ok {
-		s.byAddr.fail(addr, now)
-		s.byAccount.fail(strings.ToLower(name), now)
+		s.logins.Fail(name, addr, now)
 		s.metricsLogin("failed")
 		s.log.Info("dashboard: login failed", "addr", addr)
 		fail(http.StatusUnauthorized, "Unknown user or wrong password.")
 		return
 	}
-	secret, err := NewSecret()
+	secret, err := auth.NewSecret()
 	if err != nil {
 		fail(http.StatusInternalServerError, "Login is not available right now.")
 		return
 	}
 	exp := now.Add(s.opts.SessionTTL)
-	if err := s.db.CreateSession(r.Context(), HashSecret(secret), u.ID, exp, addr); err != nil {
+	if err := s.accounts.CreateSession(r.Context(), auth.HashSecret(secret), u.ID, exp, addr); err != nil {
 		s.log.Error("dashboard: create session", "err", err)
 		fail(http.StatusInternalServerError, "Login is not available right now.")
 		return
 	}
-	s.byAccount.reset(strings.ToLower(name))
+	s.logins.Succeed(name, addr)
 	s.metricsLogin("ok")
-	if err := s.db.PurgeSessions(r.Context(), now); err != nil {
+	if err := s.accounts.PurgeSessions(r.Context(), now); err != nil {
 		s.log.Warn("dashboard: purge expired sessions", "err", err)
 	}
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(r), Value: secret, Path: "/", Expires: exp,
 		MaxAge: int(s.opts.SessionTTL.Seconds()), HttpOnly: true, Secure: s.secure(r), SameSite: http.SameSiteStrictMode})
-	if u.Role == store.RoleViewer && next == "/" {
+	if u.Role == auth.Viewer && next == "/" {
 		next = "/stats"
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -242,8 +205,8 @@ func (s *server) clearCookie(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if p := who(r); p != nil && p.session != "" {
-		if err := s.db.DeleteSession(r.Context(), p.session); err != nil {
+	if p := who(r); p != nil && p.Session != "" {
+		if err := s.accounts.DeleteSession(r.Context(), p.Session); err != nil {
 			s.log.Error("dashboard: logout", "err", err)
 		}
 	}
@@ -257,7 +220,7 @@ func (s *server) handleLogoutAll(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "Only a logged-in user can end their sessions.")
 		return
 	}
-	n, err := s.db.DeleteUserSessions(r.Context(), p.UserID)
+	n, err := s.accounts.DeleteUserSessions(r.Context(), p.UserID)
 	if err != nil {
 		s.log.Error("dashboard: logout everywhere", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not end the sessions.")

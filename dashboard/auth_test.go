@@ -5,12 +5,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -119,7 +121,7 @@ func TestLoginThrottle(t *testing.T) {
 	clk := &clock{t: time.Now()}
 	f := newFixture(t, Options{Now: clk.now})
 	c := f.browser(t)
-	for i := range LoginFailsAccount {
+	for i := range auth.LoginFailsAccount {
 		if r := f.login(t, c, "analyst1", "wrong password!!"); r.StatusCode != http.StatusUnauthorized {
 			t.Fatalf("attempt %d = %d, want 401", i, r.StatusCode)
 		}
@@ -133,12 +135,12 @@ func TestLoginThrottle(t *testing.T) {
 	if r := f.login(t, c, "admin1", testPassword); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("other account = %d", r.StatusCode)
 	}
-	clk.add(LoginWindow)
+	clk.add(auth.LoginWindow)
 	if r := f.login(t, c, "analyst1", testPassword); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("after the window = %d", r.StatusCode)
 	}
 	// Per address: many accounts guessed from one address.
-	for i := range LoginFailsAddr {
+	for i := range auth.LoginFailsAddr {
 		f.login(t, c, "nobody"+strconvItoa(i), "wrong password!!")
 	}
 	if r := f.login(t, c, "viewer1", testPassword); r.StatusCode != http.StatusTooManyRequests {
@@ -146,39 +148,84 @@ func TestLoginThrottle(t *testing.T) {
 	}
 }
 
+// loginFrom posts the login form through the dashboard's handler as a
+// client at addr (host:port): the address the throttle sees.
+func (f *fixture) loginFrom(t *testing.T, addr, user, pw string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"user": {user}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.RemoteAddr = addr
+	rec := httptest.NewRecorder()
+	f.srv.Config.Handler.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// TestLoginThrottleOtherAddress checks that failures from one address do
+// not lock the account's owner out from another: the account is
+// throttled per address.
+func TestLoginThrottleOtherAddress(t *testing.T) {
+	clk := &clock{t: time.Now()}
+	f := newFixture(t, Options{Now: clk.now})
+	const attacker, owner = "203.0.113.7:40000", "198.51.100.20:50000"
+	for i := range auth.LoginFailsAccount {
+		if r := f.loginFrom(t, attacker, "analyst1", "wrong password!!"); r.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d = %d, want 401", i, r.StatusCode)
+		}
+	}
+	if r := f.loginFrom(t, attacker, "analyst1", testPassword); r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
+		t.Fatalf("throttled address, right password = %d, want 429 with Retry-After", r.StatusCode)
+	}
+	r := f.loginFrom(t, owner, "analyst1", testPassword)
+	if r.StatusCode != http.StatusSeeOther || len(r.Cookies()) != 1 || r.Cookies()[0].Value == "" {
+		t.Fatalf("the owner from another address = %d %v, want 303 with a session", r.StatusCode, r.Cookies())
+	}
+	// The session works, and the attacker's address stays throttled.
+	req := httptest.NewRequest("GET", "/api/v1/me", nil)
+	req.RemoteAddr = owner
+	req.AddCookie(r.Cookies()[0])
+	rec := httptest.NewRecorder()
+	f.srv.Config.Handler.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"name":"analyst1"`) {
+		t.Fatalf("me with the owner's session = %d %s", rec.Code, rec.Body.String())
+	}
+	if r := f.loginFrom(t, attacker, "analyst1", testPassword); r.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("attacker after the owner's login = %d, want 429", r.StatusCode)
+	}
+}
+
 func TestRouteAuthorisation(t *testing.T) {
 	f := newFixture(t, Options{}, standardAds(t)...)
 	routes := []struct {
 		method, path string
-		min          string // least role allowed; "" means public
+		min          auth.Role // least role allowed; "" means public
 	}{
 		{"GET", "/login", ""},
 		{"GET", "/healthz", ""},
 		{"GET", "/static/app.js", ""},
-		{"GET", "/stats", store.RoleViewer},
-		{"GET", "/api/v1/me", store.RoleViewer},
-		{"GET", "/api/v1/stats", store.RoleViewer},
-		{"GET", "/search?q=x", store.RoleAnalyst},
-		{"GET", "/ads/ru1", store.RoleAnalyst},
-		{"GET", "/export/labels.jsonl", store.RoleAnalyst},
-		{"GET", "/api/v1/ads", store.RoleAnalyst},
-		{"GET", "/api/v1/search?q=x", store.RoleAnalyst},
-		{"GET", "/api/v1/ads/ru1", store.RoleAnalyst},
-		{"GET", "/api/v1/ads/ru1/audit", store.RoleAnalyst},
-		{"GET", "/api/v1/labels", store.RoleAnalyst},
-		{"POST", "/ads/ru1/review", store.RoleAnalyst},
-		{"POST", "/review", store.RoleAnalyst},
-		{"POST", "/api/v1/ads/ru1/review", store.RoleAnalyst},
-		{"POST", "/api/v1/reviews", store.RoleAnalyst},
-		{"GET", "/audit", store.RoleAdmin},
-		{"GET", "/admin/users", store.RoleAdmin},
-		{"POST", "/admin/users", store.RoleAdmin},
-		{"POST", "/admin/tokens", store.RoleAdmin},
-		{"GET", "/api/v1/audit", store.RoleAdmin},
+		{"GET", "/stats", auth.Viewer},
+		{"GET", "/api/v1/me", auth.Viewer},
+		{"GET", "/api/v1/stats", auth.Viewer},
+		{"GET", "/search?q=x", auth.Analyst},
+		{"GET", "/ads/ru1", auth.Analyst},
+		{"GET", "/export/labels.jsonl", auth.Analyst},
+		{"GET", "/api/v1/ads", auth.Analyst},
+		{"GET", "/api/v1/search?q=x", auth.Analyst},
+		{"GET", "/api/v1/ads/ru1", auth.Analyst},
+		{"GET", "/api/v1/ads/ru1/audit", auth.Analyst},
+		{"GET", "/api/v1/labels", auth.Analyst},
+		{"POST", "/ads/ru1/review", auth.Analyst},
+		{"POST", "/review", auth.Analyst},
+		{"POST", "/api/v1/ads/ru1/review", auth.Analyst},
+		{"POST", "/api/v1/reviews", auth.Analyst},
+		{"GET", "/audit", auth.Admin},
+		{"GET", "/admin/users", auth.Admin},
+		{"POST", "/admin/users", auth.Admin},
+		{"POST", "/admin/tokens", auth.Admin},
+		{"GET", "/api/v1/audit", auth.Admin},
 	}
 	for _, rt := range routes {
-		for _, role := range append([]string{""}, store.Roles...) {
-			t.Run(rt.method+" "+rt.path+" as "+role, func(t *testing.T) {
+		for _, role := range append([]auth.Role{""}, auth.Roles...) {
+			t.Run(rt.method+" "+rt.path+" as "+string(role), func(t *testing.T) {
 				hdr := map[string]string{}
 				if role != "" {
 					hdr["Authorization"] = "Bearer " + f.tokens[role]
@@ -188,7 +235,7 @@ func TestRouteAuthorisation(t *testing.T) {
 					form = url.Values{}
 				}
 				code, body := do(t, f.browser(t), rt.method, f.srv.URL+rt.path, form, hdr)
-				allowed := rt.min == "" || role != "" && store.RoleRank(role) >= store.RoleRank(rt.min)
+				allowed := rt.min == "" || role != "" && role.Rank() >= rt.min.Rank()
 				denied := code == 401 || code == 403 || code == 303 && rt.min != ""
 				if allowed == denied {
 					t.Errorf("= %d (allowed %v): %.200s", code, allowed, body)
@@ -220,7 +267,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 
 func TestAPIReviewAuditAndLabels(t *testing.T) {
 	f := newFixture(t, Options{}, standardAds(t)...)
-	api := func(method, path, body, role string) (int, string) {
+	api := func(method, path, body string, role auth.Role) (int, string) {
 		req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+f.tokens[role])
 		req.Header.Set("Content-Type", "application/json")
@@ -232,35 +279,35 @@ func TestAPIReviewAuditAndLabels(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	if code, body := api("POST", "/api/v1/ads/ru1/review", `{"status":"confirmed","note":"seen"}`, store.RoleAnalyst); code != 200 {
+	if code, body := api("POST", "/api/v1/ads/ru1/review", `{"status":"confirmed","note":"seen"}`, auth.Analyst); code != 200 {
 		t.Fatalf("decide = %d %s", code, body)
 	}
-	if code, _ := api("POST", "/api/v1/reviews", `{"ids":["ro1","en1"],"status":"false_positive"}`, store.RoleAnalyst); code != 200 {
+	if code, _ := api("POST", "/api/v1/reviews", `{"ids":["ro1","en1"],"status":"false_positive"}`, auth.Analyst); code != 200 {
 		t.Fatalf("bulk = %d", code)
 	}
 	for _, bad := range []string{`{"status":"new"}`, `{"status":"maybe"}`, `{}`, `{"status":"confirmed","x":1}`} {
-		if code, _ := api("POST", "/api/v1/ads/ru1/review", bad, store.RoleAnalyst); code != 400 {
+		if code, _ := api("POST", "/api/v1/ads/ru1/review", bad, auth.Analyst); code != 400 {
 			t.Errorf("%s = %d, want 400", bad, code)
 		}
 	}
-	if code, _ := api("POST", "/api/v1/ads/nope/review", `{"status":"confirmed"}`, store.RoleAnalyst); code != 404 {
+	if code, _ := api("POST", "/api/v1/ads/nope/review", `{"status":"confirmed"}`, auth.Analyst); code != 404 {
 		t.Errorf("unknown ad = %d", code)
 	}
 	var audit struct {
 		Total   int                `json:"total"`
 		Entries []store.AuditEntry `json:"entries"`
 	}
-	_, body := api("GET", "/api/v1/ads/ru1/audit", "", store.RoleAnalyst)
+	_, body := api("GET", "/api/v1/ads/ru1/audit", "", auth.Analyst)
 	if err := json.Unmarshal([]byte(body), &audit); err != nil || audit.Total != 1 ||
 		audit.Entries[0].Actor != "token:analyst-token" || !strings.Contains(audit.Entries[0].After, `"confirmed"`) ||
 		!strings.Contains(audit.Entries[0].Before, `"new"`) {
 		t.Fatalf("ad audit = %s", body)
 	}
-	_, body = api("GET", "/api/v1/audit?q=seen", "", store.RoleAdmin)
+	_, body = api("GET", "/api/v1/audit?q=seen", "", auth.Admin)
 	if !strings.Contains(body, `"total":1`) {
 		t.Errorf("admin audit search = %s", body)
 	}
-	_, body = api("GET", "/api/v1/labels", "", store.RoleAnalyst)
+	_, body = api("GET", "/api/v1/labels", "", auth.Analyst)
 	lines := strings.Split(strings.TrimSpace(body), "\n")
 	if len(lines) != 3 || !strings.Contains(body, `"label":"deceptive"`) || strings.Count(body, `"label":"legit"`) != 2 {
 		t.Fatalf("labels = %s", body)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -19,18 +20,19 @@ const InitialPasswordFile = "initial-admin-password"
 // dir/initial-admin-password (mode 0600, never overwritten). It returns the
 // file's path when it created the user, "" otherwise.
 func EnsureAdmin(ctx context.Context, st *store.Store, dir string) (string, error) {
-	n, err := st.CountUsers(ctx)
+	accounts := st.Accounts()
+	n, err := accounts.CountUsers(ctx)
 	if err != nil {
 		return "", fmt.Errorf("dashboard: first admin: %w", err)
 	}
 	if n > 0 {
 		return "", nil
 	}
-	pw, err := NewPassword()
+	pw, err := auth.NewPassword()
 	if err != nil {
 		return "", err
 	}
-	hash, err := HashPassword(pw)
+	hash, err := auth.HashPassword(pw)
 	if err != nil {
 		return "", err
 	}
@@ -51,11 +53,11 @@ func EnsureAdmin(ctx context.Context, st *store.Store, dir string) (string, erro
 		os.Remove(path)
 		return "", fmt.Errorf("dashboard: first admin: %w", err)
 	}
-	if _, err := st.CreateUser(ctx, "admin", store.RoleAdmin, hash); err != nil {
+	if _, err := accounts.CreateUser(ctx, "admin", auth.Admin, hash); err != nil {
 		os.Remove(path)
 		return "", fmt.Errorf("dashboard: first admin: %w", err)
 	}
-	if err := st.Audit(ctx, "system", "user_create", nil, map[string]string{"user": "admin", "role": store.RoleAdmin}); err != nil {
+	if err := st.Audit(ctx, "system", "user_create", nil, map[string]string{"user": "admin", "role": string(auth.Admin)}); err != nil {
 		return path, fmt.Errorf("dashboard: first admin: %w", err)
 	}
 	return path, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/redact"
 	"github.com/lurewatch/lure/store"
 )
@@ -34,7 +35,7 @@ const (
 var campaignRouteLabels = []string{routeCampaign, routeCampaignCSV, routeAim, routeAimCSV, routeAPICampaign, routeAPIAim}
 
 func (s *server) campaignRoutes(rs routeSet) {
-	viewer := store.RoleViewer
+	viewer := auth.Viewer
 	rs.handle("GET /stats/campaign", routeCampaign, rs.page(viewer, s.handleCampaign))
 	rs.handle("GET /stats/campaign.csv", routeCampaignCSV, rs.page(viewer, s.handleCampaignCSV))
 	rs.handle("GET /stats.csv", routeCampaignCSV, rs.page(viewer, s.handleCampaignCSV))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -65,7 +66,7 @@ func campaignFixture(t *testing.T) *fixture {
 		campaignAd(t, "c6", "=cmd|calc", "UA/Odesa", "other", "2025-02-03", true),
 	}
 	f := newFixture(t, Options{Now: func() time.Time { return campaignNow }}, vs...)
-	f.as = store.RoleViewer
+	f.as = auth.Viewer
 	return f
 }
 

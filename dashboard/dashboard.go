@@ -7,7 +7,8 @@
 // archived pages are shown as escaped text, and every response carries a
 // strict Content-Security-Policy. Access is by local users (argon2id
 // passwords, server-side sessions in HttpOnly SameSite=Strict cookies,
-// login throttling) or hashed API tokens, each holding a role: viewer
+// login throttling, all from package auth) or hashed API tokens, each
+// holding a role: viewer
 // (statistics without personal data), analyst (review) or admin (users,
 // audit log). Every state-changing request passes
 // http.CrossOriginProtection. Review decisions and assignments go to the
@@ -25,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
@@ -111,14 +113,14 @@ const (
 )
 
 type server struct {
-	opts      Options
-	db        *store.Store
-	log       *slog.Logger
-	pages     pages
-	byAccount *throttle
-	byAddr    *throttle
-	counts    counts
-	sites     siteSet // of Options.Sites
+	opts     Options
+	db       *store.Store
+	log      *slog.Logger
+	pages    pages
+	accounts *store.Accounts
+	logins   *auth.LoginThrottle
+	counts   counts
+	sites    siteSet // of Options.Sites
 }
 
 func (s *server) now() time.Time { return s.opts.Now() }
@@ -128,8 +130,8 @@ func (s *server) now() time.Time { return s.opts.Now() }
 // to the login, API calls get JSON errors).
 type routeSet struct {
 	handle func(pattern, route string, h http.HandlerFunc)
-	page   func(role string, h http.HandlerFunc) http.HandlerFunc
-	api    func(role string, h http.HandlerFunc) http.HandlerFunc
+	page   func(role auth.Role, h http.HandlerFunc) http.HandlerFunc
+	api    func(role auth.Role, h http.HandlerFunc) http.HandlerFunc
 }
 
 func (s *server) metricsLogin(outcome string) {
@@ -157,7 +159,7 @@ func New(opts Options) (http.Handler, error) {
 		return nil, err
 	}
 	s := &server{opts: opts, db: opts.Store, log: opts.Logger, pages: p,
-		byAccount: newThrottle(LoginFailsAccount, LoginWindow), byAddr: newThrottle(LoginFailsAddr, LoginWindow),
+		accounts: opts.Store.Accounts(), logins: auth.NewLoginThrottle(),
 		sites: newSiteSet(opts.Sites)}
 
 	static, err := fs.Sub(webFS, "web/static")
@@ -168,12 +170,12 @@ func New(opts Options) (http.Handler, error) {
 	handle := func(pattern, route string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.instrument(route, h))
 	}
-	page := func(role string, h http.HandlerFunc) http.HandlerFunc { return s.require(role, false, h) }
-	api := func(role string, h http.HandlerFunc) http.HandlerFunc { return s.require(role, true, h) }
+	page := func(role auth.Role, h http.HandlerFunc) http.HandlerFunc { return s.require(role, false, h) }
+	api := func(role auth.Role, h http.HandlerFunc) http.HandlerFunc { return s.require(role, true, h) }
 	const (
-		viewer  = store.RoleViewer
-		analyst = store.RoleAnalyst
-		admin   = store.RoleAdmin
+		viewer  = auth.Viewer
+		analyst = auth.Analyst
+		admin   = auth.Admin
 	)
 	handle("GET /login", routeLogin, s.handleLoginPage)
 	handle("POST /login", routeLogin, s.handleLogin)

@@ -66,13 +66,3 @@ func ExampleEnsureAdmin() {
 	fmt.Println(filepath.Base(path), fi.Mode().Perm(), again == "")
 	// Output: initial-admin-password -rw------- true
 }
-
-// ExampleHashPassword hashes a password with argon2id and checks it.
-func ExampleHashPassword() {
-	h, err := dashboard.HashPassword("a long enough passphrase")
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(h[:10], dashboard.CheckPassword(h, "a long enough passphrase"), dashboard.CheckPassword(h, "wrong"))
-	// Output: $argon2id$ true false
-}

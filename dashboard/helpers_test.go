@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/store"
 )
@@ -63,8 +64,8 @@ type fixture struct {
 	byID  map[string]ad.Verdict
 	// tokens holds an API token per role; get and getJSON send the
 	// analyst's unless a test switches f.as.
-	tokens map[string]string
-	as     string
+	tokens map[auth.Role]string
+	as     auth.Role
 }
 
 // testPassword is every fixture user's password.
@@ -72,7 +73,7 @@ const testPassword = "correct horse battery staple"
 
 // testHash is testPassword hashed once (argon2id is slow on purpose).
 var testHash = func() string {
-	h, err := HashPassword(testPassword)
+	h, err := auth.HashPassword(testPassword)
 	if err != nil {
 		panic(err)
 	}
@@ -103,16 +104,17 @@ func newFixture(t testing.TB, opts Options, vs ...ad.Verdict) *fixture {
 		}
 		f.byID[v.Ad.ID] = v
 	}
-	f.tokens, f.as = map[string]string{}, store.RoleAnalyst
-	for _, role := range store.Roles {
-		if _, err := st.CreateUser(ctx, role+"1", role, testHash); err != nil {
+	f.tokens, f.as = map[auth.Role]string{}, auth.Analyst
+	accounts := st.Accounts()
+	for _, role := range auth.Roles {
+		if _, err := accounts.CreateUser(ctx, string(role)+"1", role, testHash); err != nil {
 			t.Fatal(err)
 		}
-		secret, hash, err := NewToken()
+		secret, hash, err := auth.NewToken()
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.CreateToken(ctx, role+"-token", role, hash); err != nil {
+		if _, err := accounts.CreateToken(ctx, string(role)+"-token", role, hash); err != nil {
 			t.Fatal(err)
 		}
 		f.tokens[role] = secret

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/store"
 )
@@ -158,8 +159,8 @@ func benchServer(b *testing.B) {
 			benchSrv.n = n
 			os.WriteFile(filepath.Join(dir, "seeded"), nil, 0o600)
 		}
-		secret, hash, _ := NewToken()
-		if _, err := st.CreateToken(ctx, "bench", store.RoleAnalyst, hash); err != nil {
+		secret, hash, _ := auth.NewToken()
+		if _, err := st.Accounts().CreateToken(ctx, "bench", auth.Analyst, hash); err != nil {
 			benchSrv.err = err
 			return
 		}

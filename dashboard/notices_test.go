@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
@@ -59,7 +60,7 @@ func noticeFixture(t *testing.T, o NoticeOptions, now func() time.Time) *fixture
 }
 
 // call sends an API or page request as role and returns code and body.
-func (f *fixture) call(t *testing.T, method, path, body, role string) (int, string) {
+func (f *fixture) call(t *testing.T, method, path, body string, role auth.Role) (int, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -347,7 +348,7 @@ func TestNoticeRoutesRoles(t *testing.T) {
 	}
 	for _, rt := range routes {
 		for _, role := range store.Roles {
-			t.Run(rt.method+" "+rt.path+" as "+role, func(t *testing.T) {
+			t.Run(rt.method+" "+rt.path+" as "+string(role), func(t *testing.T) {
 				code, body := f.call(t, rt.method, rt.path, rt.body, role)
 				if role == store.RoleViewer {
 					if code != http.StatusForbidden {

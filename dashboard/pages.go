@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 )
 
 //go:embed web/templates/*.html web/static/*
@@ -72,10 +73,10 @@ func parsePages() (pages, error) {
 
 // view is what every page template gets.
 type view struct {
-	User  *principal // nil when not logged in
-	Title string     // page title
-	Nav   string     // active nav item: "flagged" or "search"
-	Q     string     // search box content
+	User  *auth.Principal // nil when not logged in
+	Title string          // page title
+	Nav   string          // active nav item: "flagged" or "search"
+	Q     string          // search box content
 	Data  any
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -109,7 +110,7 @@ func queueFilter(q url.Values, me string) (store.Filter, error) {
 // with filters. Viewers are sent to the statistics.
 func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 	p := who(r)
-	if !p.Can(store.RoleAnalyst) {
+	if !p.Can(auth.Analyst) {
 		http.Redirect(w, r, "/stats", http.StatusSeeOther)
 		return
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
-	"github.com/lurewatch/lure/store"
+	"github.com/lurewatch/lure/auth"
 )
 
 // queueRowHTML returns the queue row of ad id in body, or fails.
@@ -74,7 +74,7 @@ func TestQueueQueryRedirectsToSearch(t *testing.T) {
 		{"/?q=%D0%B2%D0%B8%D0%B7%D0%B0+work&site=rabota.example&band=high", "/search?band=high&q=%D0%B2%D0%B8%D0%B7%D0%B0+work&site=rabota.example"},
 	} {
 		req, _ := http.NewRequest(http.MethodGet, f.srv.URL+tc.path, nil)
-		req.Header.Set("Authorization", "Bearer "+f.tokens[store.RoleAnalyst])
+		req.Header.Set("Authorization", "Bearer "+f.tokens[auth.Analyst])
 		resp, err := c.Do(req)
 		if err != nil {
 			t.Fatal(err)

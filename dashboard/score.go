@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/rules"
@@ -166,6 +168,11 @@ func writeLimited(w http.ResponseWriter, sec int, msg string) {
 	writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": msg, "retry_after": sec})
 }
 
+// retryAfterSeconds rounds a wait up to whole seconds, at least 1.
+func retryAfterSeconds(d time.Duration) int {
+	return max(1, int(math.Ceil(d.Seconds())))
+}
+
 // writeBusy answers 503 with Retry-After when every scoring slot stays
 // taken.
 func writeBusy(w http.ResponseWriter) {
@@ -181,9 +188,9 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusServiceUnavailable, "scoring is not available on this node")
 		return
 	}
-	key := who(r).rateKey()
+	key := who(r).RateKey()
 	// A request needs at least one token before its body is read.
-	if ok, wait := sa.buckets.take(key, 1, sa.now(), false); !ok {
+	if ok, wait := sa.buckets.Take(key, 1, sa.now(), false); !ok {
 		writeLimited(w, retryAfterSeconds(wait), "rate limit exceeded")
 		return
 	}
@@ -195,7 +202,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, sa.limits.MaxBodyBytes))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
-		sa.buckets.take(key, 1, sa.now(), true)
+		sa.buckets.Take(key, 1, sa.now(), true)
 		writeJSONError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", sa.limits.MaxBodyBytes))
 		return
 	}
@@ -205,7 +212,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 	}
 	req, err := parseScoreRequest(body, sa.limits.MaxAds)
 	if err != nil {
-		sa.buckets.take(key, 1, sa.now(), true)
+		sa.buckets.Take(key, 1, sa.now(), true)
 		var bad *badAdError
 		switch {
 		case errors.Is(err, errTooManyAds):
@@ -219,7 +226,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 	}
 	// The tokens are checked before waiting for a scoring slot and taken
 	// once one is held, so a request answered 503 costs nothing.
-	if ok, wait := sa.buckets.take(key, len(req.Ads), sa.now(), false); !ok {
+	if ok, wait := sa.buckets.Take(key, len(req.Ads), sa.now(), false); !ok {
 		writeLimited(w, retryAfterSeconds(wait), fmt.Sprintf("rate limit exceeded: %d ads need %d tokens", len(req.Ads), len(req.Ads)))
 		return
 	}
@@ -228,7 +235,7 @@ func (sa *screenAPI) handleScore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer sa.release()
-	if ok, wait := sa.buckets.take(key, len(req.Ads), sa.now(), true); !ok {
+	if ok, wait := sa.buckets.Take(key, len(req.Ads), sa.now(), true); !ok {
 		writeLimited(w, retryAfterSeconds(wait), fmt.Sprintf("rate limit exceeded: %d ads need %d tokens", len(req.Ads), len(req.Ads)))
 		return
 	}

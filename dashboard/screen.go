@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/rules"
 )
 
@@ -99,7 +100,7 @@ func (l ScreenLimits) withDefaults() ScreenLimits {
 type screenAPI struct {
 	*server
 	limits  ScreenLimits
-	buckets *buckets
+	buckets *auth.RateLimits
 	slots   chan struct{}
 }
 
@@ -127,7 +128,7 @@ func (sa *screenAPI) release() { <-sa.slots }
 
 func (s *server) screenRoutes(rs routeSet) {
 	l := s.opts.Screening.withDefaults()
-	sa := &screenAPI{server: s, limits: l, buckets: newBuckets(l.Rate, l.Burst), slots: make(chan struct{}, l.Concurrency)}
+	sa := &screenAPI{server: s, limits: l, buckets: auth.NewRateLimits(l.Rate, l.Burst), slots: make(chan struct{}, l.Concurrency)}
 	const viewer, admin = "viewer", "admin"
 	rs.handle("POST /api/v1/score", routeAPIScore, rs.api(viewer, sa.handleScore))
 	rs.handle("GET /api/v1/openapi.json", routeAPIOpenAPI, s.handleOpenAPI)

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/rules"
@@ -39,8 +40,8 @@ func ExampleScorer() {
 		log.Fatal(err)
 	}
 	// What `lure users token --role viewer --name platform-x` does.
-	secret, hash, _ := dashboard.NewToken()
-	st.CreateToken(ctx, "platform-x", store.RoleViewer, hash)
+	secret, hash, _ := auth.NewToken()
+	st.Accounts().CreateToken(ctx, "platform-x", auth.Viewer, hash)
 
 	h, err := dashboard.New(dashboard.Options{Store: st, Scorer: c,
 		Screening: dashboard.ScreenLimits{Rate: 5, Burst: 20}})

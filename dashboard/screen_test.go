@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,9 +15,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/rules"
-	"github.com/lurewatch/lure/store"
 )
 
 // testClock is a settable clock for rate-limit tests.
@@ -58,7 +57,7 @@ func defaultClassifier(t testing.TB) *classifier.Classifier {
 }
 
 // post sends body to path as role (none: anonymous) with a content type.
-func (f *fixture) post(t *testing.T, role, path, ctype, body string) (*http.Response, string) {
+func (f *fixture) post(t *testing.T, role auth.Role, path, ctype, body string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(body))
 	if err != nil {
@@ -82,7 +81,7 @@ func (f *fixture) post(t *testing.T, role, path, ctype, body string) (*http.Resp
 	return resp, string(b)
 }
 
-func (f *fixture) score(t *testing.T, role, body string) (*http.Response, string) {
+func (f *fixture) score(t *testing.T, role auth.Role, body string) (*http.Response, string) {
 	t.Helper()
 	return f.post(t, role, "/api/v1/score", "application/json", body)
 }
@@ -96,7 +95,7 @@ func TestScoreSingleAndBatch(t *testing.T) {
 	c := defaultClassifier(t)
 	f := newFixture(t, Options{Scorer: c})
 	// Single ad: one result object with explanations.
-	resp, body := f.score(t, store.RoleViewer, riskyAd)
+	resp, body := f.score(t, auth.Viewer, riskyAd)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("score = %d %s", resp.StatusCode, body)
 	}
@@ -128,7 +127,7 @@ func TestScoreSingleAndBatch(t *testing.T) {
 		{"array", `[` + riskyAd + `,` + benignAd + `,` + riskyAd + `]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := f.score(t, store.RoleViewer, tc.body)
+			resp, body := f.score(t, auth.Viewer, tc.body)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("score = %d %s", resp.StatusCode, body)
 			}
@@ -179,7 +178,7 @@ func TestScoreErrors(t *testing.T) {
 		{"anonymous", "", "application/json", riskyAd, 401, "authentication", -1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			resp, body := f.post(t, tc.role, "/api/v1/score", tc.ctype, tc.body)
+			resp, body := f.post(t, auth.Role(tc.role), "/api/v1/score", tc.ctype, tc.body)
 			if resp.StatusCode != tc.code {
 				t.Fatalf("= %d %s, want %d", resp.StatusCode, body, tc.code)
 			}
@@ -283,26 +282,6 @@ func TestScoreRateLimit(t *testing.T) {
 	}
 }
 
-func TestBucketsPrune(t *testing.T) {
-	b := newBuckets(1, 2)
-	b.maxKeys = 3
-	for i := range 10 {
-		b.take(strconv.Itoa(i), 1, t0, true)
-		if len(b.m) > 3 {
-			t.Fatalf("%d keys held, max 3", len(b.m))
-		}
-	}
-	// A full bucket is dropped before a drained one.
-	b = newBuckets(1, 2)
-	b.maxKeys = 2
-	b.take("drained", 2, t0, true)
-	b.take("full", 0, t0, true)
-	b.take("new", 1, t0, true)
-	if _, ok := b.m["drained"]; !ok {
-		t.Error("the drained bucket was dropped: its owner could start over")
-	}
-}
-
 // slowScorer scores nothing until its context is done.
 type slowScorer struct{}
 
@@ -326,7 +305,7 @@ func TestViewerScoresButCannotReadAds(t *testing.T) {
 	if resp, body := f.score(t, "viewer", riskyAd); resp.StatusCode != 200 {
 		t.Fatalf("viewer score = %d %s", resp.StatusCode, body)
 	}
-	f.as = store.RoleViewer
+	f.as = auth.Viewer
 	for _, path := range []string{"/api/v1/ads", "/api/v1/ads/ru1", "/api/v1/search?q=work"} {
 		if resp, body := f.get(t, path); resp.StatusCode != http.StatusForbidden {
 			t.Errorf("viewer GET %s = %d %s, want 403", path, resp.StatusCode, body)
@@ -350,11 +329,11 @@ var (
 func TestScoreRateLimitPerTokenID(t *testing.T) {
 	clk := &testClock{t: t0}
 	f := newFixture(t, Options{Scorer: defaultClassifier(t), Now: clk.Now, Screening: ScreenLimits{Rate: 1, Burst: 2}})
-	secret, hash, err := NewToken()
+	secret, hash, err := auth.NewToken()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.store.CreateToken(context.Background(), store.RoleViewer+"-token", store.RoleViewer, hash); err != nil {
+	if _, err := f.store.Accounts().CreateToken(context.Background(), string(auth.Viewer)+"-token", auth.Viewer, hash); err != nil {
 		t.Fatal(err)
 	}
 	f.tokens["twin"] = secret
@@ -366,7 +345,7 @@ func TestScoreRateLimitPerTokenID(t *testing.T) {
 	if resp, _ := f.score(t, "viewer", benignAd); resp.StatusCode != http.StatusTooManyRequests {
 		t.Fatalf("over the burst = %d, want 429", resp.StatusCode)
 	}
-	for _, role := range []string{"twin", "twin"} {
+	for _, role := range []auth.Role{"twin", "twin"} {
 		if resp, body := f.score(t, role, benignAd); resp.StatusCode != 200 {
 			t.Fatalf("token of the same name = %d %s, want its own bucket", resp.StatusCode, body)
 		}

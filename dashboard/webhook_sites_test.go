@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -71,7 +72,7 @@ func TestWebhookSites(t *testing.T) {
 
 func TestWebhookFormUnknownSite(t *testing.T) {
 	f := newFixture(t, Options{Sites: testSites})
-	f.as = store.RoleAdmin
+	f.as = auth.Admin
 	_, page := f.get(t, "/admin/webhooks")
 	if !strings.Contains(page, `placeholder="e.g. doska-ua, rabota-md"`) || !strings.Contains(page, "Site IDs, or a host name of one site; "+testSitesValid+".") {
 		t.Errorf("the form does not show the known sites:\n%s", page)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 	"github.com/lurewatch/lure/webhook"
 )
@@ -36,7 +37,7 @@ func (s *server) createWebhook(r *http.Request, in webhookInput) (store.Subscrip
 	if err != nil {
 		return store.Subscription{}, err
 	}
-	secret, err := NewSecret()
+	secret, err := auth.NewSecret()
 	if err != nil {
 		return store.Subscription{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -44,7 +45,7 @@ func TestWebhookAPI(t *testing.T) {
 		})
 	}
 
-	f.as = store.RoleAdmin
+	f.as = auth.Admin
 	_, body = f.get(t, "/api/v1/webhooks")
 	if strings.Contains(body, created.Secret) || !strings.Contains(body, "platform-x") {
 		t.Fatalf("list leaks the secret or lacks the subscription: %s", body)
@@ -83,7 +84,7 @@ func TestWebhookAdminPage(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, "whsec_") || !strings.Contains(body, "rabota-md, doska-ua") {
 		t.Fatalf("create from the page = %d, secret shown: %v", resp.StatusCode, strings.Contains(body, "whsec_"))
 	}
-	f.as = store.RoleAdmin
+	f.as = auth.Admin
 	resp, body = f.get(t, "/admin/webhooks")
 	if resp.StatusCode != 200 || strings.Contains(body, "whsec_") || !strings.Contains(body, "platform-y") {
 		t.Fatalf("page = %d; secret shown again: %v", resp.StatusCode, strings.Contains(body, "whsec_"))
@@ -103,7 +104,7 @@ func TestWebhookAdminPage(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, "Not created") {
 		t.Errorf("invalid form = %d", resp.StatusCode)
 	}
-	f.as = store.RoleAnalyst
+	f.as = auth.Analyst
 	if resp, _ := f.get(t, "/admin/webhooks"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("analyst sees the webhooks page: %d", resp.StatusCode)
 	}

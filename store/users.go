@@ -7,27 +7,32 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lurewatch/lure/auth"
 )
 
-// Roles a user or API token can hold, from least to most trusted.
+// The roles under their former names in this package.
+//
+// Deprecated: use auth.Viewer, auth.Analyst, auth.Admin and auth.Roles.
 const (
-	RoleViewer  = "viewer"  // NGO statistics, no personal data
-	RoleAnalyst = "analyst" // review work
-	RoleAdmin   = "admin"   // users and the audit log
+	RoleViewer  = auth.Viewer
+	RoleAnalyst = auth.Analyst
+	RoleAdmin   = auth.Admin
 )
 
 // Roles lists every role, least trusted first.
-var Roles = []string{RoleViewer, RoleAnalyst, RoleAdmin}
+//
+// Deprecated: use auth.Roles.
+var Roles = auth.Roles
 
-// RoleRank orders roles; an unknown role ranks 0, below viewer.
-func RoleRank(role string) int {
-	for i, r := range Roles {
-		if r == role {
-			return i + 1
-		}
-	}
-	return 0
+// Accounts are the users, their sessions and the API tokens: who may use
+// the dashboard and the API. Get them with Store.Accounts.
+type Accounts struct {
+	db *sql.DB
 }
+
+// Accounts returns the store's users, sessions and API tokens.
+func (s *Store) Accounts() *Accounts { return &Accounts{db: s.db} }
 
 // Errors of the user, session and token tables.
 var (
@@ -46,7 +51,7 @@ const MaxUserName = 64
 type User struct {
 	ID           int64     `json:"id"`
 	Name         string    `json:"name"`
-	Role         string    `json:"role"`
+	Role         auth.Role `json:"role"`
 	Disabled     bool      `json:"disabled"`
 	CreatedAt    time.Time `json:"created_at"`
 	PasswordHash string    `json:"-"`
@@ -80,15 +85,15 @@ func ValidUserName(name string) bool {
 }
 
 // CreateUser adds a user with a password hash.
-func (s *Store) CreateUser(ctx context.Context, name, role, pwHash string) (User, error) {
+func (a *Accounts) CreateUser(ctx context.Context, name string, role auth.Role, pwHash string) (User, error) {
 	if !ValidUserName(name) {
 		return User{}, fmt.Errorf("store: create user: invalid name %q", name)
 	}
-	if RoleRank(role) == 0 {
+	if !role.Valid() {
 		return User{}, fmt.Errorf("%w: %q", ErrBadRole, role)
 	}
 	now := time.Now().UTC()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO users (name, role, pw_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+	res, err := a.db.ExecContext(ctx, `INSERT INTO users (name, role, pw_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO NOTHING`, name, role, pwHash, formatTime(now), formatTime(now))
 	if err != nil {
 		return User{}, wrap("create user", err)
@@ -96,7 +101,7 @@ func (s *Store) CreateUser(ctx context.Context, name, role, pwHash string) (User
 	if n, _ := res.RowsAffected(); n == 0 {
 		return User{}, fmt.Errorf("%w: %q", ErrUserExists, name)
 	}
-	return s.User(ctx, name)
+	return a.User(ctx, name)
 }
 
 const userCols = `id, name, role, disabled, created_at, pw_hash`
@@ -112,8 +117,8 @@ func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 }
 
 // User returns the user called name, or an error wrapping ErrUserNotFound.
-func (s *Store) User(ctx context.Context, name string) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
+func (a *Accounts) User(ctx context.Context, name string) (User, error) {
+	u, err := scanUser(a.db.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE name = ?`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return User{}, fmt.Errorf("%w: %q", ErrUserNotFound, name)
 	}
@@ -121,8 +126,8 @@ func (s *Store) User(ctx context.Context, name string) (User, error) {
 }
 
 // Users lists every user by name.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
+func (a *Accounts) Users(ctx context.Context) ([]User, error) {
+	rows, err := a.db.QueryContext(ctx, `SELECT `+userCols+` FROM users ORDER BY name`)
 	if err != nil {
 		return nil, wrap("users", err)
 	}
@@ -139,15 +144,15 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 }
 
 // CountUsers counts the users.
-func (s *Store) CountUsers(ctx context.Context) (int, error) {
+func (a *Accounts) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
+	err := a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n)
 	return n, wrap("count users", err)
 }
 
 // updateUser runs one UPDATE on the named user and ends its sessions.
-func (s *Store) updateUser(ctx context.Context, op, name, set string, arg any) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+func (a *Accounts) updateUser(ctx context.Context, op, name, set string, arg any) error {
+	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(op, err)
 	}
@@ -167,34 +172,34 @@ func (s *Store) updateUser(ctx context.Context, op, name, set string, arg any) e
 }
 
 // SetPassword replaces a user's password hash and ends their sessions.
-func (s *Store) SetPassword(ctx context.Context, name, pwHash string) error {
-	return s.updateUser(ctx, "set password", name, "pw_hash", pwHash)
+func (a *Accounts) SetPassword(ctx context.Context, name, pwHash string) error {
+	return a.updateUser(ctx, "set password", name, "pw_hash", pwHash)
 }
 
 // SetDisabled disables or re-enables a user; disabling ends their sessions.
-func (s *Store) SetDisabled(ctx context.Context, name string, disabled bool) error {
-	return s.updateUser(ctx, "set disabled", name, "disabled", disabled)
+func (a *Accounts) SetDisabled(ctx context.Context, name string, disabled bool) error {
+	return a.updateUser(ctx, "set disabled", name, "disabled", disabled)
 }
 
 // SetRole changes a user's role and ends their sessions.
-func (s *Store) SetRole(ctx context.Context, name, role string) error {
-	if RoleRank(role) == 0 {
+func (a *Accounts) SetRole(ctx context.Context, name string, role auth.Role) error {
+	if !role.Valid() {
 		return fmt.Errorf("%w: %q", ErrBadRole, role)
 	}
-	return s.updateUser(ctx, "set role", name, "role", role)
+	return a.updateUser(ctx, "set role", name, "role", role)
 }
 
 // CreateSession records a session by the hash of its secret.
-func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, expires time.Time, addr string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, addr) VALUES (?, ?, ?, ?, ?)`,
+func (a *Accounts) CreateSession(ctx context.Context, idHash string, userID int64, expires time.Time, addr string) error {
+	_, err := a.db.ExecContext(ctx, `INSERT INTO sessions (id_hash, user_id, created_at, expires_at, addr) VALUES (?, ?, ?, ?, ?)`,
 		idHash, userID, formatTime(time.Now()), formatTime(expires), addr)
 	return wrap("create session", err)
 }
 
 // SessionUser returns the enabled user of an unexpired session at time
 // now, or an error wrapping ErrNoSession.
-func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (User, error) {
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.disabled, u.created_at, u.pw_hash
+func (a *Accounts) SessionUser(ctx context.Context, idHash string, now time.Time) (User, error) {
+	u, err := scanUser(a.db.QueryRowContext(ctx, `SELECT u.id, u.name, u.role, u.disabled, u.created_at, u.pw_hash
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled = 0`, idHash, formatTime(now)))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -204,15 +209,15 @@ func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (
 }
 
 // DeleteSession ends one session.
-func (s *Store) DeleteSession(ctx context.Context, idHash string) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
+func (a *Accounts) DeleteSession(ctx context.Context, idHash string) error {
+	_, err := a.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash)
 	return wrap("delete session", err)
 }
 
 // DeleteUserSessions ends every session of a user ("log out everywhere")
 // and returns how many there were.
-func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
+func (a *Accounts) DeleteUserSessions(ctx context.Context, userID int64) (int, error) {
+	res, err := a.db.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
 	if err != nil {
 		return 0, wrap("delete sessions", err)
 	}
@@ -221,8 +226,8 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int, erro
 }
 
 // PurgeSessions deletes the sessions expired at now.
-func (s *Store) PurgeSessions(ctx context.Context, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(now))
+func (a *Accounts) PurgeSessions(ctx context.Context, now time.Time) error {
+	_, err := a.db.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, formatTime(now))
 	return wrap("purge sessions", err)
 }
 
@@ -230,21 +235,21 @@ func (s *Store) PurgeSessions(ctx context.Context, now time.Time) error {
 type Token struct {
 	ID        int64     `json:"id"`
 	Name      string    `json:"name"`
-	Role      string    `json:"role"`
+	Role      auth.Role `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
 	Revoked   bool      `json:"revoked"`
 }
 
 // CreateToken records an API token by the hash of its secret.
-func (s *Store) CreateToken(ctx context.Context, name, role, hash string) (Token, error) {
-	if RoleRank(role) == 0 {
+func (a *Accounts) CreateToken(ctx context.Context, name string, role auth.Role, hash string) (Token, error) {
+	if !role.Valid() {
 		return Token{}, fmt.Errorf("%w: %q", ErrBadRole, role)
 	}
 	if name == "" || len(name) > 200 {
 		return Token{}, errors.New("store: create token: name must be 1 to 200 bytes")
 	}
 	now := time.Now().UTC()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)`,
+	res, err := a.db.ExecContext(ctx, `INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (?, ?, ?, ?)`,
 		name, role, hash, formatTime(now))
 	if err != nil {
 		return Token{}, wrap("create token", err)
@@ -255,10 +260,10 @@ func (s *Store) CreateToken(ctx context.Context, name, role, hash string) (Token
 
 // TokenByHash returns the unrevoked token with this hash, or an error
 // wrapping ErrNoToken.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (Token, error) {
+func (a *Accounts) TokenByHash(ctx context.Context, hash string) (Token, error) {
 	var t Token
 	var created string
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, revoked FROM api_tokens WHERE token_hash = ? AND revoked = 0`, hash).
+	err := a.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, revoked FROM api_tokens WHERE token_hash = ? AND revoked = 0`, hash).
 		Scan(&t.ID, &t.Name, &t.Role, &created, &t.Revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Token{}, ErrNoToken
@@ -268,8 +273,8 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (Token, error) {
 }
 
 // Tokens lists every API token, newest first.
-func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, role, created_at, revoked FROM api_tokens ORDER BY id DESC`)
+func (a *Accounts) Tokens(ctx context.Context) ([]Token, error) {
+	rows, err := a.db.QueryContext(ctx, `SELECT id, name, role, created_at, revoked FROM api_tokens ORDER BY id DESC`)
 	if err != nil {
 		return nil, wrap("tokens", err)
 	}
@@ -288,8 +293,8 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 }
 
 // RevokeToken revokes a token by ID.
-func (s *Store) RevokeToken(ctx context.Context, id int64) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE api_tokens SET revoked = 1 WHERE id = ?`, id)
+func (a *Accounts) RevokeToken(ctx context.Context, id int64) error {
+	res, err := a.db.ExecContext(ctx, `UPDATE api_tokens SET revoked = 1 WHERE id = ?`, id)
 	if err != nil {
 		return wrap("revoke token", err)
 	}

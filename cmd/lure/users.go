@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -40,7 +40,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usersUsage); fs.PrintDefaults() }
 	dataDir := fs.String("data-dir", envOr("LURE_DATA_DIR", "./data"), "data directory holding lure.db")
-	role := fs.String("role", store.RoleAnalyst, "role: viewer, analyst or admin")
+	role := fs.String("role", string(auth.Analyst), "role: viewer, analyst or admin")
 	name := fs.String("name", "", "token name (token)")
 	// Flags may come before or after the positional arguments.
 	var pos []string
@@ -62,6 +62,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return err
 	}
 	defer st.Close()
+	accounts := st.Accounts()
 	need := func(n int) error {
 		if len(pos) != n {
 			return fmt.Errorf("%w: users %s takes %d argument(s)", errUsage, sub, n)
@@ -77,24 +78,24 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err != nil {
 			return err
 		}
-		u, err := st.CreateUser(ctx, pos[0], *role, hash)
+		u, err := accounts.CreateUser(ctx, pos[0], auth.Role(*role), hash)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "added %s (%s)\n", u.Name, u.Role)
-		return st.Audit(ctx, "cli", "user_create", nil, map[string]string{"user": u.Name, "role": u.Role})
+		return st.Audit(ctx, "cli", "user_create", nil, map[string]string{"user": u.Name, "role": string(u.Role)})
 	case "passwd":
 		if err := need(1); err != nil {
 			return err
 		}
-		if _, err := st.User(ctx, pos[0]); err != nil {
+		if _, err := accounts.User(ctx, pos[0]); err != nil {
 			return err
 		}
 		hash, err := readPassword(stdin, stderr)
 		if err != nil {
 			return err
 		}
-		if err := st.SetPassword(ctx, pos[0], hash); err != nil {
+		if err := accounts.SetPassword(ctx, pos[0], hash); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions were ended\n", pos[0])
@@ -103,7 +104,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err := need(1); err != nil {
 			return err
 		}
-		if err := st.SetDisabled(ctx, pos[0], sub == "disable"); err != nil {
+		if err := accounts.SetDisabled(ctx, pos[0], sub == "disable"); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s %sd\n", pos[0], sub)
@@ -112,7 +113,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err := need(2); err != nil {
 			return err
 		}
-		if err := st.SetRole(ctx, pos[0], pos[1]); err != nil {
+		if err := accounts.SetRole(ctx, pos[0], auth.Role(pos[1])); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s is now %s\n", pos[0], pos[1])
@@ -121,16 +122,16 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		if err := need(0); err != nil {
 			return err
 		}
-		return listUsers(ctx, st, stdout)
+		return listUsers(ctx, accounts, stdout)
 	case "token":
 		if err := need(0); err != nil {
 			return err
 		}
-		secret, hash, err := dashboard.NewToken()
+		secret, hash, err := auth.NewToken()
 		if err != nil {
 			return err
 		}
-		t, err := st.CreateToken(ctx, *name, *role, hash)
+		t, err := accounts.CreateToken(ctx, *name, auth.Role(*role), hash)
 		if err != nil {
 			return err
 		}
@@ -143,12 +144,12 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 }
 
-func listUsers(ctx context.Context, st *store.Store, w io.Writer) error {
-	us, err := st.Users(ctx)
+func listUsers(ctx context.Context, accounts *store.Accounts, w io.Writer) error {
+	us, err := accounts.Users(ctx)
 	if err != nil {
 		return err
 	}
-	ts, err := st.Tokens(ctx)
+	ts, err := accounts.Tokens(ctx)
 	if err != nil {
 		return err
 	}
@@ -196,13 +197,13 @@ func readPassword(stdin io.Reader, stderr io.Writer) (string, error) {
 		}
 		pw = string(a)
 	} else {
-		line, err := bufio.NewReader(io.LimitReader(stdin, dashboard.MaxPasswordLength+2)).ReadString('\n')
+		line, err := bufio.NewReader(io.LimitReader(stdin, auth.MaxPasswordLength+2)).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fmt.Errorf("users: read password: %w", err)
 		}
 		pw = strings.TrimRight(line, "\r\n")
 	}
-	hash, err := dashboard.HashPassword(pw)
+	hash, err := auth.HashPassword(pw)
 	if err != nil {
 		return "", fmt.Errorf("users: %w", err)
 	}

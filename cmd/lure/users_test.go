@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -32,7 +32,7 @@ func TestUsersCommand(t *testing.T) {
 		{"passwd", "another long password\n", []string{"passwd", "ann"}, 0, "password of ann changed"},
 		{"disable", "", []string{"disable", "ann"}, 0, "ann disabled"},
 		{"role", "", []string{"role", "ann", "viewer"}, 0, "ann is now viewer"},
-		{"token", "", []string{"token", "--role", "analyst", "--name", "ci"}, 0, dashboard.TokenPrefix},
+		{"token", "", []string{"token", "--role", "analyst", "--name", "ci"}, 0, auth.TokenPrefix},
 		{"list", "", []string{"list"}, 0, "ann   viewer  disabled"},
 		{"unknown", "", []string{"frobnicate"}, 2, ""},
 		{"missing name", "", []string{"add"}, 2, ""},
@@ -51,12 +51,12 @@ func TestUsersCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	u, err := st.User(context.Background(), "ann")
-	if err != nil || !dashboard.CheckPassword(u.PasswordHash, "another long password") || !u.Disabled {
+	u, err := st.Accounts().User(context.Background(), "ann")
+	if err != nil || !auth.CheckPassword(u.PasswordHash, "another long password") || !u.Disabled {
 		t.Fatalf("ann = %+v %v", u, err)
 	}
 	_, out, _ := users("", "token", "--role", "viewer", "--name", "ngo")
-	if tok, err := st.TokenByHash(context.Background(), dashboard.HashSecret(strings.TrimSpace(out))); err != nil || tok.Role != "viewer" {
+	if tok, err := st.Accounts().TokenByHash(context.Background(), auth.HashSecret(strings.TrimSpace(out))); err != nil || tok.Role != "viewer" {
 		t.Fatalf("token %q: %+v %v", out, tok, err)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/index"
@@ -113,12 +114,12 @@ func run(dir, addrFile string) error {
 			return err
 		}
 	}
-	hash, err := dashboard.HashPassword(password)
+	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return err
 	}
-	for _, r := range store.Roles {
-		if _, err := st.CreateUser(ctx, r+"1", r, hash); err != nil && !errors.Is(err, store.ErrUserExists) {
+	for _, r := range auth.Roles {
+		if _, err := st.Accounts().CreateUser(ctx, string(r)+"1", r, hash); err != nil && !errors.Is(err, store.ErrUserExists) {
 			return err
 		}
 	}

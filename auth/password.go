@@ -1,12 +1,9 @@
-package dashboard
+package auth
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -28,7 +25,7 @@ const (
 
 // ErrWeakPassword is returned by HashPassword for a password outside the
 // length bounds.
-var ErrWeakPassword = fmt.Errorf("dashboard: password must be %d to %d bytes", MinPasswordLength, MaxPasswordLength)
+var ErrWeakPassword = fmt.Errorf("auth: password must be %d to %d bytes", MinPasswordLength, MaxPasswordLength)
 
 // HashPassword returns an encoded argon2id hash of pw:
 // $argon2id$v=19$m=…,t=…,p=…$salt$hash (base64, no padding).
@@ -38,7 +35,7 @@ func HashPassword(pw string) (string, error) {
 	}
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {
-		return "", fmt.Errorf("dashboard: hash password: %w", err)
+		return "", fmt.Errorf("auth: hash password: %w", err)
 	}
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
@@ -77,42 +74,19 @@ func CheckPassword(encoded, pw string) bool {
 // takes as long for an unknown name as for a wrong password.
 var dummyHash, _ = HashPassword("lure-no-such-user-placeholder")
 
-// NewSecret returns 32 random bytes, URL-safe base64 encoded.
-func NewSecret() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("dashboard: random secret: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// TokenPrefix starts every API token.
-const TokenPrefix = "lure_"
-
-// NewToken returns a fresh API token secret and the hash to store.
-func NewToken() (secret, hash string, err error) {
-	s, err := NewSecret()
-	if err != nil {
-		return "", "", err
-	}
-	secret = TokenPrefix + s
-	return secret, HashSecret(secret), nil
-}
-
-// HashSecret is the SHA-256 (hex) of a session or token secret: what the
-// store keeps. Secrets are 256-bit random, so a fast hash suffices.
-func HashSecret(secret string) string {
-	sum := sha256.Sum256([]byte(secret))
-	return hex.EncodeToString(sum[:])
+// CheckMissing spends the time of a CheckPassword on a user that does not
+// exist, so that a login takes as long for an unknown name as for a wrong
+// password. It always reports false.
+func CheckMissing(pw string) bool {
+	CheckPassword(dummyHash, pw)
+	return false
 }
 
 // NewPassword returns a random password for a new account.
 func NewPassword() (string, error) {
 	b := make([]byte, 18)
 	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("dashboard: random password: %w", err)
+		return "", fmt.Errorf("auth: random password: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
-
-var errBadLogin = errors.New("unknown user or wrong password")
