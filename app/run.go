@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -350,89 +351,21 @@ func (a *App) startCrawl(ctx context.Context) error {
 		state.Close()
 		return err
 	}
-	progress := new(crawler.Progress)
-	// logProgress logs the crawl's progress every interval while a pass
-	// runs, when something changed.
-	logProgress := func(ctx context.Context, interval time.Duration) {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		last := progress.Stats()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s := progress.Stats()
-				if s != last {
-					a.opts.Logger.Info("crawl progress", "pages", s.Pages, "new", s.New, "changed", s.Changed,
-						"unchanged", s.Unchanged, "removed", s.Removed, "errors", s.Errors,
-						"pages_per_s", float64(s.Pages-last.Pages)/interval.Seconds())
-					last = s
-				}
-			}
-		}
+	var live io.Writer
+	if a.opts.ProgressTTY {
+		live = a.opts.Progress
 	}
-	copts := crawler.Options{Profiles: profiles, Sink: sink, Removals: removals, State: state, Snapshots: snaps,
-		Metrics: crawler.NewMetrics(a.registry), Progress: progress, Logger: a.opts.Logger, UserAgent: a.opts.UserAgent}
+	sched := crawler.ScheduleOptions{
+		Crawl: crawler.Options{Profiles: profiles, Sink: sink, Removals: removals, State: state, Snapshots: snaps,
+			Metrics: crawler.NewMetrics(a.registry), Progress: new(crawler.Progress), Logger: a.opts.Logger, UserAgent: a.opts.UserAgent},
+		Recrawl: a.opts.Recrawl,
+		Live:    live,
+		OnPass:  func() { a.passes.Add(1) },
+	}
 	go func() {
 		defer close(a.crawlDone)
 		defer state.Close()
-		// Each site is crawled again after its profile's recrawl
-		// interval, or Options.Recrawl when the profile sets none; a pass
-		// crawls the sites that are due.
-		interval := func(p crawler.Profile) time.Duration {
-			if p.Recrawl > 0 {
-				return p.Recrawl
-			}
-			return a.opts.Recrawl
-		}
-		next := map[string]time.Time{}
-		for {
-			start := time.Now()
-			var due []crawler.Profile
-			for _, p := range profiles {
-				if !next[p.Site].After(start) {
-					due = append(due, p)
-				}
-			}
-			if len(due) > 0 {
-				before := progress.Stats()
-				passCtx, endPass := context.WithCancel(ctx)
-				if a.opts.ProgressTTY && a.opts.Progress != nil {
-					go crawler.Report(passCtx, a.opts.Progress, progress, time.Second, true)
-				} else {
-					go logProgress(passCtx, 10*time.Second)
-				}
-				popts := copts
-				popts.Profiles = due
-				err := crawler.Run(ctx, popts)
-				endPass()
-				if err != nil && ctx.Err() == nil {
-					a.opts.Logger.Error("crawl pass failed", "err", err)
-				} else if ctx.Err() == nil {
-					a.passes.Add(1)
-					d := progress.Stats()
-					a.opts.Logger.Info("crawl pass finished", "sites", len(due), "took", time.Since(start).Round(time.Millisecond),
-						"pages", d.Pages-before.Pages, "new", d.New-before.New, "changed", d.Changed-before.Changed,
-						"unchanged", d.Unchanged-before.Unchanged, "removed", d.Removed-before.Removed,
-						"errors", d.Errors-before.Errors)
-				}
-				for _, p := range due {
-					next[p.Site] = start.Add(interval(p))
-				}
-			}
-			wake := time.Time{}
-			for _, t := range next {
-				if wake.IsZero() || t.Before(wake) {
-					wake = t
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(time.Until(wake)):
-			}
-		}
+		crawler.Schedule(ctx, sched)
 	}()
 	return nil
 }
