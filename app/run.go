@@ -292,7 +292,7 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 	a.opts.Logger.Info("classifier ready", "rule_pack", pack.Version)
 	h := classifier.NewHolder(c)
 	if a.opts.RulesDir != "" {
-		watchRules(consumeCtx, h, a.opts.RulesDir, RulesPollInterval, a.opts.Logger)
+		classifier.Watch(consumeCtx, h, a.opts.RulesDir, classifier.DefaultWatchInterval, a.opts.Logger)
 	}
 	s := &scorer{classifier: h, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
 	return a.startConsumer(consumeCtx, stream.Raw, "lure-classifier", s)
