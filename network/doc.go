@@ -14,9 +14,11 @@
 //
 // Storage is left to a Store (*store.Store implements it): the engine
 // writes each assignment there and replays the stored signatures and
-// contacts at start to resume. Views prepares what the dashboard shows
-// of a network (members, contacts, representative ad with its varying
-// words, graph layout, network score) from *store.Store reads. Extracting
+// contacts at start to resume; Backfill links the stored ads it has not
+// seen (those stored before it existed). Views prepares what the
+// dashboard shows of a network (members, contacts, representative ad
+// with its varying words, graph layout, network score) from *store.Store
+// reads. Extracting
 // contacts and the canonical region that keys an ad's city (CityKey) is
 // left to the classifier, serving pages to the dashboard.
 package network
