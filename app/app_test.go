@@ -56,7 +56,7 @@ var apiToken string
 func makeToken(t *testing.T, dir string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, Paths(dir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}

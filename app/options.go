@@ -38,7 +38,7 @@ type Options struct {
 	// Roles to run. Empty means all.
 	Roles []Role
 	// DataDir holds the embedded broker's log, crawl state, the store and
-	// the index. Default "./data".
+	// the index, laid out as Paths says. Default "./data".
 	DataDir string
 	// Brokers of an external Kafka cluster. Empty starts the embedded broker.
 	Brokers []string

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -156,7 +155,7 @@ func (a *App) startStream(ctx context.Context) error {
 	brokers := a.opts.Brokers
 	if len(brokers) == 0 {
 		b, err := stream.StartEmbedded(stream.EmbeddedOptions{
-			DataDir:    filepath.Join(a.opts.DataDir, "kafka"),
+			DataDir:    Paths(a.opts.DataDir).Broker,
 			Logger:     a.opts.Logger,
 			Addr:       a.opts.BrokerAddr,
 			Partitions: a.opts.Partitions,
@@ -214,12 +213,12 @@ func (a *App) startConsumer(ctx context.Context, topic, group string, h stream.H
 }
 
 func (a *App) startServe(ctx, consumeCtx context.Context) error {
-	st, err := store.Open(ctx, filepath.Join(a.opts.DataDir, "lure.db"))
+	st, err := store.Open(ctx, Paths(a.opts.DataDir).Store)
 	if err != nil {
 		return err
 	}
 	a.store = st
-	ix, err := index.Open(filepath.Join(a.opts.DataDir, "index"))
+	ix, err := index.Open(Paths(a.opts.DataDir).Index)
 	if err != nil {
 		return err
 	}
@@ -235,7 +234,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 		return err
 	}
 	// Read-only use of the crawler's archived pages (same data dir).
-	snaps, err := crawler.OpenSnapshots(filepath.Join(a.opts.DataDir, "snapshots"), crawler.SnapshotOptions{})
+	snaps, err := crawler.OpenSnapshots(Paths(a.opts.DataDir).Snapshots, crawler.SnapshotOptions{})
 	if err != nil {
 		return err
 	}
@@ -326,7 +325,7 @@ func (a *App) startCrawl(ctx context.Context) error {
 			}
 		}
 	}
-	state, err := crawler.OpenState(filepath.Join(a.opts.DataDir, "crawl.db"))
+	state, err := crawler.OpenState(Paths(a.opts.DataDir).Crawl)
 	if err != nil {
 		return err
 	}
@@ -346,7 +345,7 @@ func (a *App) startCrawl(ctx context.Context) error {
 		}
 		return a.producer.Produce(ctx, removedTopic, stream.Message{Key: []byte(r.ID), Value: b})
 	})
-	snaps, err := crawler.OpenSnapshots(filepath.Join(a.opts.DataDir, "snapshots"), crawler.SnapshotOptions{})
+	snaps, err := crawler.OpenSnapshots(Paths(a.opts.DataDir).Snapshots, crawler.SnapshotOptions{})
 	if err != nil {
 		state.Close()
 		return err

@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
+	"github.com/lurewatch/lure/app"
 	"github.com/lurewatch/lure/stream"
 )
 
@@ -32,7 +32,7 @@ func cmdBroker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	b, err := stream.StartEmbedded(stream.EmbeddedOptions{
-		DataDir:    filepath.Join(*dataDir, "kafka"),
+		DataDir:    app.Paths(*dataDir).Broker,
 		Addr:       *addr,
 		Partitions: *partitions,
 		Logger:     logger,

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/term"
 
+	"github.com/lurewatch/lure/app"
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/store"
 )
@@ -57,7 +57,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
 		return fmt.Errorf("users: %w", err)
 	}
-	st, err := store.Open(ctx, filepath.Join(*dataDir, "lure.db"))
+	st, err := store.Open(ctx, app.Paths(*dataDir).Store)
 	if err != nil {
 		return err
 	}
