@@ -315,7 +315,7 @@ func TestConsumerGroups(t *testing.T) {
 		{"named", Options{ClassifierGroup: "prod.c", IndexerGroup: "prod.i"}, "prod.c", "prod.i", "prod.i-removals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := []string{tc.o.group(defaultClassifierGroup), tc.o.group(defaultIndexerGroup), tc.o.group(defaultRemovalsGroup)}
+			got := []string{tc.o.group(DefaultClassifierGroup), tc.o.group(DefaultIndexerGroup), tc.o.group(defaultRemovalsGroup)}
 			if want := []string{tc.classify, tc.index, tc.remov}; strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("groups %v, want %v", got, want)
 			}

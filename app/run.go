@@ -33,7 +33,7 @@ import (
 // defaultDemoBase is the base URL the embedded demo profiles are written
 // for; when the demo sites listen elsewhere, those profiles are pointed
 // there.
-const defaultDemoBase = "http://127.0.0.1:8090"
+const defaultDemoBase = "http://" + DefaultDemoAddr
 
 // App is a running lure process. Start it with Start, stop it by
 // cancelling the context given to Start, and wait with Wait.
@@ -257,7 +257,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 			return err
 		}
 	}
-	if err := a.startConsumer(consumeCtx, stream.Scored, "lure-indexer", h); err != nil {
+	if err := a.startConsumer(consumeCtx, stream.Scored, DefaultIndexerGroup, h); err != nil {
 		return err
 	}
 	handler, err := dashboard.New(dopts)
@@ -294,7 +294,7 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 		classifier.Watch(consumeCtx, h, a.opts.RulesDir, classifier.DefaultWatchInterval, a.opts.Logger)
 	}
 	s := &scorer{classifier: h, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
-	return a.startConsumer(consumeCtx, stream.Raw, "lure-classifier", s)
+	return a.startConsumer(consumeCtx, stream.Raw, DefaultClassifierGroup, s)
 }
 
 func loadRules(dir string) (*rules.Pack, error) {
