@@ -57,7 +57,7 @@ var apiToken string
 func makeToken(t *testing.T, dir string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, Paths(dir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestConsumerGroups(t *testing.T) {
 		{"named", Options{ClassifierGroup: "prod.c", IndexerGroup: "prod.i"}, "prod.c", "prod.i", "prod.i-removals"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := []string{tc.o.group(defaultClassifierGroup), tc.o.group(defaultIndexerGroup), tc.o.group(defaultRemovalsGroup)}
+			got := []string{tc.o.group(DefaultClassifierGroup), tc.o.group(DefaultIndexerGroup), tc.o.group(defaultRemovalsGroup)}
 			if want := []string{tc.classify, tc.index, tc.remov}; strings.Join(got, " ") != strings.Join(want, " ") {
 				t.Errorf("groups %v, want %v", got, want)
 			}

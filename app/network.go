@@ -1,12 +1,8 @@
 package app
 
 import (
-	"context"
-	"log/slog"
-
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/network"
-	"github.com/lurewatch/lure/store"
 )
 
 // startNetwork links ads into recruiter networks: it resumes the network
@@ -35,45 +31,7 @@ func (a *App) startNetwork(sc serveContext) error {
 	a.consumersWG.Add(1)
 	go func() {
 		defer a.consumersWG.Done()
-		backfillNetwork(sc.consumeCtx, e, nets, a.opts.Logger)
+		e.Backfill(sc.consumeCtx, nets)
 	}()
 	return nil
-}
-
-// backfillNetwork assigns the stored ads the engine has not seen, in
-// batches, until there are none or ctx ends.
-func backfillNetwork(ctx context.Context, e *network.Engine, st *store.Networks, log *slog.Logger) {
-	n := 0
-	for ctx.Err() == nil {
-		vs, err := st.NetworkBacklog(ctx, store.MaxLimit)
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Error("network: backlog", "err", err)
-			}
-			return
-		}
-		if len(vs) == 0 {
-			break
-		}
-		progress := false
-		for _, v := range vs {
-			a, err := e.Add(ctx, v)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Error("network: backlog", "ad", v.Ad.ID, "err", err)
-				}
-				return
-			}
-			if !a.Replay {
-				progress = true
-				n++
-			}
-		}
-		if !progress {
-			break // only ads the engine holds already: nothing left to do
-		}
-	}
-	if n > 0 {
-		log.Info("network: linked stored ads", "ads", n)
-	}
 }

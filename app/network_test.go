@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -24,12 +23,12 @@ func TestStartNetwork(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, Paths(dir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(Paths(dir).Index)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -136,7 +136,7 @@ func TestRemovalHandler(t *testing.T) {
 // does not block them, and a new verdict of a removed ad reopens it.
 func TestRemovalsThroughBroker(t *testing.T) {
 	dir := t.TempDir()
-	id := sentNotice(t, filepath.Join(dir, "lure.db"))
+	id := sentNotice(t, Paths(dir).Store)
 	a, stop := startApp(t, Options{DataDir: dir, Roles: []Role{RoleServe}, HTTPAddr: "127.0.0.1:0", Partitions: 1,
 		DrainTimeout: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		NotifierName: "NGO", NotifierEmail: "n@ngo.example"})

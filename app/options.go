@@ -38,7 +38,7 @@ type Options struct {
 	// Roles to run. Empty means all.
 	Roles []Role
 	// DataDir holds the embedded broker's log, crawl state, the store and
-	// the index. Default "./data".
+	// the index, laid out as Paths says. Default "./data".
 	DataDir string
 	// Brokers of an external Kafka cluster. Empty starts the embedded broker.
 	Brokers []string
@@ -116,27 +116,37 @@ type Options struct {
 	WebhookAllowPrivate bool
 }
 
+// Defaults of the zero fields of Options.
+const (
+	DefaultDataDir      = "./data"
+	DefaultBrokerAddr   = "127.0.0.1:0"
+	DefaultHTTPAddr     = "127.0.0.1:8080"
+	DefaultDemoAddr     = "127.0.0.1:8090"
+	DefaultRecrawl      = 10 * time.Minute
+	DefaultDrainTimeout = 15 * time.Second
+)
+
 func (o *Options) setDefaults() {
 	if len(o.Roles) == 0 {
 		o.Roles = AllRoles
 	}
 	if o.DataDir == "" {
-		o.DataDir = "./data"
+		o.DataDir = DefaultDataDir
 	}
 	if o.BrokerAddr == "" {
-		o.BrokerAddr = "127.0.0.1:0"
+		o.BrokerAddr = DefaultBrokerAddr
 	}
 	if o.HTTPAddr == "" {
-		o.HTTPAddr = "127.0.0.1:8080"
+		o.HTTPAddr = DefaultHTTPAddr
 	}
 	if o.DemoAddr == "" {
-		o.DemoAddr = "127.0.0.1:8090"
+		o.DemoAddr = DefaultDemoAddr
 	}
 	if o.Recrawl == 0 {
-		o.Recrawl = 10 * time.Minute
+		o.Recrawl = DefaultRecrawl
 	}
 	if o.DrainTimeout == 0 {
-		o.DrainTimeout = 15 * time.Second
+		o.DrainTimeout = DefaultDrainTimeout
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -186,19 +196,19 @@ func (o *Options) has(r Role) bool {
 // Default consumer-group IDs of the classifier and indexer roles, and of
 // the serve role's removal consumer.
 const (
-	defaultClassifierGroup = "lure-classifier"
-	defaultIndexerGroup    = "lure-indexer"
+	DefaultClassifierGroup = "lure-classifier"
+	DefaultIndexerGroup    = "lure-indexer"
 	defaultRemovalsGroup   = "lure-removals"
 )
 
 // group returns the configured consumer-group ID for a role's default one.
 func (o *Options) group(def string) string {
 	switch {
-	case def == defaultClassifierGroup && o.ClassifierGroup != "":
+	case def == DefaultClassifierGroup && o.ClassifierGroup != "":
 		return o.ClassifierGroup
-	case def == defaultIndexerGroup && o.IndexerGroup != "":
+	case def == DefaultIndexerGroup && o.IndexerGroup != "":
 		return o.IndexerGroup
-	case def == defaultRemovalsGroup && o.IndexerGroup != "" && o.IndexerGroup != defaultIndexerGroup:
+	case def == defaultRemovalsGroup && o.IndexerGroup != "" && o.IndexerGroup != DefaultIndexerGroup:
 		// The removal consumer belongs to the indexer's node: a
 		// deployment that names the indexer's group names this one too.
 		return o.IndexerGroup + "-removals"

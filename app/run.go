@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -33,7 +33,7 @@ import (
 // defaultDemoBase is the base URL the embedded demo profiles are written
 // for; when the demo sites listen elsewhere, those profiles are pointed
 // there.
-const defaultDemoBase = "http://127.0.0.1:8090"
+const defaultDemoBase = "http://" + DefaultDemoAddr
 
 // App is a running lure process. Start it with Start, stop it by
 // cancelling the context given to Start, and wait with Wait.
@@ -155,7 +155,7 @@ func (a *App) startStream(ctx context.Context) error {
 	brokers := a.opts.Brokers
 	if len(brokers) == 0 {
 		b, err := stream.StartEmbedded(stream.EmbeddedOptions{
-			DataDir:    filepath.Join(a.opts.DataDir, "kafka"),
+			DataDir:    Paths(a.opts.DataDir).Broker,
 			Logger:     a.opts.Logger,
 			Addr:       a.opts.BrokerAddr,
 			Partitions: a.opts.Partitions,
@@ -213,12 +213,12 @@ func (a *App) startConsumer(ctx context.Context, topic, group string, h stream.H
 }
 
 func (a *App) startServe(ctx, consumeCtx context.Context) error {
-	st, err := store.Open(ctx, filepath.Join(a.opts.DataDir, "lure.db"))
+	st, err := store.Open(ctx, Paths(a.opts.DataDir).Store)
 	if err != nil {
 		return err
 	}
 	a.store = st
-	ix, err := index.Open(filepath.Join(a.opts.DataDir, "index"))
+	ix, err := index.Open(Paths(a.opts.DataDir).Index)
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 		return err
 	}
 	// Read-only use of the crawler's archived pages (same data dir).
-	snaps, err := crawler.OpenSnapshots(filepath.Join(a.opts.DataDir, "snapshots"), crawler.SnapshotOptions{})
+	snaps, err := crawler.OpenSnapshots(Paths(a.opts.DataDir).Snapshots, crawler.SnapshotOptions{})
 	if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 			return err
 		}
 	}
-	if err := a.startConsumer(consumeCtx, stream.Scored, "lure-indexer", h); err != nil {
+	if err := a.startConsumer(consumeCtx, stream.Scored, DefaultIndexerGroup, h); err != nil {
 		return err
 	}
 	handler, err := dashboard.New(dopts)
@@ -291,10 +291,10 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 	a.opts.Logger.Info("classifier ready", "rule_pack", pack.Version)
 	h := classifier.NewHolder(c)
 	if a.opts.RulesDir != "" {
-		watchRules(consumeCtx, h, a.opts.RulesDir, RulesPollInterval, a.opts.Logger)
+		classifier.Watch(consumeCtx, h, a.opts.RulesDir, classifier.DefaultWatchInterval, a.opts.Logger)
 	}
 	s := &scorer{classifier: h, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
-	return a.startConsumer(consumeCtx, stream.Raw, "lure-classifier", s)
+	return a.startConsumer(consumeCtx, stream.Raw, DefaultClassifierGroup, s)
 }
 
 func loadRules(dir string) (*rules.Pack, error) {
@@ -325,7 +325,7 @@ func (a *App) startCrawl(ctx context.Context) error {
 			}
 		}
 	}
-	state, err := crawler.OpenState(filepath.Join(a.opts.DataDir, "crawl.db"))
+	state, err := crawler.OpenState(Paths(a.opts.DataDir).Crawl)
 	if err != nil {
 		return err
 	}
@@ -345,94 +345,26 @@ func (a *App) startCrawl(ctx context.Context) error {
 		}
 		return a.producer.Produce(ctx, removedTopic, stream.Message{Key: []byte(r.ID), Value: b})
 	})
-	snaps, err := crawler.OpenSnapshots(filepath.Join(a.opts.DataDir, "snapshots"), crawler.SnapshotOptions{})
+	snaps, err := crawler.OpenSnapshots(Paths(a.opts.DataDir).Snapshots, crawler.SnapshotOptions{})
 	if err != nil {
 		state.Close()
 		return err
 	}
-	progress := new(crawler.Progress)
-	// logProgress logs the crawl's progress every interval while a pass
-	// runs, when something changed.
-	logProgress := func(ctx context.Context, interval time.Duration) {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		last := progress.Stats()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				s := progress.Stats()
-				if s != last {
-					a.opts.Logger.Info("crawl progress", "pages", s.Pages, "new", s.New, "changed", s.Changed,
-						"unchanged", s.Unchanged, "removed", s.Removed, "errors", s.Errors,
-						"pages_per_s", float64(s.Pages-last.Pages)/interval.Seconds())
-					last = s
-				}
-			}
-		}
+	var live io.Writer
+	if a.opts.ProgressTTY {
+		live = a.opts.Progress
 	}
-	copts := crawler.Options{Profiles: profiles, Sink: sink, Removals: removals, State: state, Snapshots: snaps,
-		Metrics: crawler.NewMetrics(a.registry), Progress: progress, Logger: a.opts.Logger, UserAgent: a.opts.UserAgent}
+	sched := crawler.ScheduleOptions{
+		Crawl: crawler.Options{Profiles: profiles, Sink: sink, Removals: removals, State: state, Snapshots: snaps,
+			Metrics: crawler.NewMetrics(a.registry), Progress: new(crawler.Progress), Logger: a.opts.Logger, UserAgent: a.opts.UserAgent},
+		Recrawl: a.opts.Recrawl,
+		Live:    live,
+		OnPass:  func() { a.passes.Add(1) },
+	}
 	go func() {
 		defer close(a.crawlDone)
 		defer state.Close()
-		// Each site is crawled again after its profile's recrawl
-		// interval, or Options.Recrawl when the profile sets none; a pass
-		// crawls the sites that are due.
-		interval := func(p crawler.Profile) time.Duration {
-			if p.Recrawl > 0 {
-				return p.Recrawl
-			}
-			return a.opts.Recrawl
-		}
-		next := map[string]time.Time{}
-		for {
-			start := time.Now()
-			var due []crawler.Profile
-			for _, p := range profiles {
-				if !next[p.Site].After(start) {
-					due = append(due, p)
-				}
-			}
-			if len(due) > 0 {
-				before := progress.Stats()
-				passCtx, endPass := context.WithCancel(ctx)
-				if a.opts.ProgressTTY && a.opts.Progress != nil {
-					go crawler.Report(passCtx, a.opts.Progress, progress, time.Second, true)
-				} else {
-					go logProgress(passCtx, 10*time.Second)
-				}
-				popts := copts
-				popts.Profiles = due
-				err := crawler.Run(ctx, popts)
-				endPass()
-				if err != nil && ctx.Err() == nil {
-					a.opts.Logger.Error("crawl pass failed", "err", err)
-				} else if ctx.Err() == nil {
-					a.passes.Add(1)
-					d := progress.Stats()
-					a.opts.Logger.Info("crawl pass finished", "sites", len(due), "took", time.Since(start).Round(time.Millisecond),
-						"pages", d.Pages-before.Pages, "new", d.New-before.New, "changed", d.Changed-before.Changed,
-						"unchanged", d.Unchanged-before.Unchanged, "removed", d.Removed-before.Removed,
-						"errors", d.Errors-before.Errors)
-				}
-				for _, p := range due {
-					next[p.Site] = start.Add(interval(p))
-				}
-			}
-			wake := time.Time{}
-			for _, t := range next {
-				if wake.IsZero() || t.Before(wake) {
-					wake = t
-				}
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(time.Until(wake)):
-			}
-		}
+		crawler.Schedule(ctx, sched)
 	}()
 	return nil
 }

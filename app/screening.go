@@ -13,7 +13,7 @@ import (
 
 // screenRulesPoll is how often the score API's rules directory is checked
 // for changes.
-var screenRulesPoll = RulesPollInterval
+var screenRulesPoll = classifier.DefaultWatchInterval
 
 // startScreening wires the screening capability into the serve role: the
 // score API gets a classifier of the node's rule pack (reloaded like the
@@ -28,7 +28,7 @@ func (a *App) startScreening(sc serveContext) error {
 	}
 	h := classifier.NewHolder(c)
 	if a.opts.RulesDir != "" {
-		watchRules(sc.consumeCtx, h, a.opts.RulesDir, screenRulesPoll, a.opts.Logger)
+		classifier.Watch(sc.consumeCtx, h, a.opts.RulesDir, screenRulesPoll, a.opts.Logger)
 	}
 	sc.dashboard.Scorer = h
 	sc.dashboard.Screening.Rate = a.opts.ScoreRate

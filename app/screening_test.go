@@ -33,12 +33,12 @@ import (
 func TestScreeningWiring(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, Paths(dir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(Paths(dir).Index)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestScreeningReloadsRules(t *testing.T) {
 	defer func() { screenRulesPoll = old }()
 	ctx := context.Background()
 	dir := copyRulesDir(t)
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "lure.db"))
+	st, err := store.Open(ctx, Paths(t.TempDir()).Store)
 	if err != nil {
 		t.Fatal(err)
 	}

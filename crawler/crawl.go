@@ -10,8 +10,9 @@
 // RemovalSink. Where absence proves nothing (an incomplete listing, a
 // Telegram preview), live ads a crawl did not see are fetched again at
 // their own URLs, a bounded number per site and crawl. Pages of sent ads are kept as compressed, content-addressed
-// Snapshots for evidence. Scheduling recrawls, producing to Kafka and
-// scoring are left to its callers.
+// Snapshots for evidence. Schedule runs crawl passes again at each site's
+// recrawl interval; producing to Kafka and scoring are left to its
+// callers.
 package crawler
 
 import (

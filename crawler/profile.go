@@ -97,8 +97,9 @@ type Profile struct {
 	// depth 1, its next page and its ads depth 2, ...); 0 means no limit
 	// other than MaxPages.
 	MaxDepth int `yaml:"max_depth"`
-	// Recrawl is how often the caller should crawl the site again; 0 means
-	// DefaultRecrawl. Run itself crawls once.
+	// Recrawl is how often the site is crawled again (see Schedule); 0
+	// means ScheduleOptions.Recrawl, else DefaultRecrawl. Run itself
+	// crawls once.
 	Recrawl time.Duration `yaml:"recrawl"`
 	// UserAgent overrides Options.UserAgent for this site (optional).
 	UserAgent string `yaml:"user_agent"`

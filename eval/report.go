@@ -9,6 +9,10 @@ import (
 	"strings"
 )
 
+// DefaultWorst is how many of the worst misses a report lists each way
+// when ReportOptions.Worst is 0.
+const DefaultWorst = 10
+
 // ReportOptions configure Compute. The zero value works except for
 // Threshold, which callers take from the rule pack's model.
 type ReportOptions struct {
@@ -17,7 +21,8 @@ type ReportOptions struct {
 	// FPRs are the false-positive rates to report recall at. Default 1 %
 	// and 5 %.
 	FPRs []float64
-	// Worst is how many of the worst misses to list each way. Default 10.
+	// Worst is how many of the worst misses to list each way. Default
+	// DefaultWorst.
 	Worst int
 	// Bootstrap is the number of bootstrap resamples for the confidence
 	// intervals of F1 and PR-AUC; 0 computes none.
@@ -119,7 +124,7 @@ func Compute(results []Result, opts ReportOptions) Report {
 		opts.FPRs = []float64{0.01, 0.05}
 	}
 	if opts.Worst <= 0 {
-		opts.Worst = 10
+		opts.Worst = DefaultWorst
 	}
 	rep := Report{Threshold: opts.Threshold, ByLang: map[string]Summary{}, ByKind: map[string]Summary{}, ByFile: map[string]Summary{}}
 	rep.Overall = summarise(results, opts)

@@ -14,9 +14,10 @@
 //
 // Storage is left to a Store (*store.Networks implements it): the engine
 // writes each assignment there and replays the stored signatures and
-// contacts at start to resume. Normalising the text is left to package
-// textnorm, extracting contacts and the canonical region that keys an
-// ad's city (CityKey) to the classifier, and what the pages show of a
+// contacts at start to resume; Backfill links the stored ads it has not
+// seen (those stored before it existed). Normalising the text is left to
+// package textnorm, extracting contacts and the canonical region that keys
+// an ad's city (CityKey) to the classifier, and what the pages show of a
 // network (members, contacts, representative ad with its varying words,
 // graph layout) to the dashboard.
 package network

@@ -28,10 +28,11 @@ var Topics = []string{Raw, Scored, Removed, Dead}
 
 // Defaults for the zero fields of Config.
 const (
-	DefaultTopicPrefix = "lure."
-	DefaultClientID    = "lure"
-	DefaultPartitions  = 4
-	DefaultMaxInFlight = 64
+	DefaultTopicPrefix       = "lure."
+	DefaultClientID          = "lure"
+	DefaultPartitions        = 4
+	DefaultReplicationFactor = 1
+	DefaultMaxInFlight       = 64
 )
 
 // maxTopicLen is Kafka's own limit on topic names.
@@ -71,7 +72,7 @@ func (c Config) withDefaults() Config {
 		c.Partitions = DefaultPartitions
 	}
 	if c.ReplicationFactor == 0 {
-		c.ReplicationFactor = 1
+		c.ReplicationFactor = DefaultReplicationFactor
 	}
 	if c.MaxInFlight == 0 {
 		c.MaxInFlight = DefaultMaxInFlight

@@ -5,8 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
+	"github.com/lurewatch/lure/app"
 	"github.com/lurewatch/lure/stream"
 )
 
@@ -16,10 +16,10 @@ import (
 func cmdBroker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lure broker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dataDir := fs.String("data-dir", envOr("LURE_DATA_DIR", "./data"), "directory of the broker's log (in DIR/kafka, as `lure run` keeps it) (env LURE_DATA_DIR)")
+	dataDir := dataDirFlag(fs, "directory of the broker's log (in "+app.Paths("DIR").Broker+", as `lure run` keeps it)")
 	addr := fs.String("addr", "127.0.0.1:9092", "loopback address to listen on")
-	partitions := fs.Int("partitions", 4, "partitions of lure's topics")
-	prefix := fs.String("topic-prefix", "lure.", "prefix of every Kafka topic")
+	partitions := fs.Int("partitions", stream.DefaultPartitions, "partitions of lure's topics")
+	prefix := fs.String("topic-prefix", stream.DefaultTopicPrefix, "prefix of every Kafka topic")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -32,7 +32,7 @@ func cmdBroker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	b, err := stream.StartEmbedded(stream.EmbeddedOptions{
-		DataDir:    filepath.Join(*dataDir, "kafka"),
+		DataDir:    app.Paths(*dataDir).Broker,
 		Addr:       *addr,
 		Partitions: *partitions,
 		Logger:     logger,

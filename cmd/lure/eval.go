@@ -22,7 +22,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var threshold optFloat
 	fs.Var(&threshold, "threshold", "flag threshold 0-100 (default: the rule pack's model threshold)")
 	rulesDir := fs.String("rules", "", "directory of rule packs (default: the embedded packs)")
-	worst := fs.Int("worst", 10, "how many worst misses to list each way")
+	worst := fs.Int("worst", eval.DefaultWorst, "how many worst misses to list each way")
 	boot := fs.Int("bootstrap", 1000, "bootstrap resamples for 95% intervals of F1 and PR-AUC (0: none)")
 	dedup := fs.Bool("dedup", true, "count texts that appear in several files (EMSCAD and DIFrauD) once")
 	fs.Usage = func() {

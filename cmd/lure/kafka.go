@@ -20,11 +20,11 @@ type kafkaFlags struct {
 
 func addKafkaFlags(fs *flag.FlagSet, o *app.Options) *kafkaFlags {
 	k := &kafkaFlags{}
-	fs.IntVar(&o.ReplicationFactor, "replication-factor", 1, "replication factor of the topics lure creates")
-	fs.StringVar(&o.KafkaClientID, "kafka-client-id", envOr("LURE_KAFKA_CLIENT_ID", "lure"), "client ID sent to the brokers (env LURE_KAFKA_CLIENT_ID)")
-	fs.StringVar(&o.ClassifierGroup, "classifier-group", "lure-classifier", "consumer group of the classifier role")
-	fs.StringVar(&o.IndexerGroup, "indexer-group", "lure-indexer", "consumer group of the indexer role")
-	fs.DurationVar(&o.KafkaSessionTimeout, "kafka-session-timeout", 0, "how long a consumer group waits for a silent member before reassigning its partitions (default 10s)")
+	fs.IntVar(&o.ReplicationFactor, "replication-factor", stream.DefaultReplicationFactor, "replication factor of the topics lure creates")
+	fs.StringVar(&o.KafkaClientID, "kafka-client-id", envOr("LURE_KAFKA_CLIENT_ID", stream.DefaultClientID), "client ID sent to the brokers (env LURE_KAFKA_CLIENT_ID)")
+	fs.StringVar(&o.ClassifierGroup, "classifier-group", app.DefaultClassifierGroup, "consumer group of the classifier role")
+	fs.StringVar(&o.IndexerGroup, "indexer-group", app.DefaultIndexerGroup, "consumer group of the indexer role")
+	fs.DurationVar(&o.KafkaSessionTimeout, "kafka-session-timeout", 0, "how long a consumer group waits for a silent member before reassigning its partitions (default "+durationText(stream.DefaultSessionTimeout)+")")
 	fs.StringVar(&o.KafkaSASL.Mechanism, "kafka-sasl-mechanism", os.Getenv("LURE_KAFKA_SASL_MECHANISM"), "SASL mechanism: PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512; empty for none (env LURE_KAFKA_SASL_MECHANISM)")
 	fs.StringVar(&o.KafkaSASL.Username, "kafka-username", os.Getenv("LURE_KAFKA_USERNAME"), "SASL username (env LURE_KAFKA_USERNAME)")
 	fs.StringVar(&k.passwordFile, "kafka-password-file", "", "file holding the SASL password (default: env LURE_KAFKA_PASSWORD)")

@@ -11,32 +11,34 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lurewatch/lure/app"
+	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/stream"
 )
 
 func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("lure "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o app.Options
-	fs.StringVar(&o.DataDir, "data-dir", envOr("LURE_DATA_DIR", "./data"), "directory for the embedded broker, crawl state, store and index (env LURE_DATA_DIR)")
+	dataDir := dataDirFlag(fs, "directory for the embedded broker, crawl state, store and index")
 	brokers := fs.String("brokers", os.Getenv("LURE_BROKERS"), "comma-separated Kafka bootstrap brokers; empty starts the embedded broker (env LURE_BROKERS)")
-	fs.StringVar(&o.BrokerAddr, "broker-addr", "127.0.0.1:0", "listen address of the embedded broker (loopback only)")
-	fs.StringVar(&o.TopicPrefix, "topic-prefix", "lure.", "prefix of every Kafka topic")
-	fs.IntVar(&o.Partitions, "partitions", 4, "partitions of the topics lure creates")
+	fs.StringVar(&o.BrokerAddr, "broker-addr", app.DefaultBrokerAddr, "listen address of the embedded broker (loopback only)")
+	fs.StringVar(&o.TopicPrefix, "topic-prefix", stream.DefaultTopicPrefix, "prefix of every Kafka topic")
+	fs.IntVar(&o.Partitions, "partitions", stream.DefaultPartitions, "partitions of the topics lure creates")
 	kafka := addKafkaFlags(fs, &o)
-	fs.StringVar(&o.HTTPAddr, "http", envOr("LURE_HTTP", "127.0.0.1:8080"), "dashboard, API, /metrics and /healthz address (env LURE_HTTP)")
+	fs.StringVar(&o.HTTPAddr, "http", envOr("LURE_HTTP", app.DefaultHTTPAddr), "dashboard, API, /metrics and /healthz address (env LURE_HTTP)")
 	fs.BoolVar(&o.Demo, "demo", cmd == "run", "serve the bundled demo sites and crawl them")
-	fs.StringVar(&o.DemoAddr, "demo-addr", "127.0.0.1:8090", "listen address of the demo sites")
+	fs.StringVar(&o.DemoAddr, "demo-addr", app.DefaultDemoAddr, "listen address of the demo sites")
 	fs.StringVar(&o.SitesDir, "sites", "", "directory of site profiles (default: the embedded profiles)")
 	fs.StringVar(&o.RulesDir, "rules", "", "directory of rule packs (default: the embedded packs)")
-	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none, and for the demo sites (default 10m)")
-	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default 15s)")
+	fs.DurationVar(&o.Recrawl, "recrawl", 0, "recrawl interval for site profiles that set none, and for the demo sites (default "+durationText(app.DefaultRecrawl)+")")
+	fs.DurationVar(&o.DrainTimeout, "drain-timeout", 0, "how long shutdown waits for queued ads (default "+durationText(app.DefaultDrainTimeout)+")")
 	fs.StringVar(&o.UserAgent, "user-agent", os.Getenv("LURE_USER_AGENT"), "crawler User-Agent, with a contact URL (env LURE_USER_AGENT; default lure's own)")
 	fs.StringVar(&o.NotifierName, "notifier-name", os.Getenv("LURE_NOTIFIER_NAME"), "name of the person or organisation sending takedown notices (env LURE_NOTIFIER_NAME)")
 	fs.StringVar(&o.NotifierEmail, "notifier-email", os.Getenv("LURE_NOTIFIER_EMAIL"), "e-mail address of the notifier of takedown notices (env LURE_NOTIFIER_EMAIL)")
-	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default 168h)")
-	fs.Float64Var(&o.ScoreRate, "score-rate", 0, "screening API: ads per second per API token (default 10)")
-	fs.IntVar(&o.ScoreBurst, "score-burst", 0, "screening API: burst of ads per API token, also the largest batch (default 50)")
-	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to 2s, then get 503 (default 2 per CPU)")
+	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default "+durationText(dashboard.DefaultNoticeOverdue)+")")
+	fs.Float64Var(&o.ScoreRate, "score-rate", 0, fmt.Sprintf("screening API: ads per second per API token (default %g)", dashboard.DefaultScoreRate))
+	fs.IntVar(&o.ScoreBurst, "score-burst", 0, fmt.Sprintf("screening API: burst of ads per API token, also the largest batch (default %d)", dashboard.DefaultScoreBurst))
+	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to "+durationText(dashboard.DefaultScoreSlotWait)+", then get 503 (default 2 per CPU)")
 	fs.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (receivers on a private network)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
@@ -50,6 +52,7 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 		return err
 	}
 	o.Logger = logger
+	o.DataDir = *dataDir
 	o.Brokers = splitList(*brokers)
 	if err := kafka.apply(&o); err != nil {
 		return err

@@ -8,12 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"golang.org/x/term"
 
+	"github.com/lurewatch/lure/app"
 	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
@@ -26,7 +26,7 @@ const usersUsage = `Usage:
   lure users role NAME ROLE              change a user's role (viewer, analyst, admin)
   lure users list                        list users and API tokens
   lure users token --role ROLE --name X  create an API token, printed once
-Every subcommand takes --data-dir (env LURE_DATA_DIR, default ./data).
+Every subcommand takes --data-dir (env LURE_DATA_DIR, default ` + app.DefaultDataDir + `).
 `
 
 // cmdUsers manages dashboard users and API tokens in the store.
@@ -39,7 +39,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := flag.NewFlagSet("users "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usersUsage); fs.PrintDefaults() }
-	dataDir := fs.String("data-dir", envOr("LURE_DATA_DIR", "./data"), "data directory holding lure.db")
+	dataDir := dataDirFlag(fs, "data directory holding lure.db")
 	role := fs.String("role", string(auth.Analyst), "role: viewer, analyst or admin")
 	name := fs.String("name", "", "token name (token)")
 	// Flags may come before or after the positional arguments.
@@ -57,7 +57,7 @@ func cmdUsers(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	if err := os.MkdirAll(*dataDir, 0o750); err != nil {
 		return fmt.Errorf("users: %w", err)
 	}
-	st, err := store.Open(ctx, filepath.Join(*dataDir, "lure.db"))
+	st, err := store.Open(ctx, app.Paths(*dataDir).Store)
 	if err != nil {
 		return err
 	}

@@ -3,10 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/app"
 	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/store"
 )
@@ -46,7 +46,7 @@ func TestUsersCommand(t *testing.T) {
 		})
 	}
 	// The stored password is the one from stdin, hashed; the token works.
-	st, err := store.Open(context.Background(), filepath.Join(dir, "lure.db"))
+	st, err := store.Open(context.Background(), app.Paths(dir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}

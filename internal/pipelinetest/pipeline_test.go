@@ -174,7 +174,7 @@ func runPipeline(t *testing.T, b Broker) {
 	t.Logf("produced %d ads and %d bad messages", numAds, numBad)
 
 	// Wait until every ad is stored.
-	reader, err := store.Open(ctx, filepath.Join(serveDir, "lure.db"))
+	reader, err := store.Open(ctx, app.Paths(serveDir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func runPipeline(t *testing.T, b Broker) {
 // nothing else, and that the index holds exactly the flagged ones.
 func checkStore(ctx context.Context, t *testing.T, dir string, ads []ad.Ad) {
 	t.Helper()
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, app.Paths(dir).Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +270,7 @@ func checkStore(ctx context.Context, t *testing.T, dir string, ads []ad.Ad) {
 	if flagged == 0 || flagged == len(ads) {
 		t.Errorf("%d of %d ads flagged: the test data should hold both kinds", flagged, len(ads))
 	}
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(app.Paths(dir).Index)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -112,12 +112,12 @@ func measure(brokers []string, name string, n int, dir string) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, app.Paths(dir).Store)
 	if err != nil {
 		return result{}, err
 	}
 	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(app.Paths(dir).Index)
 	if err != nil {
 		return result{}, err
 	}

@@ -16,11 +16,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/app"
 	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/classifier"
 	"github.com/lurewatch/lure/dashboard"
@@ -75,12 +75,12 @@ func run(dir, addrFile string) error {
 	if dir == "" {
 		return errors.New("--data-dir is required")
 	}
-	st, err := store.Open(ctx, filepath.Join(dir, "lure.db"))
+	st, err := store.Open(ctx, app.Paths(dir).Store)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ix, err := index.Open(filepath.Join(dir, "index"))
+	ix, err := index.Open(app.Paths(dir).Index)
 	if err != nil {
 		return err
 	}
