@@ -4,7 +4,7 @@ import (
 	"os"
 
 	"github.com/lurewatch/lure/crawler"
-	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/notice"
 )
 
 func (a *App) startCampaign(sc serveContext) error { return nil }
@@ -25,14 +25,14 @@ func siteGenres(sitesDir string) map[string]string {
 
 // sitePlatforms maps each site of the crawler profiles that names its
 // platform or notice contact to the addressee of its takedown notices
-// (dashboard.NoticeOptions.Platforms).
-func sitePlatforms(sitesDir string) map[string]dashboard.Platform {
+// (notice.Options.Platforms).
+func sitePlatforms(sitesDir string) map[string]notice.Platform {
 	names := siteField(sitesDir, func(p crawler.Profile) string { return p.PlatformName })
 	contacts := siteField(sitesDir, func(p crawler.Profile) string { return p.NoticeContact })
-	out := map[string]dashboard.Platform{}
+	out := map[string]notice.Platform{}
 	for _, m := range []map[string]string{names, contacts} {
 		for site := range m {
-			out[site] = dashboard.Platform{Name: names[site], Contact: contacts[site]}
+			out[site] = notice.Platform{Name: names[site], Contact: contacts[site]}
 		}
 	}
 	return out

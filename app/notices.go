@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lurewatch/lure/ad"
-	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 	"github.com/lurewatch/lure/stream"
 )
@@ -19,7 +19,7 @@ import (
 // removals (lure.ads.removed) that verifies notified ads are gone, and an
 // indexer hook that notices an ad coming back.
 func (a *App) startNotices(sc serveContext) error {
-	sc.dashboard.Notices = dashboard.NoticeOptions{
+	sc.dashboard.Notices = notice.Options{
 		NotifierName:  a.opts.NotifierName,
 		NotifierEmail: a.opts.NotifierEmail,
 		Overdue:       a.opts.NoticeOverdue,
@@ -28,7 +28,7 @@ func (a *App) startNotices(sc serveContext) error {
 	if a.opts.NotifierName == "" || a.opts.NotifierEmail == "" {
 		a.opts.Logger.Warn("takedown notices cannot be sent until --notifier-name and --notifier-email are set")
 	}
-	h := &removals{store: sc.store, log: a.opts.Logger, metrics: newRemovalMetrics(a.registry)}
+	h := &removals{store: sc.store.Notices(), log: a.opts.Logger, metrics: newRemovalMetrics(a.registry)}
 	sc.indexer.hooks = append(sc.indexer.hooks, h.verdictHook)
 	return a.startConsumer(sc.consumeCtx, stream.Removed, defaultRemovalsGroup, h)
 }
@@ -58,7 +58,7 @@ func newRemovalMetrics(reg prometheus.Registerer) *removalMetrics {
 // removals records each removal the crawler reports and closes the
 // notices whose ads are all gone. It is idempotent by ad ID.
 type removals struct {
-	store   *store.Store
+	store   *store.Notices
 	log     *slog.Logger
 	metrics *removalMetrics
 }

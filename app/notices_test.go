@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 	"github.com/lurewatch/lure/stream"
 )
@@ -45,11 +46,11 @@ func sentNotice(t *testing.T, path string) int64 {
 	if _, err := st.Apply(ctx, store.Change{AdIDs: []string{"x1", "x2"}, Actor: "ann", Status: store.StatusConfirmed}); err != nil {
 		t.Fatal(err)
 	}
-	ns, err := st.DraftNotices(ctx, store.DraftRequest{Actor: "ann"})
+	ns, err := notice.DraftNotices(ctx, st.Notices(), notice.DraftRequest{Actor: "ann"})
 	if err != nil || len(ns) != 1 {
 		t.Fatalf("draft: %v %v", ns, err)
 	}
-	if _, err := st.TransitionNotice(ctx, store.Transition{ID: ns[0].ID, To: store.NoticeSent, Actor: "ann",
+	if _, err := notice.Move(ctx, st.Notices(), notice.Transition{ID: ns[0].ID, To: notice.Sent, Actor: "ann",
 		NotifierName: "NGO", NotifierEmail: "n@ngo.example"}); err != nil {
 		t.Fatal(err)
 	}
@@ -75,15 +76,15 @@ func TestRemovalHandler(t *testing.T) {
 	}
 	defer st.Close()
 	reg := prometheus.NewRegistry()
-	h := &removals{store: st, log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newRemovalMetrics(reg)}
+	h := &removals{store: st.Notices(), log: slog.New(slog.NewTextHandler(io.Discard, nil)), metrics: newRemovalMetrics(reg)}
 
 	for _, bad := range []string{`{`, `{"v":1,"id":"x1"}`, `{"v":2,"id":"x1","site":"s","url":"u","reason":"gone_404","detected_at":"2025-03-01T00:00:00Z"}`} {
 		if err := h.Handle(ctx, stream.Message{Value: []byte(bad)}); !stream.IsPermanent(err) {
 			t.Errorf("Handle(%s) = %v, want a permanent error", bad, err)
 		}
 	}
-	status := func() (string, int) {
-		n, err := st.Notice(ctx, id)
+	status := func() (notice.Status, int) {
+		n, err := st.Notices().Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,14 +92,14 @@ func TestRemovalHandler(t *testing.T) {
 	}
 	steps := []struct {
 		msg     stream.Message
-		status  string
+		status  notice.Status
 		removed int
 	}{
-		{removalMsg(t, "x1", time.Now().Add(time.Hour)), store.NoticeSent, 1},
-		{removalMsg(t, "x1", time.Now().Add(2*time.Hour)), store.NoticeSent, 1}, // replay
-		{removalMsg(t, "other", time.Now()), store.NoticeSent, 1},               // an ad in no notice
-		{removalMsg(t, "x2", time.Now().Add(3*time.Hour)), store.NoticeRemoved, 2},
-		{removalMsg(t, "x2", time.Now().Add(3*time.Hour)), store.NoticeRemoved, 2}, // replay after closing
+		{removalMsg(t, "x1", time.Now().Add(time.Hour)), notice.Sent, 1},
+		{removalMsg(t, "x1", time.Now().Add(2*time.Hour)), notice.Sent, 1}, // replay
+		{removalMsg(t, "other", time.Now()), notice.Sent, 1},               // an ad in no notice
+		{removalMsg(t, "x2", time.Now().Add(3*time.Hour)), notice.Removed, 2},
+		{removalMsg(t, "x2", time.Now().Add(3*time.Hour)), notice.Removed, 2}, // replay after closing
 	}
 	for i, s := range steps {
 		if err := h.Handle(ctx, s.msg); err != nil {
@@ -108,8 +109,8 @@ func TestRemovalHandler(t *testing.T) {
 			t.Fatalf("step %d: notice %s with %d removed, want %s with %d", i, st, n, s.status, s.removed)
 		}
 	}
-	n, _ := st.Notice(ctx, id)
-	if last := n.History[len(n.History)-1]; last.Actor != store.ActorCrawler || last.To != store.NoticeRemoved {
+	n, _ := st.Notices().Get(ctx, id)
+	if last := n.History[len(n.History)-1]; last.Actor != notice.ActorCrawler || last.To != notice.Removed {
 		t.Errorf("last history = %+v", last)
 	}
 	if got := testutil.ToFloat64(h.metrics.closed); got != 1 {
@@ -120,13 +121,13 @@ func TestRemovalHandler(t *testing.T) {
 	if err := h.verdictHook(ctx, noticeVerdict("x2", n0), false); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := status(); st != store.NoticeRemoved {
+	if st, _ := status(); st != notice.Removed {
 		t.Fatalf("after stale verdict: %s", st)
 	}
 	if err := h.verdictHook(ctx, noticeVerdict("x2", time.Now().Add(4*time.Hour)), false); err != nil {
 		t.Fatal(err)
 	}
-	if st, n := status(); st != store.NoticeSent || n != 1 {
+	if st, n := status(); st != notice.Sent || n != 1 {
 		t.Fatalf("after x2 came back: %s with %d removed, want sent with 1", st, n)
 	}
 }
@@ -154,15 +155,15 @@ func TestRemovalsThroughBroker(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	notice := func() store.Notice {
-		n, err := a.store.Notice(ctx, id)
+	current := func() notice.Notice {
+		n, err := a.store.Notices().Get(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return n
 	}
-	waitFor(t, 30*time.Second, "the notice closed as removed", func() bool { return notice().Status == store.NoticeRemoved })
-	if last := notice().History[len(notice().History)-1]; last.Actor != store.ActorCrawler {
+	waitFor(t, 30*time.Second, "the notice closed as removed", func() bool { return current().Status == notice.Removed })
+	if last := current().History[len(current().History)-1]; last.Actor != notice.ActorCrawler {
 		t.Errorf("closed by %q, want crawler", last.Actor)
 	}
 	b, err := json.Marshal(noticeVerdict("x1", time.Now().Add(time.Minute)))
@@ -172,5 +173,5 @@ func TestRemovalsThroughBroker(t *testing.T) {
 	if err := a.producer.Produce(ctx, a.streamCfg.Topic(stream.Scored), stream.Message{Key: []byte("x1"), Value: b}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 30*time.Second, "the notice reopened", func() bool { return notice().Status == store.NoticeSent })
+	waitFor(t, 30*time.Second, "the notice reopened", func() bool { return current().Status == notice.Sent })
 }

@@ -16,6 +16,8 @@ import (
 	"net/mail"
 	"time"
 
+	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/stream"
 )
 
@@ -100,11 +102,11 @@ type Options struct {
 	// (DSA Article 16(2)(c)); notices cannot be marked sent without them.
 	NotifierName, NotifierEmail string
 	// NoticeOverdue is how long a sent notice may stay open before the
-	// dashboard marks it overdue. Default 7 days.
+	// dashboard marks it overdue. Default DefaultNoticeOverdue (7 days).
 	NoticeOverdue time.Duration
 	// ScoreRate and ScoreBurst are the screening API's per-token rate
 	// limit in ads per second and its burst. Default
-	// dashboard.DefaultScoreRate and dashboard.DefaultScoreBurst.
+	// DefaultScoreRate and DefaultScoreBurst.
 	ScoreRate  float64
 	ScoreBurst int
 	// ScoreConcurrency caps the score API's requests being scored at
@@ -124,6 +126,15 @@ const (
 	DefaultDemoAddr     = "127.0.0.1:8090"
 	DefaultRecrawl      = 10 * time.Minute
 	DefaultDrainTimeout = 15 * time.Second
+)
+
+// Defaults the dashboard and notices apply, named here so that commands
+// take them from the wiring rather than from the web UI.
+const (
+	DefaultNoticeOverdue = notice.DefaultOverdue
+	DefaultScoreRate     = dashboard.DefaultScoreRate
+	DefaultScoreBurst    = dashboard.DefaultScoreBurst
+	DefaultScoreSlotWait = dashboard.DefaultScoreSlotWait
 )
 
 func (o *Options) setDefaults() {

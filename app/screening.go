@@ -40,7 +40,7 @@ func (a *App) startScreening(sc serveContext) error {
 		return err
 	}
 	sc.dashboard.Sites = dashboardSites(profiles)
-	w, err := webhook.New(webhook.Options{Queue: sc.store, Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger,
+	w, err := webhook.New(webhook.Options{Queue: sc.store.Webhooks(), Metrics: webhook.NewMetrics(a.registry), Logger: a.opts.Logger,
 		AllowPrivate: a.opts.WebhookAllowPrivate})
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func TestScreeningWiring(t *testing.T) {
 		mu.Unlock()
 	}))
 	defer recv.Close()
-	if _, err := st.CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: recv.URL, Sites: []string{"doska.example"},
+	if _, err := st.Webhooks().CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: recv.URL, Sites: []string{"doska.example"},
 		Secret: "whsec_wiring-test-secret"}); err != nil {
 		t.Fatal(err)
 	}

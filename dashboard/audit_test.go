@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/auth"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -35,7 +36,7 @@ func TestAuditPageOffersEveryAction(t *testing.T) {
 // notice (linked, with its platform's site) each notice entry is about,
 // and the notice's status in words.
 func TestAuditPageNamesTheNotice(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	id := strconv.FormatInt(n.ID, 10)
 	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/transition", `{"status":"sent","note":"via form"}`, auth.Analyst); code != 200 {
@@ -64,7 +65,7 @@ func TestAuditPageNamesTheNotice(t *testing.T) {
 // TestAdPageAuditNamesTheNotice checks that the ad page's history names
 // the notice an ad was dropped from.
 func TestAdPageAuditNamesTheNotice(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{}, nil)
+	f := noticeFixture(t, notice.Options{}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	id := strconv.FormatInt(n.ID, 10)
 	if _, err := f.store.Apply(context.Background(), store.Change{AdIDs: []string{"ro1"}, Actor: "analyst1", Status: store.StatusNeedsInfo}); err != nil {

@@ -28,6 +28,7 @@ import (
 
 	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/index"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
@@ -73,7 +74,7 @@ type Options struct {
 	Now func() time.Time
 	// Notices configure takedown notices: the notifier and when a sent
 	// notice is overdue.
-	Notices NoticeOptions
+	Notices notice.Options
 	// Scorer, if set, serves POST /api/v1/score (the screening API);
 	// nil answers 503 there.
 	Scorer Scorer

@@ -6,7 +6,7 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/lurewatch/lure/store"
+	"github.com/lurewatch/lure/notice"
 )
 
 // maxAdIDLen bounds the ad ID of a drop route; real IDs are far shorter.
@@ -14,7 +14,7 @@ const maxAdIDLen = 200
 
 // dropItem drops an ad from a draft notice; code and msg describe a
 // refusal.
-func (s *server) dropItem(r *http.Request) (n store.Notice, code int, msg string) {
+func (s *server) dropItem(r *http.Request) (n notice.Notice, code int, msg string) {
 	id, err := parseNoticeID(r.PathValue("id"))
 	if err != nil {
 		return n, http.StatusNotFound, "no such notice: " + err.Error()
@@ -23,15 +23,15 @@ func (s *server) dropItem(r *http.Request) (n store.Notice, code int, msg string
 	if adID == "" || len(adID) > maxAdIDLen {
 		return n, http.StatusNotFound, "no such ad in the notice"
 	}
-	n, err = s.db.DropNoticeItem(r.Context(), store.DropItem{ID: id, AdID: adID, Actor: who(r).Name})
+	n, err = notice.DropItem(r.Context(), s.notices(), notice.Drop{ID: id, AdID: adID, Actor: who(r).Name})
 	switch {
 	case err == nil:
 		return n, http.StatusOK, ""
-	case errors.Is(err, store.ErrNoticeNotFound):
+	case errors.Is(err, notice.ErrNotFound):
 		return n, http.StatusNotFound, "no notice with this ID"
-	case errors.Is(err, store.ErrNoticeItemNotFound):
+	case errors.Is(err, notice.ErrItemNotFound):
 		return n, http.StatusNotFound, "no such ad in the notice"
-	case errors.Is(err, store.ErrNotDraft):
+	case errors.Is(err, notice.ErrNotDraft):
 		return n, http.StatusConflict, "only a draft's ads can be dropped"
 	}
 	s.log.Error("dashboard: notice drop item", "id", id, "err", err)

@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
 
 func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["rabota.example"] // ru1 and evil
 	id := strconv.FormatInt(n.ID, 10)
 	if _, err := f.store.Apply(context.Background(), store.Change{AdIDs: []string{"ru1"}, Actor: "analyst2",
@@ -30,7 +31,7 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 	if strings.Contains(page, `/items/evil/drop"`) {
 		t.Error("notice page offers to drop a confirmed ad")
 	}
-	var d noticeDoc
+	var d notice.Document
 	f.getJSON(t, "/api/v1/notices/"+id, 200, &d)
 	if !slices.Equal(d.Unconfirmed, []string{"ru1"}) || len(d.Items) != 2 {
 		t.Fatalf("api unconfirmed = %v, items %d", d.Unconfirmed, len(d.Items))
@@ -66,7 +67,7 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ru1/drop", "", store.RoleAnalyst); code != http.StatusNotFound {
 		t.Errorf("second drop = %d %.200s, want 404", code, body)
 	}
-	d = noticeDoc{}
+	d = notice.Document{}
 	f.getJSON(t, "/api/v1/notices/"+id, 200, &d)
 	h := d.History[len(d.History)-1]
 	if len(d.Items) != 1 || d.Items[0].AdID != "evil" || d.Unconfirmed != nil || !strings.Contains(h.Note, "dropped ad ru1") {
@@ -86,9 +87,9 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 }
 
 func TestDropLastAdWithdrawsNotice(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["locuri.example"] // ro1 only
-	var d noticeDoc
+	var d notice.Document
 	code, body := f.call(t, "POST", "/api/v1/notices/"+strconv.FormatInt(n.ID, 10)+"/items/ro1/drop", "", store.RoleAnalyst)
 	if code != 200 || !strings.Contains(body, `"status":"withdrawn"`) {
 		t.Fatalf("drop last = %d %.300s, want the notice withdrawn", code, body)

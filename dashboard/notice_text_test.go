@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
@@ -53,7 +54,7 @@ func TestNoticeSpeaksPlainLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := plainAd(t)
-	f := newFixture(t, Options{Rules: pack, Notices: NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}}, v)
+	f := newFixture(t, Options{Rules: pack, Notices: notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}}, v)
 	if _, err := f.store.Apply(context.Background(), store.Change{AdIDs: []string{v.Ad.ID}, Actor: "analyst1",
 		Status: store.StatusConfirmed, Note: "Recruiter keeps passports"}); err != nil {
 		t.Fatal(err)
@@ -94,55 +95,12 @@ func TestNoticeSpeaksPlainLanguage(t *testing.T) {
 	}
 }
 
-func TestItemIndicators(t *testing.T) {
-	q := func(texts ...string) []store.NoticeQuote {
-		var out []store.NoticeQuote
-		for _, s := range texts {
-			out = append(out, store.NoticeQuote{Field: "body", Text: s})
-		}
-		return out
-	}
-	combo := func(rule string) bool { return strings.HasPrefix(rule, "c.") }
-	got := itemIndicators([]store.NoticeRule{
-		{Rule: "c.x", Signal: "risky_title", Quotes: q("hostess", "girls 18-25")},
-		{Rule: "a", Signal: "looks_filter", Quotes: q("girls 18-25")},
-		{Rule: "b", Signal: "looks_filter", Quotes: q("nice looks", "girls 18-25")},
-		{Rule: "c", Signal: "messenger_only"},
-		{Rule: "d", Signal: "some_new_signal", Quotes: q("x")},
-		{Rule: "e", Quotes: q("hostess")},
-	}, combo)
-	want := []docIndicator{
-		{Name: "applicants chosen by sex, age or looks", Quotes: []string{"girls 18-25", "nice looks"}},
-		{Name: "contact by messenger only", Quotes: []string{}},
-		{Name: "some new signal", Quotes: []string{"x"}},
-		{Name: "other indicator", Quotes: []string{"hostess"}},
-	}
-	if len(got) != len(want) {
-		t.Fatalf("got %+v, want %+v", got, want)
-	}
-	for i := range want {
-		if got[i].Name != want[i].Name || strings.Join(got[i].Quotes, "|") != strings.Join(want[i].Quotes, "|") {
-			t.Errorf("indicator %d = %+v, want %+v", i, got[i], want[i])
-		}
-	}
-}
-
-// TestIndicatorNamesCoverEverySignal checks that every positive signal
-// of the rule packs has a plain name for notices.
-func TestIndicatorNamesCoverEverySignal(t *testing.T) {
-	for _, s := range rules.PositiveSignals {
-		if indicatorNames[s] == "" {
-			t.Errorf("signal %s has no indicator name", s)
-		}
-	}
-}
-
 // TestNoticeAddressedToPlatform checks that a notice names the platform
 // and its notice contact from the site's profile, in every format, and
 // falls back to the site ID for a site without a platform name.
 func TestNoticeAddressedToPlatform(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail,
-		Platforms: map[string]Platform{"rabota.example": {Name: "Rabota Example", Contact: "https://rabota.example/dsa-form"}}}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail,
+		Platforms: map[string]notice.Platform{"rabota.example": {Name: "Rabota Example", Contact: "https://rabota.example/dsa-form"}}}, nil)
 	by := draftAll(t, f)
 	cases := []struct {
 		site, to, contact string
@@ -175,7 +133,7 @@ func TestNoticeAddressedToPlatform(t *testing.T) {
 				t.Errorf("e-mail lacks %q or a subject naming %q:\n%.400s", line, c.to, mail)
 			}
 			_, js := f.call(t, "GET", "/notices/"+id+".json", "", store.RoleAnalyst)
-			var d noticeDoc
+			var d notice.Document
 			if err := json.Unmarshal([]byte(js), &d); err != nil {
 				t.Fatal(err)
 			}

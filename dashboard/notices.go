@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -86,11 +87,14 @@ func parseNoticeID(s string) (int64, error) {
 	return id, nil
 }
 
-func (s *server) noticeOpts() NoticeOptions { return s.opts.Notices }
+func (s *server) noticeOpts() notice.Options { return s.opts.Notices }
+
+// notices is the store's notices.
+func (s *server) notices() *store.Notices { return s.db.Notices() }
 
 // noticeDoc is the exported form of a notice now.
-func (s *server) noticeDoc(n store.Notice) noticeDoc {
-	return newNoticeDoc(n, s.noticeOpts(), s.now(), s.isCombination)
+func (s *server) noticeDoc(n notice.Notice) notice.Document {
+	return notice.NewDocument(n, s.noticeOpts(), s.now(), s.isCombination)
 }
 
 // isCombination reports whether rule is a combination rule of the
@@ -104,13 +108,13 @@ func (s *server) isCombination(rule string) bool {
 }
 
 // loadNotice reads a notice, answering 404 or 500 itself when it cannot.
-func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, api bool) (store.Notice, bool) {
-	n, err := s.db.Notice(r.Context(), id)
+func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, api bool) (notice.Notice, bool) {
+	n, err := s.notices().Get(r.Context(), id)
 	if err == nil {
 		return n, true
 	}
 	code, msg := http.StatusInternalServerError, "could not read the notice"
-	if errors.Is(err, store.ErrNoticeNotFound) {
+	if errors.Is(err, notice.ErrNotFound) {
 		code, msg = http.StatusNotFound, "no notice with this ID"
 	} else {
 		s.log.Error("dashboard: notice", "id", id, "err", err)
@@ -120,7 +124,7 @@ func (s *server) loadNotice(w http.ResponseWriter, r *http.Request, id int64, ap
 	} else {
 		s.renderError(w, r, code, capitalize(msg)+".")
 	}
-	return store.Notice{}, false
+	return notice.Notice{}, false
 }
 
 func capitalize(s string) string {
@@ -131,11 +135,11 @@ func capitalize(s string) string {
 }
 
 // noticeFilter reads the list filters: status, site, overdue.
-func (s *server) noticeFilter(r *http.Request) (store.NoticeFilter, bool, error) {
+func (s *server) noticeFilter(r *http.Request) (notice.Filter, bool, error) {
 	q := r.URL.Query()
-	f := store.NoticeFilter{Status: q.Get("status"), Site: q.Get("site")}
-	if f.Status != "" && !store.ValidNoticeStatus(f.Status) {
-		return f, false, fmt.Errorf("status must be one of %s", strings.Join(store.NoticeStatuses, ", "))
+	f := notice.Filter{Status: notice.Status(q.Get("status")), Site: q.Get("site")}
+	if f.Status != "" && !f.Status.Valid() {
+		return f, false, fmt.Errorf("status must be one of %s", statusList(notice.Statuses))
 	}
 	if len(f.Site) > 200 {
 		return f, false, errors.New("site is too long")
@@ -145,16 +149,25 @@ func (s *server) noticeFilter(r *http.Request) (store.NoticeFilter, bool, error)
 	case "", "0", "false":
 	case "1", "true":
 		overdue = true
-		f.SentBefore = s.now().Add(-s.noticeOpts().overdue())
+		f.SentBefore = notice.OverdueFilter(s.now(), s.noticeOpts().Period()).SentBefore
 	default:
 		return f, false, errors.New("overdue must be true or false")
 	}
 	return f, overdue, nil
 }
 
+// statusList is the statuses as "a, b, c".
+func statusList(ss []notice.Status) string {
+	out := make([]string, len(ss))
+	for i, x := range ss {
+		out[i] = string(x)
+	}
+	return strings.Join(out, ", ")
+}
+
 // noticeRow is one line of the notice list.
 type noticeRow struct {
-	store.Notice
+	notice.Notice
 	Overdue bool
 }
 
@@ -170,9 +183,9 @@ type noticesData struct {
 	Rows      []noticeRow
 	Total     int
 	Pager     pager
-	Statuses  []string
+	Statuses  []notice.Status
 	Sites     []string
-	Status    string
+	Status    notice.Status
 	Site      string
 	Overdue   bool
 	OpenCount int
@@ -196,33 +209,35 @@ func (s *server) handleNotices(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Limit, f.Offset = PageSize, (page-1)*PageSize
 	ctx := r.Context()
-	ns, total, err := s.db.Notices(ctx, f)
+	ns, total, err := s.notices().List(ctx, f)
 	if err != nil {
 		s.log.Error("dashboard: notices", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the notices.")
 		return
 	}
 	now, o := s.now(), s.noticeOpts()
-	d := noticesData{Total: total, Statuses: store.NoticeStatuses, Status: f.Status, Site: f.Site, Overdue: overdue,
-		Period: humanDuration(o.overdue()), Notifier: o.NotifierName != "" && o.NotifierEmail != ""}
+	d := noticesData{Total: total, Statuses: notice.Statuses, Status: f.Status, Site: f.Site, Overdue: overdue,
+		Period: humanDuration(o.Period()), Notifier: o.NotifierName != "" && o.NotifierEmail != ""}
 	for _, n := range ns {
-		d.Rows = append(d.Rows, noticeRow{Notice: n, Overdue: n.Overdue(now, o.overdue())})
+		d.Rows = append(d.Rows, noticeRow{Notice: n, Overdue: n.Overdue(now, o.Period())})
 	}
 	d.Pager = newPager("/notices", r.URL.Query(), page, total, PageSize)
-	if d.Sites, err = s.db.NoticeSites(ctx); err != nil {
+	if d.Sites, err = s.notices().Sites(ctx); err != nil {
 		s.log.Error("dashboard: notice sites", "err", err)
 	}
-	for _, st := range []string{store.NoticeDraft, store.NoticeSent, store.NoticeAcknowledged} {
-		_, n, err := s.db.Notices(ctx, store.NoticeFilter{Status: st, Limit: 1})
+	for _, st := range notice.OpenStatuses {
+		_, n, err := s.notices().List(ctx, notice.Filter{Status: st, Limit: 1})
 		if err != nil {
 			s.log.Error("dashboard: open notices", "err", err)
 		}
 		d.OpenCount += n
 	}
-	if _, d.Late, err = s.db.Notices(ctx, store.NoticeFilter{SentBefore: now.Add(-o.overdue()), Limit: 1}); err != nil {
+	late := notice.OverdueFilter(now, o.Period())
+	late.Limit = 1
+	if _, d.Late, err = s.notices().List(ctx, late); err != nil {
 		s.log.Error("dashboard: overdue notices", "err", err)
 	}
-	stats, err := s.db.TimeToRemoval(ctx)
+	stats, err := s.notices().TimeToRemoval(ctx)
 	if err != nil {
 		s.log.Error("dashboard: time to removal", "err", err)
 	}
@@ -233,6 +248,13 @@ func (s *server) handleNotices(w http.ResponseWriter, r *http.Request) {
 		d.Drafted = strconv.Itoa(n)
 	}
 	s.render(w, r, http.StatusOK, "notices", view{Title: "Takedown notices", Nav: "notices", Data: d})
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // humanDuration shows a duration in days and hours, or minutes when short.
@@ -248,9 +270,9 @@ func humanDuration(d time.Duration) string {
 	return strconv.FormatFloat(d.Hours()/24, 'f', 1, 64) + " days"
 }
 
-func (s *server) draft(r *http.Request) ([]store.Notice, error) {
+func (s *server) draft(r *http.Request) ([]notice.Notice, error) {
 	o := s.noticeOpts()
-	ns, err := s.db.DraftNotices(r.Context(), store.DraftRequest{Actor: who(r).Name,
+	ns, err := notice.DraftNotices(r.Context(), s.notices(), notice.DraftRequest{Actor: who(r).Name,
 		NotifierName: o.NotifierName, NotifierEmail: o.NotifierEmail, Describe: s.describeRule})
 	if err != nil {
 		s.log.Error("dashboard: draft notices", "err", err)
@@ -272,8 +294,8 @@ func (s *server) handleDraftNotices(w http.ResponseWriter, r *http.Request) {
 }
 
 type noticeData struct {
-	Doc    noticeDoc
-	Notice store.Notice
+	Doc    notice.Document
+	Notice notice.Notice
 	Period string
 	Links  map[string]string // ad ID → safe link to the ad's URL
 }
@@ -298,7 +320,7 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 		return
 	case formatCSV:
 		var buf bytes.Buffer
-		if err := writeNoticeCSV(&buf, d); err != nil {
+		if err := notice.WriteCSV(&buf, d); err != nil {
 			s.log.Error("dashboard: notice csv", "err", err)
 			s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
 			return
@@ -311,14 +333,14 @@ func (s *server) handleNotice(w http.ResponseWriter, r *http.Request) {
 	s.renderNotice(w, r, "notice", n, d)
 }
 
-func (s *server) renderNotice(w http.ResponseWriter, r *http.Request, page string, n store.Notice, d noticeDoc) {
+func (s *server) renderNotice(w http.ResponseWriter, r *http.Request, page string, n notice.Notice, d notice.Document) {
 	links := map[string]string{}
 	for _, it := range n.Items {
 		links[it.AdID] = linkURL(it.URL)
 	}
 	title := fmt.Sprintf("Notice #%d to %s", n.ID, d.To.Name)
 	s.render(w, r, http.StatusOK, page, view{Title: title, Nav: "notices",
-		Data: noticeData{Doc: d, Notice: n, Period: humanDuration(s.noticeOpts().overdue()), Links: links}})
+		Data: noticeData{Doc: d, Notice: n, Period: humanDuration(s.noticeOpts().Period()), Links: links}})
 }
 
 // fileSafe keeps letters, digits, '.', '-' of a site name for a file name.
@@ -335,7 +357,7 @@ func fileSafe(s string) string {
 	return string(b)
 }
 
-func (s *server) noticeFromPath(w http.ResponseWriter, r *http.Request, api bool) (store.Notice, bool) {
+func (s *server) noticeFromPath(w http.ResponseWriter, r *http.Request, api bool) (notice.Notice, bool) {
 	id, err := parseNoticeID(r.PathValue("id"))
 	if err != nil {
 		if api {
@@ -343,7 +365,7 @@ func (s *server) noticeFromPath(w http.ResponseWriter, r *http.Request, api bool
 		} else {
 			s.renderError(w, r, http.StatusNotFound, "No such notice: "+err.Error()+".")
 		}
-		return store.Notice{}, false
+		return notice.Notice{}, false
 	}
 	return s.loadNotice(w, r, id, api)
 }
@@ -363,7 +385,7 @@ func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := writeNoticeEmail(&buf, s.noticeDoc(n)); err != nil {
+	if err := notice.WriteEmail(&buf, s.noticeDoc(n)); err != nil {
 		s.log.Error("dashboard: notice email", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not export the notice.")
 		return
@@ -376,27 +398,27 @@ func (s *server) handleNoticeEmail(w http.ResponseWriter, r *http.Request) {
 
 // transitionInput is a lifecycle step, from a form or JSON.
 type transitionInput struct {
-	Status string `json:"status"`
-	Note   string `json:"note"`
+	Status notice.Status `json:"status"`
+	Note   string        `json:"note"`
 }
 
 // transition applies a lifecycle step; code and msg describe a refusal.
-func (s *server) transition(r *http.Request, id int64, in transitionInput) (n store.Notice, code int, msg string) {
+func (s *server) transition(r *http.Request, id int64, in transitionInput) (n notice.Notice, code int, msg string) {
 	if len(in.Note) > store.MaxNote {
 		return n, http.StatusBadRequest, fmt.Sprintf("note is longer than %d bytes", store.MaxNote)
 	}
 	o := s.noticeOpts()
-	n, err := s.db.TransitionNotice(r.Context(), store.Transition{ID: id, To: in.Status, Actor: who(r).Name,
+	n, err := notice.Move(r.Context(), s.notices(), notice.Transition{ID: id, To: in.Status, Actor: who(r).Name,
 		Note: strings.TrimSpace(in.Note), NotifierName: o.NotifierName, NotifierEmail: o.NotifierEmail})
 	switch {
 	case err == nil:
 		return n, http.StatusOK, ""
-	case errors.Is(err, store.ErrNoticeNotFound):
+	case errors.Is(err, notice.ErrNotFound):
 		return n, http.StatusNotFound, "no notice with this ID"
-	case errors.Is(err, store.ErrNotifierRequired):
+	case errors.Is(err, notice.ErrNotifierRequired):
 		return n, http.StatusConflict, "a notice cannot be sent without the notifier's name and e-mail: start lure with --notifier-name and --notifier-email"
-	case errors.Is(err, store.ErrBadTransition), errors.Is(err, store.ErrNotConfirmed):
-		return n, http.StatusConflict, strings.TrimPrefix(err.Error(), "store: notice: ")
+	case errors.Is(err, notice.ErrBadTransition), errors.Is(err, notice.ErrNotConfirmed):
+		return n, http.StatusConflict, strings.TrimPrefix(err.Error(), "notice: ")
 	}
 	s.log.Error("dashboard: notice transition", "id", id, "err", err)
 	return n, http.StatusInternalServerError, "could not change the notice"
@@ -413,7 +435,7 @@ func (s *server) handleNoticeTransition(w http.ResponseWriter, r *http.Request) 
 		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
 		return
 	}
-	_, code, msg := s.transition(r, id, transitionInput{Status: r.PostFormValue("status"), Note: r.PostFormValue("note")})
+	_, code, msg := s.transition(r, id, transitionInput{Status: notice.Status(r.PostFormValue("status")), Note: r.PostFormValue("note")})
 	if code != http.StatusOK {
 		s.renderError(w, r, code, "Cannot change the notice: "+msg+".")
 		return

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"net/http"
 
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
 
@@ -21,22 +22,22 @@ func (s *server) handleAPINotices(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	ns, total, err := s.db.Notices(r.Context(), f)
+	ns, total, err := s.notices().List(r.Context(), f)
 	if err != nil {
 		s.log.Error("dashboard: api notices", "err", err)
 		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
 		return
 	}
 	type apiNotice struct {
-		store.Notice
+		notice.Notice
 		Overdue bool `json:"overdue"`
 	}
 	out := make([]apiNotice, len(ns))
 	now, o := s.now(), s.noticeOpts()
 	for i, n := range ns {
-		out[i] = apiNotice{n, n.Overdue(now, o.overdue())}
+		out[i] = apiNotice{n, n.Overdue(now, o.Period())}
 	}
-	stats, err := s.db.TimeToRemoval(r.Context())
+	stats, err := s.notices().TimeToRemoval(r.Context())
 	if err != nil {
 		s.log.Error("dashboard: api time to removal", "err", err)
 		writeJSONError(w, http.StatusInternalServerError, "could not read the notices")
@@ -64,7 +65,7 @@ func (s *server) handleAPIDraftNotices(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if ns == nil {
-		ns = []store.Notice{}
+		ns = []notice.Notice{}
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"notices": ns})
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/auth"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
@@ -45,7 +45,7 @@ func noticeAds(t *testing.T) []ad.Verdict {
 	return vs
 }
 
-func noticeFixture(t *testing.T, o NoticeOptions, now func() time.Time) *fixture {
+func noticeFixture(t *testing.T, o notice.Options, now func() time.Time) *fixture {
 	t.Helper()
 	pack, err := rules.Default()
 	if err != nil {
@@ -85,17 +85,17 @@ func (f *fixture) call(t *testing.T, method, path, body string, role auth.Role) 
 }
 
 // draftAll drafts notices through the API and returns them by site.
-func draftAll(t *testing.T, f *fixture) map[string]store.Notice {
+func draftAll(t *testing.T, f *fixture) map[string]notice.Notice {
 	t.Helper()
 	code, body := f.call(t, "POST", "/api/v1/notices", "", store.RoleAnalyst)
 	if code != http.StatusCreated {
 		t.Fatalf("draft = %d %s", code, body)
 	}
-	var out struct{ Notices []store.Notice }
+	var out struct{ Notices []notice.Notice }
 	if err := json.Unmarshal([]byte(body), &out); err != nil {
 		t.Fatal(err)
 	}
-	by := map[string]store.Notice{}
+	by := map[string]notice.Notice{}
 	for _, n := range out.Notices {
 		by[n.Site] = n
 	}
@@ -103,7 +103,7 @@ func draftAll(t *testing.T, f *fixture) map[string]store.Notice {
 }
 
 func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	by := draftAll(t, f)
 	if len(by) != 2 || by["rabota.example"].ItemCount != 2 || by["locuri.example"].ItemCount != 1 {
 		t.Fatalf("drafts = %+v, want rabota.example (2 ads) and locuri.example (1)", by)
@@ -116,11 +116,11 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 			if code != 200 {
 				t.Fatalf("json = %d %s", code, body)
 			}
-			var d noticeDoc
+			var d notice.Document
 			if err := json.Unmarshal([]byte(body), &d); err != nil {
 				t.Fatal(err)
 			}
-			if d.Notifier.Name != testNotifier || d.Notifier.Email != testEmail || d.Statement != GoodFaithStatement ||
+			if d.Notifier.Name != testNotifier || d.Notifier.Email != testEmail || d.Statement != notice.GoodFaithStatement ||
 				d.Explanation == "" || d.Site != site || len(d.Missing) != 0 {
 				t.Errorf("notice fields = %+v", d)
 			}
@@ -137,7 +137,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 				// name, never under its rule ID.
 				var lines []string
 				for _, in := range it.Indicators {
-					lines = append(lines, indicatorLine(in))
+					lines = append(lines, in.Line())
 				}
 				text := strings.Join(lines, "\n")
 				for _, h := range v.Hits {
@@ -155,7 +155,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(recs) != 1+n.ItemCount || strings.Join(recs[0], ",") != strings.Join(csvHeader, ",") {
+			if len(recs) != 1+n.ItemCount || strings.Join(recs[0], ",") != strings.Join(notice.CSVHeader, ",") {
 				t.Fatalf("csv has %d rows, header %v", len(recs), recs[0])
 			}
 			col := map[string]int{}
@@ -219,7 +219,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 }
 
 func TestNoticeLifecycleAPI(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	path := "/api/v1/notices/" + strconv.FormatInt(n.ID, 10) + "/transition"
 	steps := []struct {
@@ -242,7 +242,7 @@ func TestNoticeLifecycleAPI(t *testing.T) {
 			t.Errorf("%s = %d %s, want %d with %q", st.body, code, body, st.code, st.want)
 		}
 	}
-	var d noticeDoc
+	var d notice.Document
 	f.getJSON(t, "/api/v1/notices/"+strconv.FormatInt(n.ID, 10), 200, &d)
 	if len(d.History) != 4 || d.History[1].Actor != "token:analyst-token" || d.History[1].Note != "sent via the platform's form" ||
 		d.SentAt.IsZero() || d.ClosedAt.IsZero() {
@@ -254,7 +254,7 @@ func TestNoticeLifecycleAPI(t *testing.T) {
 }
 
 func TestNoticeNeedsNotifierToSend(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{}, nil)
+	f := noticeFixture(t, notice.Options{}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	id := strconv.FormatInt(n.ID, 10)
 	_, page := f.call(t, "GET", "/notices/"+id, "", store.RoleAnalyst)
@@ -269,15 +269,15 @@ func TestNoticeNeedsNotifierToSend(t *testing.T) {
 	if code != http.StatusOK { // the redirect back to the notice, followed
 		t.Errorf("withdraw = %d, want 200", code)
 	}
-	got, err := f.store.Notice(context.Background(), n.ID)
-	if err != nil || got.Status != store.NoticeWithdrawn || got.Note != "duplicate" {
+	got, err := f.store.Notices().Get(context.Background(), n.ID)
+	if err != nil || got.Status != notice.Withdrawn || got.Note != "duplicate" {
 		t.Errorf("notice = %+v (%v)", got, err)
 	}
 }
 
 func TestNoticeOverdueAndTimeToRemoval(t *testing.T) {
 	clk := &clock{t: time.Now()}
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail, Overdue: 48 * time.Hour}, clk.now)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail, Overdue: 48 * time.Hour}, clk.now)
 	by := draftAll(t, f)
 	for _, n := range by {
 		if code, body := f.call(t, "POST", "/api/v1/notices/"+strconv.FormatInt(n.ID, 10)+"/transition", `{"status":"sent"}`, store.RoleAnalyst); code != 200 {
@@ -285,8 +285,8 @@ func TestNoticeOverdueAndTimeToRemoval(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	sent, _ := f.store.Notice(ctx, by["locuri.example"].ID)
-	if _, err := f.store.RecordRemoval(ctx, ad.Removal{V: ad.Version, ID: "ro1", Site: "locuri.example", URL: f.byID["ro1"].Ad.URL,
+	sent, _ := f.store.Notices().Get(ctx, by["locuri.example"].ID)
+	if _, err := f.store.Notices().RecordRemoval(ctx, ad.Removal{V: ad.Version, ID: "ro1", Site: "locuri.example", URL: f.byID["ro1"].Ad.URL,
 		Reason: ad.RemovedGone410, DetectedAt: sent.SentAt.Add(30 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestNoticeOverdueAndTimeToRemoval(t *testing.T) {
 }
 
 func TestNoticeRoutesRoles(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	id := strconv.FormatInt(n.ID, 10)
 	routes := []struct{ method, path, body string }{
@@ -372,7 +372,7 @@ func TestNoticeRoutesRoles(t *testing.T) {
 }
 
 func TestNoticePagesFromBrowserForm(t *testing.T) {
-	f := noticeFixture(t, NoticeOptions{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
+	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	c := f.browser(t)
 	f.login(t, c, "analyst1", testPassword)
 	resp, err := c.PostForm(f.srv.URL+"/notices/draft", url.Values{})
@@ -461,37 +461,6 @@ func TestCSVSafe(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzNoticeCSV: whatever an ad says, the CSV export parses back to one
-// row per ad with the text intact (after the formula guard).
-func FuzzNoticeCSV(f *testing.F) {
-	f.Add("https://x.example/1", "=cmd|' /C calc'!A0", "note\r\nwith \"quotes\", commas")
-	f.Add("", "\x00\xff", "-1")
-	f.Fuzz(func(t *testing.T, u, quote, note string) {
-		d := noticeDoc{Notice: 1, Site: "s", Status: "draft", Statement: GoodFaithStatement, Notifier: notifier{"N", "n@x.example"},
-			Items: []docItem{{AdID: "a", URL: u, ReviewNote: note,
-				Indicators: []docIndicator{{Name: "n", Quotes: []string{quote}}}}}}
-		var b strings.Builder
-		if err := writeNoticeCSV(&b, d); err != nil {
-			t.Fatal(err)
-		}
-		recs, err := csv.NewReader(strings.NewReader(b.String())).ReadAll()
-		if err != nil {
-			t.Fatalf("export does not parse: %v\n%q", err, b.String())
-		}
-		if len(recs) != 2 || len(recs[1]) != len(csvHeader) {
-			t.Fatalf("%d rows", len(recs))
-		}
-		// encoding/csv turns \r\n into \n inside quoted fields.
-		norm := func(s string) string { return strings.ReplaceAll(csvSafe(s), "\r\n", "\n") }
-		if got := recs[1][slices.Index(csvHeader, "url")]; got != norm(u) && !(strings.ContainsRune(u, '\r')) {
-			t.Errorf("url %q came back as %q", u, got)
-		}
-		if got := recs[1][slices.Index(csvHeader, "review_note")]; got != norm(note) && !strings.ContainsRune(note, '\r') {
-			t.Errorf("note %q came back as %q", note, got)
-		}
-	})
 }
 
 // TestNoticeAPIEmptyListsAreArrays checks that a node without notices

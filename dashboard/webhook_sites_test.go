@@ -59,7 +59,7 @@ func TestWebhookSites(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &created); err != nil || resp.StatusCode != http.StatusCreated {
 				t.Fatalf("= %d %s, want 201", resp.StatusCode, body)
 			}
-			sub, err := f.store.Subscription(t.Context(), created.Subscription.ID)
+			sub, err := f.store.Webhooks().Subscription(t.Context(), created.Subscription.ID)
 			if err != nil || !slices.Equal(sub.Sites, tc.want) || !slices.Equal(created.Subscription.Sites, tc.want) {
 				t.Fatalf("stored sites %q (answer %q), %v; want %q", sub.Sites, created.Subscription.Sites, err, tc.want)
 			}
@@ -89,7 +89,7 @@ func TestWebhookFormUnknownSite(t *testing.T) {
 			t.Errorf("the form lost %s", kept)
 		}
 	}
-	if subs, _ := f.store.Subscriptions(t.Context()); len(subs) != 0 {
+	if subs, _ := f.store.Webhooks().Subscriptions(t.Context()); len(subs) != 0 {
 		t.Errorf("stored %+v", subs)
 	}
 }

@@ -41,7 +41,7 @@ func (s *server) createWebhook(r *http.Request, in webhookInput) (store.Subscrip
 	if err != nil {
 		return store.Subscription{}, err
 	}
-	sub, err := s.db.CreateSubscription(r.Context(), store.Subscription{Name: in.Name, URL: in.URL,
+	sub, err := s.db.Webhooks().CreateSubscription(r.Context(), store.Subscription{Name: in.Name, URL: in.URL,
 		Sites: sites, MinScore: in.MinScore, Secret: "whsec_" + secret})
 	if err != nil {
 		return store.Subscription{}, err
@@ -52,11 +52,11 @@ func (s *server) createWebhook(r *http.Request, in webhookInput) (store.Subscrip
 
 // setWebhookDisabled disables or enables a subscription and audits it.
 func (s *server) setWebhookDisabled(r *http.Request, id int64, disabled bool) (store.Subscription, error) {
-	before, err := s.db.Subscription(r.Context(), id)
+	before, err := s.db.Webhooks().Subscription(r.Context(), id)
 	if err != nil {
 		return store.Subscription{}, err
 	}
-	if err := s.db.SetSubscriptionDisabled(r.Context(), id, disabled); err != nil {
+	if err := s.db.Webhooks().SetSubscriptionDisabled(r.Context(), id, disabled); err != nil {
 		return store.Subscription{}, err
 	}
 	after := before
@@ -92,7 +92,7 @@ func webhookErrMsg(err error) string {
 // handleAPIWebhooks is GET /api/v1/webhooks: every subscription (never
 // its secret).
 func (s *server) handleAPIWebhooks(w http.ResponseWriter, r *http.Request) {
-	subs, err := s.db.Subscriptions(r.Context())
+	subs, err := s.db.Webhooks().Subscriptions(r.Context())
 	if err != nil {
 		s.log.Error("dashboard: webhooks", "err", err)
 		writeJSONError(w, http.StatusInternalServerError, "could not read the subscriptions")
@@ -154,7 +154,7 @@ func (s *server) handleAPIDeliveries(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	ds, err := s.db.Deliveries(r.Context(), f)
+	ds, err := s.db.Webhooks().Deliveries(r.Context(), f)
 	if err != nil {
 		s.log.Error("dashboard: deliveries", "err", err)
 		writeJSONError(w, http.StatusInternalServerError, "could not read the deliveries")
@@ -201,8 +201,8 @@ type webhooksData struct {
 func (s *server) renderWebhooks(w http.ResponseWriter, r *http.Request, code int, d webhooksData) {
 	var err error
 	var known siteSet
-	if d.Subscriptions, err = s.db.Subscriptions(r.Context()); err == nil {
-		d.Deliveries, err = s.db.Deliveries(r.Context(), store.DeliveryFilter{Limit: 50})
+	if d.Subscriptions, err = s.db.Webhooks().Subscriptions(r.Context()); err == nil {
+		d.Deliveries, err = s.db.Webhooks().Deliveries(r.Context(), store.DeliveryFilter{Limit: 50})
 	}
 	if err == nil {
 		known, err = s.knownSites(r.Context())

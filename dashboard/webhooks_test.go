@@ -59,7 +59,7 @@ func TestWebhookAPI(t *testing.T) {
 		t.Errorf("disable unknown = %d", resp.StatusCode)
 	}
 	ctx := t.Context()
-	if _, err := f.store.EnqueueDelivery(ctx, store.Delivery{EventID: "evt_1", SubscriptionID: created.Subscription.ID,
+	if _, err := f.store.Webhooks().EnqueueDelivery(ctx, store.Delivery{EventID: "evt_1", SubscriptionID: created.Subscription.ID,
 		AdID: "ru1", ContentHash: "h", Payload: []byte("{}")}); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestWebhookAdminPage(t *testing.T) {
 	if resp.StatusCode != 200 || strings.Contains(body, "whsec_") || !strings.Contains(body, "platform-y") {
 		t.Fatalf("page = %d; secret shown again: %v", resp.StatusCode, strings.Contains(body, "whsec_"))
 	}
-	subs, _ := f.store.Subscriptions(t.Context())
+	subs, _ := f.store.Webhooks().Subscriptions(t.Context())
 	if len(subs) != 1 || subs[0].MinScore != 70 || len(subs[0].Sites) != 2 {
 		t.Fatalf("stored %+v", subs)
 	}
@@ -97,7 +97,7 @@ func TestWebhookAdminPage(t *testing.T) {
 	if resp.StatusCode != 200 { // the client follows the 303 to the page
 		t.Fatalf("disable from the page = %d", resp.StatusCode)
 	}
-	if sub, _ := f.store.Subscription(t.Context(), subs[0].ID); !sub.Disabled {
+	if sub, _ := f.store.Webhooks().Subscription(t.Context(), subs[0].ID); !sub.Disabled {
 		t.Error("not disabled")
 	}
 	resp, body = f.post(t, "admin", "/admin/webhooks", "application/x-www-form-urlencoded", url.Values{"name": {"bad name"}, "url": {"x"}, "sites": {"rabota-md"}}.Encode())
@@ -126,7 +126,7 @@ func TestWebhookPrivateURLRefused(t *testing.T) {
 			}
 		})
 	}
-	if subs, _ := f.store.Subscriptions(t.Context()); len(subs) != 0 {
+	if subs, _ := f.store.Webhooks().Subscriptions(t.Context()); len(subs) != 0 {
 		t.Errorf("stored %d subscriptions to private addresses", len(subs))
 	}
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lurewatch/lure/notice"
 )
 
 // auditCall matches the action argument of every way of writing the
@@ -26,9 +28,9 @@ var auditCall = []*regexp.Regexp{
 var auditDynamic = map[string][]string{
 	`"notice_"+`: func() []string { // notice_<status> for every lifecycle step
 		var out []string
-		for _, st := range NoticeStatuses {
-			for _, to := range NoticeNext(st) {
-				out = append(out, "notice_"+to)
+		for _, st := range notice.Statuses {
+			for _, to := range st.Next() {
+				out = append(out, "notice_"+string(to))
 			}
 		}
 		return out

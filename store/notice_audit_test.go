@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/lurewatch/lure/notice"
 )
 
 // TestNoticeAuditNamesTheNotice checks that every audit row of a notice's
@@ -15,23 +17,23 @@ func TestNoticeAuditNamesTheNotice(t *testing.T) {
 	s := noticeStore(t)
 	ns := draft(t, s)
 	n, other := ns[0], ns[1] // s1: a1, a2; s2: b1
-	n, err := s.TransitionNotice(ctx, Transition{ID: n.ID, To: NoticeSent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
+	n, err := notice.Move(ctx, s.Notices(), notice.Transition{ID: n.ID, To: notice.Sent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := n.SentAt.Add(36 * time.Hour)
 	for _, id := range []string{"a1", "a2"} {
-		if _, err := s.RecordRemoval(ctx, removal(id, "s1", at)); err != nil {
+		if _, err := s.Notices().RecordRemoval(ctx, removal(id, "s1", at)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if ok, err := s.ClearRemoval(ctx, "a1", at.Add(time.Hour)); !ok || err != nil {
+	if ok, err := s.Notices().ClearRemoval(ctx, "a1", at.Add(time.Hour)); !ok || err != nil {
 		t.Fatalf("clear removal = %v (%v)", ok, err)
 	}
 	if _, err := s.Apply(ctx, Change{AdIDs: []string{"b1"}, Actor: "ann", Status: StatusNeedsInfo}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.DropNoticeItem(ctx, DropItem{ID: other.ID, AdID: "b1", Actor: "ann"}); err != nil {
+	if _, err := notice.DropItem(ctx, s.Notices(), notice.Drop{ID: other.ID, AdID: "b1", Actor: "ann"}); err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]struct {

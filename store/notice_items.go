@@ -5,43 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/lurewatch/lure/notice"
 )
-
-// Errors of dropping a draft's items and of sending a notice whose ads
-// are no longer confirmed.
-var (
-	ErrNoticeItemNotFound = errors.New("store: notice: no such ad in the notice")
-	ErrNotDraft           = errors.New("store: notice: only a draft's ads can be dropped")
-	ErrNotConfirmed       = errors.New("store: notice: ads are no longer confirmed")
-)
-
-// UnconfirmedError refuses to send a notice some of whose ads are no
-// longer confirmed; it wraps ErrNotConfirmed.
-type UnconfirmedError struct {
-	AdIDs []string // in the notice's order
-}
-
-func (e *UnconfirmedError) Error() string {
-	return fmt.Sprintf("store: notice: ads no longer confirmed: %s; drop them from the draft first", strings.Join(e.AdIDs, ", "))
-}
-
-// Unwrap makes errors.Is(err, ErrNotConfirmed) hold.
-func (e *UnconfirmedError) Unwrap() error { return ErrNotConfirmed }
-
-// Unconfirmed returns the IDs of the notice's ads whose current review
-// status is not confirmed, in the notice's order; it needs the items that
-// Notice reads.
-func (n Notice) Unconfirmed() []string {
-	var ids []string
-	for _, it := range n.Items {
-		if it.ReviewStatus != StatusConfirmed {
-			ids = append(ids, it.AdID)
-		}
-	}
-	return ids
-}
 
 // unconfirmedItems lists the ads of notice id whose current review status
 // is not confirmed.
@@ -63,62 +30,55 @@ func unconfirmedItems(ctx context.Context, tx *sql.Tx, id int64) ([]string, erro
 	return ids, wrap("notice items", rows.Err())
 }
 
-// DropItem removes one ad from a draft notice.
-type DropItem struct {
-	ID    int64
-	AdID  string
-	Actor string
-}
-
-// DropNoticeItem removes an ad from a draft notice (an ad an analyst no
-// longer stands behind), recording it in the notice's history and the
-// audit log ("notice_drop_item"). Dropping the last ad withdraws the
-// notice. The ad is in no open notice afterwards, so drafting takes it
-// again if it is confirmed again. A notice that is not a draft fails with
-// ErrNotDraft, an ad not in the notice with ErrNoticeItemNotFound.
-func (s *Store) DropNoticeItem(ctx context.Context, d DropItem) (Notice, error) {
+// DropItem removes an ad from a notice in one transaction, if the notice
+// is still in d.Status (else an error wrapping notice.ErrStatusChanged),
+// recording it in the notice's history and the audit log
+// ("notice_drop_item"); when no ad is left, the notice moves to d.Empty.
+// An unknown notice fails with notice.ErrNotFound, an ad not in the
+// notice with notice.ErrItemNotFound.
+func (n *Notices) DropItem(ctx context.Context, d notice.ItemDrop) error {
 	if d.Actor == "" {
-		return Notice{}, errors.New("store: notice: no actor")
+		return errors.New("store: notice: no actor")
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
-		return Notice{}, wrap("notice drop item", err)
+		return wrap("notice drop item", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	var status string
+	var status notice.Status
 	err = tx.QueryRowContext(ctx, `SELECT status FROM notices WHERE id = ?`, d.ID).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Notice{}, fmt.Errorf("%w: %d", ErrNoticeNotFound, d.ID)
+		return fmt.Errorf("%w: %d", notice.ErrNotFound, d.ID)
 	}
 	if err != nil {
-		return Notice{}, wrap("notice drop item", err)
+		return wrap("notice drop item", err)
 	}
-	if status != NoticeDraft {
-		return Notice{}, fmt.Errorf("%w (notice %d is %s)", ErrNotDraft, d.ID, status)
+	if status != d.Status {
+		return fmt.Errorf("%w: notice %d is %s, not %s", notice.ErrStatusChanged, d.ID, status, d.Status)
 	}
 	var review string
 	err = tx.QueryRowContext(ctx, `SELECT COALESCE(r.status, ?) FROM notice_items i LEFT JOIN reviews r ON r.ad_id = i.ad_id
 		WHERE i.notice_id = ? AND i.ad_id = ?`, StatusNew, d.ID, d.AdID).Scan(&review)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Notice{}, fmt.Errorf("%w: notice %d, ad %q", ErrNoticeItemNotFound, d.ID, d.AdID)
+		return fmt.Errorf("%w: notice %d, ad %q", notice.ErrItemNotFound, d.ID, d.AdID)
 	}
 	if err != nil {
-		return Notice{}, wrap("notice drop item", err)
+		return wrap("notice drop item", err)
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM notice_items WHERE notice_id = ? AND ad_id = ?`, d.ID, d.AdID); err != nil {
-		return Notice{}, wrap("notice drop item", err)
+		return wrap("notice drop item", err)
 	}
 	var left int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notice_items WHERE notice_id = ?`, d.ID).Scan(&left); err != nil {
-		return Notice{}, wrap("notice drop item", err)
+		return wrap("notice drop item", err)
 	}
 	now := time.Now().UTC()
 	note := fmt.Sprintf("dropped ad %s (review status %s)", d.AdID, review)
 	if _, err := tx.ExecContext(ctx, `UPDATE notices SET updated_at = ? WHERE id = ?`, formatTime(now), d.ID); err != nil {
-		return Notice{}, wrap("notice drop item", err)
+		return wrap("notice drop item", err)
 	}
-	if err := addHistory(ctx, tx, now, d.Actor, d.ID, NoticeDraft, NoticeDraft, note); err != nil {
-		return Notice{}, err
+	if err := addHistory(ctx, tx, now, d.Actor, d.ID, d.Status, d.Status, note); err != nil {
+		return err
 	}
 	type state struct {
 		Notice       int64  `json:"notice"`
@@ -129,19 +89,16 @@ func (s *Store) DropNoticeItem(ctx context.Context, d DropItem) (Notice, error) 
 	}
 	site, err := noticeSite(ctx, tx, d.ID)
 	if err != nil {
-		return Notice{}, err
+		return err
 	}
 	if err := appendAudit(ctx, tx, now, d.Actor, "notice_drop_item", d.AdID,
 		state{d.ID, site, d.AdID, review, left + 1}, state{d.ID, site, d.AdID, "", left}); err != nil {
-		return Notice{}, err
+		return err
 	}
 	if left == 0 {
-		if err := setStatus(ctx, tx, now, d.ID, NoticeDraft, NoticeWithdrawn, d.Actor, "every ad was dropped"); err != nil {
-			return Notice{}, err
+		if err := setStatus(ctx, tx, now, d.ID, d.Status, d.Empty, d.Actor, d.EmptyNote); err != nil {
+			return err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return Notice{}, wrap("notice drop item", err)
-	}
-	return s.Notice(ctx, d.ID)
+	return wrap("notice drop item", tx.Commit())
 }

@@ -6,11 +6,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/lurewatch/lure/notice"
 )
 
 // s1Draft drafts the notices of noticeStore and returns the one to s1
 // (ads a1, a2).
-func s1Draft(t *testing.T, s *Store) Notice {
+func s1Draft(t *testing.T, s *Store) notice.Notice {
 	t.Helper()
 	for _, n := range draft(t, s) {
 		if n.Site == "s1" {
@@ -18,11 +20,11 @@ func s1Draft(t *testing.T, s *Store) Notice {
 		}
 	}
 	t.Fatal("no draft for s1")
-	return Notice{}
+	return notice.Notice{}
 }
 
-func sendNotice(s *Store, id int64) (Notice, error) {
-	return s.TransitionNotice(context.Background(), Transition{ID: id, To: NoticeSent, Actor: "bob",
+func sendNotice(s *Store, id int64) (notice.Notice, error) {
+	return notice.Move(context.Background(), s.Notices(), notice.Transition{ID: id, To: notice.Sent, Actor: "bob",
 		NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
 }
 
@@ -33,7 +35,7 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 	if _, err := s.Apply(ctx, Change{AdIDs: []string{"a2"}, Actor: "ann", Status: StatusFalsePositive, Note: "real agency"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Notice(ctx, n.ID)
+	got, err := s.Notices().Get(ctx, n.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,30 +49,30 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 		}
 	}
 	_, err = sendNotice(s, n.ID)
-	var ue *UnconfirmedError
-	if !errors.Is(err, ErrNotConfirmed) || !errors.As(err, &ue) || !slices.Equal(ue.AdIDs, []string{"a2"}) || !strings.Contains(err.Error(), "a2") {
-		t.Fatalf("send = %v, want an UnconfirmedError naming a2", err)
+	var ue *notice.UnconfirmedError
+	if !errors.Is(err, notice.ErrNotConfirmed) || !errors.As(err, &ue) || !slices.Equal(ue.AdIDs, []string{"a2"}) || !strings.Contains(err.Error(), "a2") {
+		t.Fatalf("send = %v, want an notice.UnconfirmedError naming a2", err)
 	}
-	if got, _ := s.Notice(ctx, n.ID); got.Status != NoticeDraft {
+	if got, _ := s.Notices().Get(ctx, n.ID); got.Status != notice.Draft {
 		t.Fatalf("status after refused send = %s", got.Status)
 	}
 
-	got, err = s.DropNoticeItem(ctx, DropItem{ID: n.ID, AdID: "a2", Actor: "bob"})
+	got, err = notice.DropItem(ctx, s.Notices(), notice.Drop{ID: n.ID, AdID: "a2", Actor: "bob"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != NoticeDraft || got.ItemCount != 1 || len(got.Items) != 1 || got.Items[0].AdID != "a1" {
+	if got.Status != notice.Draft || got.ItemCount != 1 || len(got.Items) != 1 || got.Items[0].AdID != "a1" {
 		t.Fatalf("after drop = %+v", got)
 	}
 	h := got.History[len(got.History)-1]
-	if h.Actor != "bob" || h.To != NoticeDraft || !strings.Contains(h.Note, "a2") || !strings.Contains(h.Note, StatusFalsePositive) {
+	if h.Actor != "bob" || h.To != notice.Draft || !strings.Contains(h.Note, "a2") || !strings.Contains(h.Note, StatusFalsePositive) {
 		t.Errorf("history = %+v, want the drop of a2", h)
 	}
 	es, _, err := s.AuditLog(ctx, AuditFilter{Action: "notice_drop_item"})
 	if err != nil || len(es) != 1 || es[0].Actor != "bob" || es[0].AdID != "a2" {
 		t.Errorf("audit = %+v (%v), want one drop of a2 by bob", es, err)
 	}
-	if got, err = sendNotice(s, n.ID); err != nil || got.Status != NoticeSent {
+	if got, err = sendNotice(s, n.ID); err != nil || got.Status != notice.Sent {
 		t.Fatalf("send after drop = %v, %v", got.Status, err)
 	}
 
@@ -85,7 +87,7 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 	if len(again) != 1 || again[0].ItemCount != 1 {
 		t.Fatalf("draft after re-confirming = %+v, want one notice with a2", again)
 	}
-	if n2, _ := s.Notice(ctx, again[0].ID); len(n2.Items) != 1 || n2.Items[0].AdID != "a2" {
+	if n2, _ := s.Notices().Get(ctx, again[0].ID); len(n2.Items) != 1 || n2.Items[0].AdID != "a2" {
 		t.Errorf("redrafted items = %+v", n2.Items)
 	}
 }
@@ -96,15 +98,15 @@ func TestDropNoticeItemRefusals(t *testing.T) {
 	n := s1Draft(t, s)
 	tests := []struct {
 		name string
-		d    DropItem
+		d    notice.Drop
 		want error
 	}{
-		{"unknown notice", DropItem{ID: 999, AdID: "a1", Actor: "bob"}, ErrNoticeNotFound},
-		{"ad not in notice", DropItem{ID: n.ID, AdID: "b1", Actor: "bob"}, ErrNoticeItemNotFound},
+		{"unknown notice", notice.Drop{ID: 999, AdID: "a1", Actor: "bob"}, notice.ErrNotFound},
+		{"ad not in notice", notice.Drop{ID: n.ID, AdID: "b1", Actor: "bob"}, notice.ErrItemNotFound},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := s.DropNoticeItem(ctx, tc.d); !errors.Is(err, tc.want) {
+			if _, err := notice.DropItem(ctx, s.Notices(), tc.d); !errors.Is(err, tc.want) {
 				t.Errorf("err = %v, want %v", err, tc.want)
 			}
 		})
@@ -113,10 +115,10 @@ func TestDropNoticeItemRefusals(t *testing.T) {
 		if _, err := sendNotice(s, n.ID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.DropNoticeItem(ctx, DropItem{ID: n.ID, AdID: "a1", Actor: "bob"}); !errors.Is(err, ErrNotDraft) {
-			t.Errorf("err = %v, want ErrNotDraft", err)
+		if _, err := notice.DropItem(ctx, s.Notices(), notice.Drop{ID: n.ID, AdID: "a1", Actor: "bob"}); !errors.Is(err, notice.ErrNotDraft) {
+			t.Errorf("err = %v, want notice.ErrNotDraft", err)
 		}
-		if got, _ := s.Notice(ctx, n.ID); len(got.Items) != 2 {
+		if got, _ := s.Notices().Get(ctx, n.ID); len(got.Items) != 2 {
 			t.Errorf("items after refused drop = %d, want 2", len(got.Items))
 		}
 		if es, _, _ := s.AuditLog(ctx, AuditFilter{Action: "notice_drop_item"}); len(es) != 0 {
@@ -130,15 +132,15 @@ func TestDropLastItemWithdraws(t *testing.T) {
 	s := noticeStore(t)
 	n := s1Draft(t, s)
 	for _, id := range []string{"a1", "a2"} {
-		if _, err := s.DropNoticeItem(ctx, DropItem{ID: n.ID, AdID: id, Actor: "bob"}); err != nil {
+		if _, err := notice.DropItem(ctx, s.Notices(), notice.Drop{ID: n.ID, AdID: id, Actor: "bob"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := s.Notice(ctx, n.ID)
+	got, err := s.Notices().Get(ctx, n.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != NoticeWithdrawn || got.ClosedAt.IsZero() || got.ItemCount != 0 {
+	if got.Status != notice.Withdrawn || got.ClosedAt.IsZero() || got.ItemCount != 0 {
 		t.Fatalf("after dropping every ad = %+v, want withdrawn", got)
 	}
 	if es, _, _ := s.AuditLog(ctx, AuditFilter{Action: "notice_withdrawn"}); len(es) != 1 {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/notice"
 )
 
 // noticeStore holds five ads on two sites; a1, a2 (s1) and b1 (s2) are
@@ -38,9 +39,9 @@ func noticeStore(t *testing.T) *Store {
 	return s
 }
 
-func draft(t *testing.T, s *Store) []Notice {
+func draft(t *testing.T, s *Store) []notice.Notice {
 	t.Helper()
-	ns, err := s.DraftNotices(context.Background(), DraftRequest{Actor: "ann", NotifierName: "NGO", NotifierEmail: "n@ngo.example",
+	ns, err := notice.DraftNotices(context.Background(), s.Notices(), notice.DraftRequest{Actor: "ann", NotifierName: "NGO", NotifierEmail: "n@ngo.example",
 		Describe: func(r string) string { return "description of " + r }})
 	if err != nil {
 		t.Fatal(err)
@@ -58,11 +59,11 @@ func TestDraftNoticesContent(t *testing.T) {
 	if again := draft(t, s); len(again) != 0 {
 		t.Errorf("second draft = %d notices, want none (ads are in open notices)", len(again))
 	}
-	n, err := s.Notice(ctx, ns[0].ID)
+	n, err := s.Notices().Get(ctx, ns[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.Status != NoticeDraft || n.CreatedBy != "ann" || n.NotifierName != "NGO" || len(n.History) != 1 || n.History[0].To != NoticeDraft {
+	if n.Status != notice.Draft || n.CreatedBy != "ann" || n.NotifierName != "NGO" || len(n.History) != 1 || n.History[0].To != notice.Draft {
 		t.Errorf("notice = %+v", n)
 	}
 	for _, it := range n.Items {
@@ -89,38 +90,38 @@ func TestDraftNoticesContent(t *testing.T) {
 
 func TestNoticeLifecycle(t *testing.T) {
 	ctx := context.Background()
-	send := func(id int64) Transition {
-		return Transition{ID: id, To: NoticeSent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"}
+	send := func(id int64) notice.Transition {
+		return notice.Transition{ID: id, To: notice.Sent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"}
 	}
 	tests := []struct {
 		name  string
-		steps []string
+		steps []notice.Status
 		bad   string // the last step must fail with this error ("" = all succeed)
 	}{
-		{"send ack remove", []string{NoticeSent, NoticeAcknowledged, NoticeRemoved}, ""},
-		{"send reject", []string{NoticeSent, NoticeRejected}, ""},
-		{"withdraw", []string{NoticeWithdrawn}, ""},
-		{"draft to removed", []string{NoticeRemoved}, "invalid transition"},
-		{"draft to acknowledged", []string{NoticeAcknowledged}, "invalid transition"},
-		{"back to draft", []string{NoticeSent, NoticeDraft}, "invalid transition"},
-		{"closed stays closed", []string{NoticeSent, NoticeRejected, NoticeAcknowledged}, "the notice is closed"},
-		{"withdrawn cannot be sent", []string{NoticeWithdrawn, NoticeSent}, "invalid transition"},
-		{"unknown status", []string{"lost"}, "unknown status"},
+		{"send ack remove", []notice.Status{notice.Sent, notice.Acknowledged, notice.Removed}, ""},
+		{"send reject", []notice.Status{notice.Sent, notice.Rejected}, ""},
+		{"withdraw", []notice.Status{notice.Withdrawn}, ""},
+		{"draft to removed", []notice.Status{notice.Removed}, "invalid transition"},
+		{"draft to acknowledged", []notice.Status{notice.Acknowledged}, "invalid transition"},
+		{"back to draft", []notice.Status{notice.Sent, notice.Draft}, "invalid transition"},
+		{"closed stays closed", []notice.Status{notice.Sent, notice.Rejected, notice.Acknowledged}, "the notice is closed"},
+		{"withdrawn cannot be sent", []notice.Status{notice.Withdrawn, notice.Sent}, "invalid transition"},
+		{"unknown status", []notice.Status{"lost"}, "unknown status"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := noticeStore(t)
 			n := draft(t, s)[0]
 			for i, to := range tc.steps {
-				tr := Transition{ID: n.ID, To: to, Actor: "bob", Note: "step " + to}
-				if to == NoticeSent {
+				tr := notice.Transition{ID: n.ID, To: to, Actor: "bob", Note: "step " + string(to)}
+				if to == notice.Sent {
 					tr = send(n.ID)
 				}
 				before := time.Now().UTC()
-				got, err := s.TransitionNotice(ctx, tr)
+				got, err := notice.Move(ctx, s.Notices(), tr)
 				last := i == len(tc.steps)-1
 				if last && tc.bad != "" {
-					if err == nil || !errors.Is(err, ErrBadTransition) || !strings.Contains(err.Error(), tc.bad) {
+					if err == nil || !errors.Is(err, notice.ErrBadTransition) || !strings.Contains(err.Error(), tc.bad) {
 						t.Fatalf("%s: err = %v, want %q", to, err, tc.bad)
 					}
 					return
@@ -137,9 +138,9 @@ func TestNoticeLifecycle(t *testing.T) {
 				}
 				var stamp time.Time
 				switch to {
-				case NoticeSent:
+				case notice.Sent:
 					stamp = got.SentAt
-				case NoticeAcknowledged:
+				case notice.Acknowledged:
 					stamp = got.AcknowledgedAt
 				default:
 					stamp = got.ClosedAt
@@ -159,11 +160,11 @@ func TestNoticeLifecycle(t *testing.T) {
 func TestSendNeedsNotifier(t *testing.T) {
 	s := noticeStore(t)
 	n := draft(t, s)[0]
-	_, err := s.TransitionNotice(context.Background(), Transition{ID: n.ID, To: NoticeSent, Actor: "bob", NotifierName: "NGO"})
-	if !errors.Is(err, ErrNotifierRequired) {
-		t.Fatalf("send without e-mail: err = %v, want ErrNotifierRequired", err)
+	_, err := notice.Move(context.Background(), s.Notices(), notice.Transition{ID: n.ID, To: notice.Sent, Actor: "bob", NotifierName: "NGO"})
+	if !errors.Is(err, notice.ErrNotifierRequired) {
+		t.Fatalf("send without e-mail: err = %v, want notice.ErrNotifierRequired", err)
 	}
-	if _, err := s.TransitionNotice(context.Background(), Transition{ID: 999, To: NoticeWithdrawn, Actor: "bob"}); !errors.Is(err, ErrNoticeNotFound) {
+	if _, err := notice.Move(context.Background(), s.Notices(), notice.Transition{ID: 999, To: notice.Withdrawn, Actor: "bob"}); !errors.Is(err, notice.ErrNotFound) {
 		t.Errorf("unknown notice: err = %v", err)
 	}
 }
@@ -176,35 +177,35 @@ func TestRemovalClosesNotice(t *testing.T) {
 	ctx := context.Background()
 	s := noticeStore(t)
 	n := draft(t, s)[0] // s1: a1, a2
-	n, err := s.TransitionNotice(ctx, Transition{ID: n.ID, To: NoticeSent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
+	n, err := notice.Move(ctx, s.Notices(), notice.Transition{ID: n.ID, To: notice.Sent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	at := n.SentAt.Add(36 * time.Hour)
-	closed, err := s.RecordRemoval(ctx, removal("a1", "s1", at))
+	closed, err := s.Notices().RecordRemoval(ctx, removal("a1", "s1", at))
 	if err != nil || len(closed) != 0 {
 		t.Fatalf("first removal closed %v (%v), want none", closed, err)
 	}
 	// A replay changes nothing, even with another detection time.
-	if closed, err := s.RecordRemoval(ctx, removal("a1", "s1", at.Add(time.Hour))); err != nil || len(closed) != 0 {
+	if closed, err := s.Notices().RecordRemoval(ctx, removal("a1", "s1", at.Add(time.Hour))); err != nil || len(closed) != 0 {
 		t.Fatalf("replay closed %v (%v)", closed, err)
 	}
-	closed, err = s.RecordRemoval(ctx, removal("a2", "s1", at.Add(12*time.Hour)))
+	closed, err = s.Notices().RecordRemoval(ctx, removal("a2", "s1", at.Add(12*time.Hour)))
 	if err != nil || len(closed) != 1 || closed[0] != n.ID {
 		t.Fatalf("second removal closed %v (%v), want [%d]", closed, err, n.ID)
 	}
-	got, err := s.Notice(ctx, n.ID)
+	got, err := s.Notices().Get(ctx, n.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := got.History[len(got.History)-1]
-	if got.Status != NoticeRemoved || got.RemovedCount != 2 || h.Actor != ActorCrawler || h.To != NoticeRemoved {
+	if got.Status != notice.Removed || got.RemovedCount != 2 || h.Actor != notice.ActorCrawler || h.To != notice.Removed {
 		t.Fatalf("notice = %s, %d removed, last history %+v", got.Status, got.RemovedCount, h)
 	}
 	if !got.Items[0].RemovedAt.Equal(at) || got.Items[0].RemovalReason != ad.RemovedGone404 {
 		t.Errorf("item a1 removed at %v (%s), want first detection %v", got.Items[0].RemovedAt, got.Items[0].RemovalReason, at)
 	}
-	stats, err := s.TimeToRemoval(ctx)
+	stats, err := s.Notices().TimeToRemoval(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,17 +215,17 @@ func TestRemovalClosesNotice(t *testing.T) {
 
 	// The ad is seen again: an older crawl changes nothing, a newer one
 	// reopens the notice.
-	if ok, err := s.ClearRemoval(ctx, "a1", at.Add(-time.Minute)); ok || err != nil {
+	if ok, err := s.Notices().ClearRemoval(ctx, "a1", at.Add(-time.Minute)); ok || err != nil {
 		t.Errorf("stale sighting cleared = %v (%v)", ok, err)
 	}
-	if ok, err := s.ClearRemoval(ctx, "a1", at.Add(time.Hour)); !ok || err != nil {
+	if ok, err := s.Notices().ClearRemoval(ctx, "a1", at.Add(time.Hour)); !ok || err != nil {
 		t.Fatalf("new sighting cleared = %v (%v)", ok, err)
 	}
-	got, _ = s.Notice(ctx, n.ID)
-	if got.Status != NoticeSent || got.RemovedCount != 1 || !got.ClosedAt.IsZero() {
+	got, _ = s.Notices().Get(ctx, n.ID)
+	if got.Status != notice.Sent || got.RemovedCount != 1 || !got.ClosedAt.IsZero() {
 		t.Errorf("after reappearance: %s, %d removed, closed %v; want sent, 1, open", got.Status, got.RemovedCount, got.ClosedAt)
 	}
-	if _, ok, _ := s.RemovalOf(ctx, "a1"); ok {
+	if _, ok, _ := s.Notices().RemovalOf(ctx, "a1"); ok {
 		t.Error("removal of a1 still recorded")
 	}
 }
@@ -235,18 +236,18 @@ func TestRemovalBeforeSending(t *testing.T) {
 	ns := draft(t, s)
 	// Removed while the notice is a draft: the draft is untouched, sending
 	// marks the item at once; a removed ad is not drafted again.
-	if closed, err := s.RecordRemoval(ctx, removal("b1", "s2", t0)); err != nil || len(closed) != 0 {
+	if closed, err := s.Notices().RecordRemoval(ctx, removal("b1", "s2", t0)); err != nil || len(closed) != 0 {
 		t.Fatalf("removal closed %v (%v)", closed, err)
 	}
-	n, _ := s.Notice(ctx, ns[1].ID)
-	if n.Status != NoticeDraft || n.RemovedCount != 0 {
+	n, _ := s.Notices().Get(ctx, ns[1].ID)
+	if n.Status != notice.Draft || n.RemovedCount != 0 {
 		t.Fatalf("draft = %s with %d removed", n.Status, n.RemovedCount)
 	}
-	n, err := s.TransitionNotice(ctx, Transition{ID: n.ID, To: NoticeSent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
+	n, err := notice.Move(ctx, s.Notices(), notice.Transition{ID: n.ID, To: notice.Sent, Actor: "bob", NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
 	if err != nil || n.RemovedCount != 1 {
 		t.Fatalf("sent: %d removed (%v), want 1", n.RemovedCount, err)
 	}
-	if _, err := s.TransitionNotice(ctx, Transition{ID: ns[0].ID, To: NoticeWithdrawn, Actor: "bob"}); err != nil {
+	if _, err := notice.Move(ctx, s.Notices(), notice.Transition{ID: ns[0].ID, To: notice.Withdrawn, Actor: "bob"}); err != nil {
 		t.Fatal(err)
 	}
 	again := draft(t, s)
@@ -255,52 +256,27 @@ func TestRemovalBeforeSending(t *testing.T) {
 	}
 }
 
-func TestOverdue(t *testing.T) {
-	now := t0.Add(30 * 24 * time.Hour)
-	week := 7 * 24 * time.Hour
-	tests := []struct {
-		name   string
-		status string
-		sent   time.Time
-		want   bool
-	}{
-		{"sent 8 days ago", NoticeSent, now.Add(-8 * 24 * time.Hour), true},
-		{"acknowledged 8 days ago", NoticeAcknowledged, now.Add(-8 * 24 * time.Hour), true},
-		{"sent 6 days ago", NoticeSent, now.Add(-6 * 24 * time.Hour), false},
-		{"exactly the period", NoticeSent, now.Add(-week), false},
-		{"removed long ago", NoticeRemoved, now.Add(-80 * 24 * time.Hour), false},
-		{"draft", NoticeDraft, time.Time{}, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := (Notice{Status: tc.status, SentAt: tc.sent}).Overdue(now, week); got != tc.want {
-				t.Errorf("Overdue = %v, want %v", got, tc.want)
-			}
-		})
-	}
-}
-
 func TestNoticesFilter(t *testing.T) {
 	ctx := context.Background()
 	s := noticeStore(t)
 	ns := draft(t, s)
-	if _, err := s.TransitionNotice(ctx, Transition{ID: ns[0].ID, To: NoticeSent, Actor: "bob", NotifierName: "N", NotifierEmail: "n@x.example"}); err != nil {
+	if _, err := notice.Move(ctx, s.Notices(), notice.Transition{ID: ns[0].ID, To: notice.Sent, Actor: "bob", NotifierName: "N", NotifierEmail: "n@x.example"}); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
-		f    NoticeFilter
+		f    notice.Filter
 		want int
 	}{
-		{"all", NoticeFilter{}, 2},
-		{"drafts", NoticeFilter{Status: NoticeDraft}, 1},
-		{"site s1", NoticeFilter{Site: "s1"}, 1},
-		{"overdue now", NoticeFilter{SentBefore: time.Now().Add(time.Hour)}, 1},
-		{"overdue a week ago", NoticeFilter{SentBefore: time.Now().Add(-7 * 24 * time.Hour)}, 0},
+		{"all", notice.Filter{}, 2},
+		{"drafts", notice.Filter{Status: notice.Draft}, 1},
+		{"site s1", notice.Filter{Site: "s1"}, 1},
+		{"overdue now", notice.Filter{SentBefore: time.Now().Add(time.Hour)}, 1},
+		{"overdue a week ago", notice.Filter{SentBefore: time.Now().Add(-7 * 24 * time.Hour)}, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, total, err := s.Notices(ctx, tc.f)
+			got, total, err := s.Notices().List(ctx, tc.f)
 			if err != nil || len(got) != tc.want || total != tc.want {
 				t.Errorf("Notices = %d (total %d, %v), want %d", len(got), total, err, tc.want)
 			}
@@ -331,7 +307,7 @@ func TestConcurrentDraftsDoNotDuplicate(t *testing.T) {
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {
-			_, err := s.DraftNotices(ctx, DraftRequest{Actor: "ann"})
+			_, err := notice.DraftNotices(ctx, s.Notices(), notice.DraftRequest{Actor: "ann"})
 			errs <- err
 		}()
 	}
@@ -340,8 +316,90 @@ func TestConcurrentDraftsDoNotDuplicate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ns, total, err := s.Notices(ctx, NoticeFilter{})
+	ns, total, err := s.Notices().List(ctx, notice.Filter{})
 	if err != nil || total != 2 {
 		t.Fatalf("%d notices (%v), want 2: %+v", total, err, ns)
+	}
+}
+
+// TestNoticeLimitsMatchReviews checks that package notice's copies of the
+// review rules it relies on are the store's.
+func TestNoticeLimitsMatchReviews(t *testing.T) {
+	if notice.MaxNote != MaxNote {
+		t.Errorf("notice.MaxNote = %d, store.MaxNote = %d", notice.MaxNote, MaxNote)
+	}
+	if notice.ReviewConfirmed != StatusConfirmed {
+		t.Errorf("notice.ReviewConfirmed = %q, store.StatusConfirmed = %q", notice.ReviewConfirmed, StatusConfirmed)
+	}
+}
+
+// TestChangesAreConditional checks that a status change or a dropped ad
+// applies only while the notice has the status it was checked against,
+// and changes nothing otherwise.
+func TestChangesAreConditional(t *testing.T) {
+	ctx := context.Background()
+	s := noticeStore(t)
+	n := draft(t, s)[0]
+	nt := s.Notices()
+	stale := notice.Change{ID: n.ID, From: notice.Sent, To: notice.Acknowledged, Stamp: notice.StampAcknowledged, Actor: "bob"}
+	if err := nt.SetStatus(ctx, stale); !errors.Is(err, notice.ErrStatusChanged) {
+		t.Errorf("change from a status the notice lacks: err = %v, want ErrStatusChanged", err)
+	}
+	stale.ID = 999
+	if err := nt.SetStatus(ctx, stale); !errors.Is(err, notice.ErrNotFound) {
+		t.Errorf("change of an unknown notice: err = %v, want ErrNotFound", err)
+	}
+	drop := notice.ItemDrop{ID: n.ID, AdID: "a1", Actor: "bob", Status: notice.Sent, Empty: notice.Withdrawn}
+	if err := nt.DropItem(ctx, drop); !errors.Is(err, notice.ErrStatusChanged) {
+		t.Errorf("drop from a notice no longer in its status: err = %v, want ErrStatusChanged", err)
+	}
+	got, err := nt.Get(ctx, n.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != notice.Draft || !got.AcknowledgedAt.IsZero() || len(got.Items) != 2 || len(got.History) != 1 {
+		t.Errorf("refused changes changed the notice: %+v", got)
+	}
+	if es, _, _ := s.AuditLog(ctx, AuditFilter{Actor: "bob"}); len(es) != 0 {
+		t.Errorf("refused changes wrote %d audit entries", len(es))
+	}
+}
+
+// TestConcurrentTransitions checks that of moves racing on one draft
+// exactly one applies and the others are refused as the lifecycle
+// refuses them after it.
+func TestConcurrentTransitions(t *testing.T) {
+	ctx := context.Background()
+	s := noticeStore(t)
+	n := draft(t, s)[0]
+	const racers = 6
+	errs := make(chan error, racers)
+	for i := range racers {
+		go func() {
+			to := notice.Withdrawn
+			if i%2 == 0 {
+				to = notice.Sent
+			}
+			_, err := notice.Move(ctx, s.Notices(), notice.Transition{ID: n.ID, To: to, Actor: "bob",
+				NotifierName: "NGO", NotifierEmail: "n@ngo.example"})
+			errs <- err
+		}()
+	}
+	ok := 0
+	for range racers {
+		err := <-errs
+		switch {
+		case err == nil:
+			ok++
+		case !errors.Is(err, notice.ErrBadTransition):
+			t.Errorf("err = %v, want nil or ErrBadTransition", err)
+		}
+	}
+	got, err := s.Notices().Get(ctx, n.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok != 1 || len(got.History) != 2 {
+		t.Errorf("%d moves applied, history %+v; want exactly one", ok, got.History)
 	}
 }

@@ -10,18 +10,21 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/notice"
 )
 
 // RecordRemoval records that the crawler found an ad gone from its site
 // and marks the ad removed in every sent or acknowledged notice holding
 // it; a notice whose every item is then removed becomes "removed" (actor
-// ActorCrawler). It is idempotent by ad ID: a repeated removal keeps the
+// notice.ActorCrawler). These moves are the crawler's, not a person's:
+// they run here, in the transaction that records the removal, so that a
+// replayed removal finds everything done. It is idempotent by ad ID: a repeated removal keeps the
 // first detection and changes nothing. It returns the notices it closed.
-func (s *Store) RecordRemoval(ctx context.Context, r ad.Removal) ([]int64, error) {
+func (n *Notices) RecordRemoval(ctx context.Context, r ad.Removal) ([]int64, error) {
 	if err := r.Validate(); err != nil {
 		return nil, fmt.Errorf("store: record removal: %w", err)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, wrap("record removal", err)
 	}
@@ -36,8 +39,9 @@ func (s *Store) RecordRemoval(ctx context.Context, r ad.Removal) ([]int64, error
 	if err := tx.QueryRowContext(ctx, `SELECT detected_at, reason FROM ad_removals WHERE ad_id = ?`, r.ID).Scan(&detected, &reason); err != nil {
 		return nil, wrap("record removal", err)
 	}
+	awaiting, awaitingArgs := inStatuses(notice.AwaitingPlatform)
 	ids, err := noticeIDs(ctx, tx, `SELECT i.notice_id FROM notice_items i JOIN notices n ON n.id = i.notice_id
-		WHERE i.ad_id = ? AND i.removed_at IS NULL AND n.status IN (?, ?)`, r.ID, NoticeSent, NoticeAcknowledged)
+		WHERE i.ad_id = ? AND i.removed_at IS NULL AND n.status IN `+awaiting, append([]any{r.ID}, awaitingArgs...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +52,7 @@ func (s *Store) RecordRemoval(ctx context.Context, r ad.Removal) ([]int64, error
 			return nil, wrap("record removal", err)
 		}
 		var left int
-		var status string
+		var status notice.Status
 		if err := tx.QueryRowContext(ctx, `SELECT status, (SELECT COUNT(*) FROM notice_items WHERE notice_id = n.id AND removed_at IS NULL)
 			FROM notices n WHERE id = ?`, id).Scan(&status, &left); err != nil {
 			return nil, wrap("record removal", err)
@@ -56,7 +60,7 @@ func (s *Store) RecordRemoval(ctx context.Context, r ad.Removal) ([]int64, error
 		if left > 0 {
 			continue
 		}
-		if err := setStatus(ctx, tx, now, id, status, NoticeRemoved, ActorCrawler, "every ad verified removed by recrawl"); err != nil {
+		if err := setStatus(ctx, tx, now, id, status, notice.Removed, notice.ActorCrawler, "every ad verified removed by recrawl"); err != nil {
 			return nil, err
 		}
 		closed = append(closed, id)
@@ -90,9 +94,9 @@ type Removal struct {
 
 // RemovalOf returns the recorded removal of an ad; ok is false when the
 // ad is not known to be removed.
-func (s *Store) RemovalOf(ctx context.Context, adID string) (r Removal, ok bool, err error) {
+func (n *Notices) RemovalOf(ctx context.Context, adID string) (r Removal, ok bool, err error) {
 	var detected string
-	err = s.db.QueryRowContext(ctx, `SELECT ad_id, reason, detected_at FROM ad_removals WHERE ad_id = ?`, adID).
+	err = n.db.QueryRowContext(ctx, `SELECT ad_id, reason, detected_at FROM ad_removals WHERE ad_id = ?`, adID).
 		Scan(&r.AdID, &r.Reason, &detected)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Removal{}, false, nil
@@ -108,9 +112,9 @@ func (s *Store) RemovalOf(ctx context.Context, adID string) (r Removal, ok bool,
 // seen (a crawl after the removal was detected; an older one changes
 // nothing). Its items in open or removed notices lose their removed mark,
 // and a notice closed as removed goes back to the status it had before
-// (actor ActorCrawler). It reports whether a removal was cleared.
-func (s *Store) ClearRemoval(ctx context.Context, adID string, seen time.Time) (bool, error) {
-	tx, err := s.db.BeginTx(ctx, nil)
+// (actor notice.ActorCrawler). It reports whether a removal was cleared.
+func (n *Notices) ClearRemoval(ctx context.Context, adID string, seen time.Time) (bool, error) {
+	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, wrap("clear removal", err)
 	}
@@ -130,7 +134,7 @@ func (s *Store) ClearRemoval(ctx context.Context, adID string, seen time.Time) (
 		return false, wrap("clear removal", err)
 	}
 	ids, err := noticeIDs(ctx, tx, `SELECT i.notice_id FROM notice_items i JOIN notices n ON n.id = i.notice_id
-		WHERE i.ad_id = ? AND i.removed_at IS NOT NULL AND n.status IN (?, ?, ?)`, adID, NoticeSent, NoticeAcknowledged, NoticeRemoved)
+		WHERE i.ad_id = ? AND i.removed_at IS NOT NULL AND n.status IN (?, ?, ?)`, adID, notice.Sent, notice.Acknowledged, notice.Removed)
 	if err != nil {
 		return false, err
 	}
@@ -140,35 +144,35 @@ func (s *Store) ClearRemoval(ctx context.Context, adID string, seen time.Time) (
 			id, adID); err != nil {
 			return false, wrap("clear removal", err)
 		}
-		var status string
+		var status notice.Status
 		if err := tx.QueryRowContext(ctx, `SELECT status FROM notices WHERE id = ?`, id).Scan(&status); err != nil {
 			return false, wrap("clear removal", err)
 		}
-		if status != NoticeRemoved {
+		if status != notice.Removed {
 			continue
 		}
-		back := NoticeSent
+		back := notice.Sent
 		var acked sql.NullString
 		if err := tx.QueryRowContext(ctx, `SELECT acknowledged_at FROM notices WHERE id = ?`, id).Scan(&acked); err != nil {
 			return false, wrap("clear removal", err)
 		}
 		if acked.Valid {
-			back = NoticeAcknowledged
+			back = notice.Acknowledged
 		}
 		note := "ad " + adID + " is on the site again"
 		if _, err := tx.ExecContext(ctx, `UPDATE notices SET status = ?, updated_at = ?, closed_at = NULL WHERE id = ?`,
 			back, formatTime(now), id); err != nil {
 			return false, wrap("clear removal", err)
 		}
-		if err := addHistory(ctx, tx, now, ActorCrawler, id, NoticeRemoved, back, note); err != nil {
+		if err := addHistory(ctx, tx, now, notice.ActorCrawler, id, notice.Removed, back, note); err != nil {
 			return false, err
 		}
 		site, err := noticeSite(ctx, tx, id)
 		if err != nil {
 			return false, err
 		}
-		if err := appendAudit(ctx, tx, now, ActorCrawler, "notice_reopen", adID,
-			noticeState{id, site, NoticeRemoved, ""}, noticeState{id, site, back, note}); err != nil {
+		if err := appendAudit(ctx, tx, now, notice.ActorCrawler, "notice_reopen", adID,
+			noticeState{id, site, notice.Removed, ""}, noticeState{id, site, back, note}); err != nil {
 			return false, err
 		}
 	}
@@ -190,8 +194,8 @@ type RemovalStats struct {
 // TimeToRemoval returns, per site, how many notified ads were verified
 // removed and the median and longest time from sending to removal. A
 // removal detected before the notice was sent counts as zero.
-func (s *Store) TimeToRemoval(ctx context.Context) ([]RemovalStats, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT n.site, n.sent_at, i.removed_at FROM notice_items i JOIN notices n ON n.id = i.notice_id
+func (n *Notices) TimeToRemoval(ctx context.Context) ([]RemovalStats, error) {
+	rows, err := n.db.QueryContext(ctx, `SELECT n.site, n.sent_at, i.removed_at FROM notice_items i JOIN notices n ON n.id = i.notice_id
 		WHERE n.sent_at IS NOT NULL AND i.removed_at IS NOT NULL`)
 	if err != nil {
 		return nil, wrap("time to removal", err)

@@ -35,6 +35,15 @@ const (
 	DeliveryFailed    = "failed"
 )
 
+// Webhooks reads and writes webhook subscriptions and their deliveries.
+// Get it with Store.Webhooks.
+type Webhooks struct {
+	db *sql.DB
+}
+
+// Webhooks returns the webhook tables of the store.
+func (s *Store) Webhooks() *Webhooks { return &Webhooks{db: s.db} }
+
 // Subscription is a platform's subscription to flagged ads of its sites.
 // Secret signs the events; the API shows it once, at creation.
 type Subscription struct {
@@ -86,7 +95,7 @@ func (s Subscription) Validate() error {
 }
 
 // CreateSubscription stores a new subscription and returns it with its ID.
-func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (Subscription, error) {
+func (w *Webhooks) CreateSubscription(ctx context.Context, sub Subscription) (Subscription, error) {
 	if err := sub.Validate(); err != nil {
 		return Subscription{}, err
 	}
@@ -95,7 +104,7 @@ func (s *Store) CreateSubscription(ctx context.Context, sub Subscription) (Subsc
 		return Subscription{}, wrap("create subscription", err)
 	}
 	now := time.Now().UTC()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO webhook_subscriptions
+	res, err := w.db.ExecContext(ctx, `INSERT INTO webhook_subscriptions
 		(name, url, sites, min_score, secret, disabled, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		sub.Name, sub.URL, string(sites), sub.MinScore, sub.Secret, sub.Disabled, formatTime(now), formatTime(now))
 	if err != nil {
@@ -125,8 +134,8 @@ func scanSubscription(sc interface{ Scan(...any) error }) (Subscription, error) 
 }
 
 // Subscriptions lists every subscription, newest first, with secrets.
-func (s *Store) Subscriptions(ctx context.Context) ([]Subscription, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+subscriptionCols+` FROM webhook_subscriptions ORDER BY id DESC`)
+func (w *Webhooks) Subscriptions(ctx context.Context) ([]Subscription, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT `+subscriptionCols+` FROM webhook_subscriptions ORDER BY id DESC`)
 	if err != nil {
 		return nil, wrap("subscriptions", err)
 	}
@@ -144,8 +153,8 @@ func (s *Store) Subscriptions(ctx context.Context) ([]Subscription, error) {
 
 // Subscription returns one subscription by ID, or an error wrapping
 // ErrNoSubscription.
-func (s *Store) Subscription(ctx context.Context, id int64) (Subscription, error) {
-	sub, err := scanSubscription(s.db.QueryRowContext(ctx, `SELECT `+subscriptionCols+` FROM webhook_subscriptions WHERE id = ?`, id))
+func (w *Webhooks) Subscription(ctx context.Context, id int64) (Subscription, error) {
+	sub, err := scanSubscription(w.db.QueryRowContext(ctx, `SELECT `+subscriptionCols+` FROM webhook_subscriptions WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Subscription{}, fmt.Errorf("%w: %d", ErrNoSubscription, id)
 	}
@@ -154,8 +163,8 @@ func (s *Store) Subscription(ctx context.Context, id int64) (Subscription, error
 
 // SetSubscriptionDisabled disables or re-enables a subscription. Pending
 // deliveries of a disabled subscription wait until it is enabled again.
-func (s *Store) SetSubscriptionDisabled(ctx context.Context, id int64, disabled bool) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE webhook_subscriptions SET disabled = ?, updated_at = ? WHERE id = ?`,
+func (w *Webhooks) SetSubscriptionDisabled(ctx context.Context, id int64, disabled bool) error {
+	res, err := w.db.ExecContext(ctx, `UPDATE webhook_subscriptions SET disabled = ?, updated_at = ? WHERE id = ?`,
 		disabled, formatTime(time.Now()), id)
 	if err != nil {
 		return wrap("set subscription disabled", err)
@@ -193,7 +202,7 @@ type Delivery struct {
 // It is idempotent: an event for the same subscription, ad and content
 // hash (or the same event ID) is recorded once; created reports whether
 // this call recorded it.
-func (s *Store) EnqueueDelivery(ctx context.Context, d Delivery) (created bool, err error) {
+func (w *Webhooks) EnqueueDelivery(ctx context.Context, d Delivery) (created bool, err error) {
 	if d.EventID == "" || d.SubscriptionID == 0 || d.AdID == "" || len(d.Payload) == 0 {
 		return false, errors.New("store: enqueue delivery: event id, subscription, ad id and payload are required")
 	}
@@ -202,7 +211,7 @@ func (s *Store) EnqueueDelivery(ctx context.Context, d Delivery) (created bool, 
 	if !d.NextAt.IsZero() {
 		next = formatTime(d.NextAt)
 	}
-	res, err := s.db.ExecContext(ctx, `INSERT INTO webhook_deliveries
+	res, err := w.db.ExecContext(ctx, `INSERT INTO webhook_deliveries
 		(event_id, subscription_id, ad_id, content_hash, payload, next_at, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		d.EventID, d.SubscriptionID, d.AdID, d.ContentHash, string(d.Payload), next, now, now)
@@ -237,11 +246,11 @@ func scanDelivery(sc interface{ Scan(...any) error }, extra ...any) (Delivery, e
 
 // DueDeliveries returns up to limit pending deliveries due at now of
 // enabled subscriptions, oldest due first, with payload, URL and secret.
-func (s *Store) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
+func (w *Webhooks) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error) {
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+deliveryCols+`, d.payload, w.url, w.secret
+	rows, err := w.db.QueryContext(ctx, `SELECT `+deliveryCols+`, d.payload, w.url, w.secret
 		FROM webhook_deliveries d JOIN webhook_subscriptions w ON w.id = d.subscription_id
 		WHERE d.status = 'pending' AND d.next_at <= ? AND w.disabled = 0
 		ORDER BY d.next_at, d.id LIMIT ?`, formatTime(now), limit)
@@ -274,7 +283,7 @@ type Attempt struct {
 }
 
 // RecordAttempt counts one attempt of delivery id and sets its new state.
-func (s *Store) RecordAttempt(ctx context.Context, id int64, a Attempt) error {
+func (w *Webhooks) RecordAttempt(ctx context.Context, id int64, a Attempt) error {
 	switch a.Status {
 	case DeliveryPending, DeliveryDelivered, DeliveryFailed:
 	default:
@@ -291,7 +300,7 @@ func (s *Store) RecordAttempt(ctx context.Context, id int64, a Attempt) error {
 	if a.Status == DeliveryDelivered {
 		delivered = formatTime(a.At)
 	}
-	res, err := s.db.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?,
+	res, err := w.db.ExecContext(ctx, `UPDATE webhook_deliveries SET attempts = attempts + 1, status = ?,
 		next_at = ?, last_code = ?, last_error = ?, updated_at = ?, delivered_at = COALESCE(?, delivered_at)
 		WHERE id = ?`, a.Status, formatTime(next), a.Code, a.Err, formatTime(a.At), delivered, id)
 	if err != nil {
@@ -312,7 +321,7 @@ type DeliveryFilter struct {
 }
 
 // Deliveries lists recent deliveries, newest first, without payloads.
-func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
+func (w *Webhooks) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, error) {
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
@@ -329,7 +338,7 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, e
 	}
 	q += ` ORDER BY d.id DESC LIMIT ?`
 	args = append(args, f.Limit)
-	rows, err := s.db.QueryContext(ctx, q, args...)
+	rows, err := w.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, wrap("deliveries", err)
 	}
@@ -347,8 +356,8 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]Delivery, e
 
 // PurgeDeliveries deletes delivered and failed deliveries last updated
 // before before, and returns how many; pending ones are kept.
-func (s *Store) PurgeDeliveries(ctx context.Context, before time.Time) (int, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND updated_at < ?`,
+func (w *Webhooks) PurgeDeliveries(ctx context.Context, before time.Time) (int, error) {
+	res, err := w.db.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status IN ('delivered', 'failed') AND updated_at < ?`,
 		formatTime(before))
 	if err != nil {
 		return 0, wrap("purge deliveries", err)

@@ -42,14 +42,14 @@ func TestSubscriptionValidate(t *testing.T) {
 func TestWebhookDeliveries(t *testing.T) {
 	ctx := context.Background()
 	st, _ := openTemp(t)
-	sub, err := st.CreateSubscription(ctx, testSubscription("platform-x"))
+	sub, err := st.Webhooks().CreateSubscription(ctx, testSubscription("platform-x"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateSubscription(ctx, testSubscription("platform-x")); !errors.Is(err, ErrSubscriptionExists) {
+	if _, err := st.Webhooks().CreateSubscription(ctx, testSubscription("platform-x")); !errors.Is(err, ErrSubscriptionExists) {
 		t.Fatalf("duplicate name: %v", err)
 	}
-	subs, err := st.Subscriptions(ctx)
+	subs, err := st.Webhooks().Subscriptions(ctx)
 	if err != nil || len(subs) != 1 || subs[0].Secret != sub.Secret || subs[0].Sites[0] != "rabota.example" {
 		t.Fatalf("Subscriptions = %+v, %v", subs, err)
 	}
@@ -59,45 +59,45 @@ func TestWebhookDeliveries(t *testing.T) {
 
 	d := Delivery{EventID: "ev1", SubscriptionID: sub.ID, AdID: "ad1", ContentHash: "h1", Payload: []byte(`{"x":1}`)}
 	for i, want := range []bool{true, false} {
-		created, err := st.EnqueueDelivery(ctx, d)
+		created, err := st.Webhooks().EnqueueDelivery(ctx, d)
 		if err != nil || created != want {
 			t.Fatalf("enqueue #%d = %v, %v; want %v", i, created, err, want)
 		}
 	}
 	d2 := d
 	d2.EventID = "ev2" // same subscription, ad and hash: still once
-	if created, err := st.EnqueueDelivery(ctx, d2); err != nil || created {
+	if created, err := st.Webhooks().EnqueueDelivery(ctx, d2); err != nil || created {
 		t.Fatalf("enqueue same ad and hash with another event id = %v, %v", created, err)
 	}
 
 	now := time.Now()
-	due, err := st.DueDeliveries(ctx, now, 10)
+	due, err := st.Webhooks().DueDeliveries(ctx, now, 10)
 	if err != nil || len(due) != 1 || string(due[0].Payload) != `{"x":1}` || due[0].URL != sub.URL || due[0].Secret != sub.Secret {
 		t.Fatalf("DueDeliveries = %+v, %v", due, err)
 	}
-	if err := st.RecordAttempt(ctx, due[0].ID, Attempt{At: now, Code: 500, Err: "HTTP 500", Status: DeliveryPending, NextAt: now.Add(time.Minute)}); err != nil {
+	if err := st.Webhooks().RecordAttempt(ctx, due[0].ID, Attempt{At: now, Code: 500, Err: "HTTP 500", Status: DeliveryPending, NextAt: now.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := st.DueDeliveries(ctx, now, 10); len(due) != 0 {
+	if due, _ := st.Webhooks().DueDeliveries(ctx, now, 10); len(due) != 0 {
 		t.Fatalf("delivery due before its retry time: %+v", due)
 	}
-	if err := st.SetSubscriptionDisabled(ctx, sub.ID, true); err != nil {
+	if err := st.Webhooks().SetSubscriptionDisabled(ctx, sub.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := st.DueDeliveries(ctx, now.Add(2*time.Minute), 10); len(due) != 0 {
+	if due, _ := st.Webhooks().DueDeliveries(ctx, now.Add(2*time.Minute), 10); len(due) != 0 {
 		t.Fatalf("delivery of a disabled subscription is due: %+v", due)
 	}
-	if err := st.SetSubscriptionDisabled(ctx, sub.ID, false); err != nil {
+	if err := st.Webhooks().SetSubscriptionDisabled(ctx, sub.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	due, _ = st.DueDeliveries(ctx, now.Add(2*time.Minute), 10)
+	due, _ = st.Webhooks().DueDeliveries(ctx, now.Add(2*time.Minute), 10)
 	if len(due) != 1 {
 		t.Fatalf("due after retry time = %d deliveries", len(due))
 	}
-	if err := st.RecordAttempt(ctx, due[0].ID, Attempt{At: now.Add(2 * time.Minute), Code: 204, Status: DeliveryDelivered}); err != nil {
+	if err := st.Webhooks().RecordAttempt(ctx, due[0].ID, Attempt{At: now.Add(2 * time.Minute), Code: 204, Status: DeliveryDelivered}); err != nil {
 		t.Fatal(err)
 	}
-	log, err := st.Deliveries(ctx, DeliveryFilter{SubscriptionID: sub.ID})
+	log, err := st.Webhooks().Deliveries(ctx, DeliveryFilter{SubscriptionID: sub.ID})
 	if err != nil || len(log) != 1 {
 		t.Fatalf("Deliveries = %+v, %v", log, err)
 	}
@@ -106,19 +106,19 @@ func TestWebhookDeliveries(t *testing.T) {
 		t.Errorf("delivery log = %+v", got)
 	}
 	// Purging keeps pending deliveries and recent ones.
-	if _, err := st.EnqueueDelivery(ctx, Delivery{EventID: "ev3", SubscriptionID: sub.ID, AdID: "ad2", ContentHash: "h", Payload: []byte("{}")}); err != nil {
+	if _, err := st.Webhooks().EnqueueDelivery(ctx, Delivery{EventID: "ev3", SubscriptionID: sub.ID, AdID: "ad2", ContentHash: "h", Payload: []byte("{}")}); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := st.PurgeDeliveries(ctx, now); err != nil || n != 0 {
+	if n, err := st.Webhooks().PurgeDeliveries(ctx, now); err != nil || n != 0 {
 		t.Errorf("purge before the delivery = %d, %v", n, err)
 	}
-	if n, err := st.PurgeDeliveries(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+	if n, err := st.Webhooks().PurgeDeliveries(ctx, now.Add(time.Hour)); err != nil || n != 1 {
 		t.Errorf("purge = %d, %v; want the delivered one", n, err)
 	}
-	if log, _ := st.Deliveries(ctx, DeliveryFilter{}); len(log) != 1 || log[0].EventID != "ev3" {
+	if log, _ := st.Webhooks().Deliveries(ctx, DeliveryFilter{}); len(log) != 1 || log[0].EventID != "ev3" {
 		t.Errorf("after purge: %+v", log)
 	}
-	if err := st.SetSubscriptionDisabled(ctx, 999, true); !errors.Is(err, ErrNoSubscription) {
+	if err := st.Webhooks().SetSubscriptionDisabled(ctx, 999, true); !errors.Is(err, ErrNoSubscription) {
 		t.Errorf("disable unknown = %v", err)
 	}
 }

@@ -80,10 +80,10 @@ func ExampleWorker() {
 		fmt.Println("platform got", e.Type, e.AdID, "on", e.Site, "verified:", err == nil)
 	}))
 	defer platform.Close()
-	st.CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: platform.URL,
+	st.Webhooks().CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: platform.URL,
 		Sites: []string{"doska.example"}, MinScore: 50, Secret: secret})
 
-	w, _ := webhook.New(webhook.Options{Queue: st, AllowPrivate: true}) // the receiver is on 127.0.0.1
+	w, _ := webhook.New(webhook.Options{Queue: st.Webhooks(), AllowPrivate: true}) // the receiver is on 127.0.0.1
 	a := ad.Ad{V: ad.Version, ID: "a1", Site: "doska.example", URL: "https://doska.example/ad/1", Kind: ad.KindJob, Title: "…"}
 	v := ad.Verdict{V: ad.Version, Ad: a, Score: 88, Band: ad.BandHigh, Flagged: true}
 	n, _ := w.Enqueue(ctx, v)

@@ -84,10 +84,10 @@ func TestDialRefusesPrivate(t *testing.T) {
 
 func TestNewRefusesUncheckableTransport(t *testing.T) {
 	rt := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, errors.New("unused") })
-	if _, err := New(Options{Queue: &store.Store{}, Client: &http.Client{Transport: rt}}); err == nil {
+	if _, err := New(Options{Queue: &store.Webhooks{}, Client: &http.Client{Transport: rt}}); err == nil {
 		t.Error("New with a custom RoundTripper and the check on: no error")
 	}
-	if _, err := New(Options{Queue: &store.Store{}, Client: &http.Client{Transport: rt}, AllowPrivate: true}); err != nil {
+	if _, err := New(Options{Queue: &store.Webhooks{}, Client: &http.Client{Transport: rt}, AllowPrivate: true}); err != nil {
 		t.Errorf("New with AllowPrivate: %v", err)
 	}
 }
@@ -122,11 +122,11 @@ func TestDeliveryToPrivateAddress(t *testing.T) {
 			defer srv.Close()
 			u, _ := url.Parse(srv.URL)
 			hook := "http://localhost:" + u.Port() + "/hook"
-			if _, err := st.CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: hook,
+			if _, err := st.Webhooks().CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: hook,
 				Sites: []string{"rabota.example"}, Secret: testSecret}); err != nil {
 				t.Fatal(err)
 			}
-			w, err := New(Options{Queue: st, AllowPrivate: tc.allowPrivate, Logger: slog.New(slog.DiscardHandler)})
+			w, err := New(Options{Queue: st.Webhooks(), AllowPrivate: tc.allowPrivate, Logger: slog.New(slog.DiscardHandler)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +136,7 @@ func TestDeliveryToPrivateAddress(t *testing.T) {
 			if n, err := w.Flush(ctx); err != nil || n != 1 {
 				t.Fatalf("Flush = %d, %v", n, err)
 			}
-			ds, err := st.Deliveries(ctx, store.DeliveryFilter{})
+			ds, err := st.Webhooks().Deliveries(ctx, store.DeliveryFilter{})
 			if err != nil || len(ds) != 1 {
 				t.Fatalf("Deliveries = %+v, %v", ds, err)
 			}

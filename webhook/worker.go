@@ -16,7 +16,7 @@ import (
 	"github.com/lurewatch/lure/store"
 )
 
-// Queue is where subscriptions and deliveries are kept. *store.Store
+// Queue is where subscriptions and deliveries are kept. *store.Webhooks
 // implements it.
 type Queue interface {
 	Subscriptions(ctx context.Context) ([]store.Subscription, error)

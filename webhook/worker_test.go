@@ -78,14 +78,14 @@ func newEnv(t *testing.T, maxAttempts int, codes ...int) *env {
 	rc := &receiver{codes: codes}
 	srv := httptest.NewServer(rc)
 	t.Cleanup(srv.Close)
-	sub, err := st.CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: srv.URL + "/hook",
+	sub, err := st.Webhooks().CreateSubscription(ctx, store.Subscription{Name: "platform-x", URL: srv.URL + "/hook",
 		Sites: []string{"rabota.example"}, MinScore: 60, Secret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	reg := prometheus.NewRegistry()
 	e := &env{st: st, clk: &clock{t: time.Now()}, rc: rc, reg: reg, m: NewMetrics(reg), subID: sub.ID}
-	e.w, err = New(Options{Queue: st, Client: srv.Client(), AllowPrivate: true, MaxAttempts: maxAttempts, BaseDelay: time.Second,
+	e.w, err = New(Options{Queue: st.Webhooks(), Client: srv.Client(), AllowPrivate: true, MaxAttempts: maxAttempts, BaseDelay: time.Second,
 		MaxDelay: 4 * time.Second, Jitter: func(d time.Duration) time.Duration { return d }, Now: e.clk.Now, Metrics: e.m, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -113,7 +113,7 @@ func (e *env) flush(t *testing.T, want int) {
 
 func (e *env) log(t *testing.T) store.Delivery {
 	t.Helper()
-	ds, err := e.st.Deliveries(context.Background(), store.DeliveryFilter{})
+	ds, err := e.st.Webhooks().Deliveries(context.Background(), store.DeliveryFilter{})
 	if err != nil || len(ds) != 1 {
 		t.Fatalf("Deliveries = %+v, %v", ds, err)
 	}
@@ -245,7 +245,7 @@ func TestDeliverGivesUp(t *testing.T) {
 }
 
 func TestBackoffCapped(t *testing.T) {
-	w, err := New(Options{Queue: &store.Store{}, BaseDelay: time.Second, MaxDelay: 5 * time.Second,
+	w, err := New(Options{Queue: &store.Webhooks{}, BaseDelay: time.Second, MaxDelay: 5 * time.Second,
 		Jitter: func(d time.Duration) time.Duration { return d }})
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +255,7 @@ func TestBackoffCapped(t *testing.T) {
 			t.Errorf("backoff(%d) = %v, want %v", n, got, want)
 		}
 	}
-	def, _ := New(Options{Queue: &store.Store{}})
+	def, _ := New(Options{Queue: &store.Webhooks{}})
 	for range 100 {
 		if d := def.backoff(1); d < DefaultBaseDelay/2 || d > DefaultBaseDelay {
 			t.Fatalf("jittered backoff %v outside [%v, %v]", d, DefaultBaseDelay/2, DefaultBaseDelay)
@@ -293,7 +293,7 @@ func TestFlushIsolatesSubscriptions(t *testing.T) {
 	up := &receiver{codes: []int{204}}
 	srv := httptest.NewServer(up)
 	defer srv.Close()
-	if _, err := e.st.CreateSubscription(ctx, store.Subscription{Name: "platform-y", URL: srv.URL,
+	if _, err := e.st.Webhooks().CreateSubscription(ctx, store.Subscription{Name: "platform-y", URL: srv.URL,
 		Sites: []string{"doska.example"}, Secret: testSecret}); err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +330,7 @@ func TestRunPurgesOldDeliveries(t *testing.T) {
 	go func() { done <- e.w.Run(ctx) }()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		ds, err := e.st.Deliveries(ctx, store.DeliveryFilter{})
+		ds, err := e.st.Webhooks().Deliveries(ctx, store.DeliveryFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lurewatch/lure/app"
-	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/stream"
 )
 
@@ -35,10 +34,10 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.StringVar(&o.UserAgent, "user-agent", os.Getenv("LURE_USER_AGENT"), "crawler User-Agent, with a contact URL (env LURE_USER_AGENT; default lure's own)")
 	fs.StringVar(&o.NotifierName, "notifier-name", os.Getenv("LURE_NOTIFIER_NAME"), "name of the person or organisation sending takedown notices (env LURE_NOTIFIER_NAME)")
 	fs.StringVar(&o.NotifierEmail, "notifier-email", os.Getenv("LURE_NOTIFIER_EMAIL"), "e-mail address of the notifier of takedown notices (env LURE_NOTIFIER_EMAIL)")
-	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default "+durationText(dashboard.DefaultNoticeOverdue)+")")
-	fs.Float64Var(&o.ScoreRate, "score-rate", 0, fmt.Sprintf("screening API: ads per second per API token (default %g)", dashboard.DefaultScoreRate))
-	fs.IntVar(&o.ScoreBurst, "score-burst", 0, fmt.Sprintf("screening API: burst of ads per API token, also the largest batch (default %d)", dashboard.DefaultScoreBurst))
-	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to "+durationText(dashboard.DefaultScoreSlotWait)+", then get 503 (default 2 per CPU)")
+	fs.DurationVar(&o.NoticeOverdue, "notice-overdue", 0, "how long a sent takedown notice may stay open before it is overdue (default "+durationText(app.DefaultNoticeOverdue)+")")
+	fs.Float64Var(&o.ScoreRate, "score-rate", 0, fmt.Sprintf("screening API: ads per second per API token (default %g)", app.DefaultScoreRate))
+	fs.IntVar(&o.ScoreBurst, "score-burst", 0, fmt.Sprintf("screening API: burst of ads per API token, also the largest batch (default %d)", app.DefaultScoreBurst))
+	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to "+durationText(app.DefaultScoreSlotWait)+", then get 503 (default 2 per CPU)")
 	fs.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (receivers on a private network)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {

@@ -26,6 +26,7 @@ import (
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/network"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
 )
@@ -128,7 +129,7 @@ func run(dir, addrFile string) error {
 		Networks: dashboard.NewNetworkViews(st.Networks(), st, network.Weights{}),
 		// platform.example names its platform and notice form, as a
 		// crawler profile does; other.example names neither.
-		Notices: dashboard.NoticeOptions{Platforms: map[string]dashboard.Platform{
+		Notices: notice.Options{Platforms: map[string]notice.Platform{
 			"platform.example": {Name: "Example Platform", Contact: "https://platform.example/report-illegal-content"}}}})
 	if err != nil {
 		return err

@@ -1,14 +1,13 @@
-package dashboard
+package notice
 
 import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/lurewatch/lure/store"
 )
 
 // GoodFaithStatement is the statement of Article 16(2)(d) of the Digital
@@ -23,18 +22,18 @@ const noticeGround = "These ads recruit people for work or marriage abroad by de
 	"implementing it) or of fraudulent job offers. A human analyst reviewed and confirmed each ad; for each we " +
 	"list the indicators of deception it shows, quoting its own words."
 
-// DefaultNoticeOverdue is how long a sent notice may stay open before the
-// dashboard marks it overdue.
-const DefaultNoticeOverdue = 7 * 24 * time.Hour
+// DefaultOverdue is how long a sent notice may stay open before it is
+// overdue.
+const DefaultOverdue = 7 * 24 * time.Hour
 
-// NoticeOptions configure takedown notices. The zero value works, but
+// Options configure takedown notices. The zero value works, but
 // notices cannot be sent until the notifier is set.
-type NoticeOptions struct {
+type Options struct {
 	// NotifierName and NotifierEmail identify who sends notices (DSA
 	// Article 16(2)(c)); both are required to mark a notice sent.
 	NotifierName, NotifierEmail string
 	// Overdue is how long a sent notice may stay open before it is marked
-	// overdue; 0 means DefaultNoticeOverdue.
+	// overdue; 0 means DefaultOverdue.
 	Overdue time.Duration
 	// Platforms are, per site ID, the platform a notice to the site is
 	// addressed to (the crawler profiles' platform_name and
@@ -51,24 +50,24 @@ type Platform struct {
 	Contact string
 }
 
-// platform is the addressee of the notices about site: its configured
-// name and contact, else the site ID without contact.
-func (o NoticeOptions) platform(site string) addressee {
+// Addressee is who receives the notices about site: its configured
+// platform name and contact, else the site ID without contact.
+func (o Options) Addressee(site string) Addressee {
 	p := o.Platforms[site]
 	if p.Name == "" {
-		return addressee{Name: site, Contact: p.Contact}
+		return Addressee{Name: site, Contact: p.Contact}
 	}
-	return addressee{Name: p.Name, Contact: p.Contact}
+	return Addressee{Name: p.Name, Contact: p.Contact}
 }
 
-// addressee is the platform a notice goes to, as exported.
-type addressee struct {
+// Addressee is the platform a notice goes to, as exported.
+type Addressee struct {
 	Name    string `json:"name"`
 	Contact string `json:"contact,omitempty"`
 }
 
 // Line is the addressee as one line: "Rabota.md, notices@rabota.example".
-func (a addressee) Line() string {
+func (a Addressee) Line() string {
 	if a.Contact == "" {
 		return a.Name
 	}
@@ -77,26 +76,36 @@ func (a addressee) Line() string {
 
 // ContactLink is the contact as a safe http(s) link, or "" when it is an
 // e-mail address (or not a URL).
-func (a addressee) ContactLink() string { return linkURL(a.Contact) }
+func (a Addressee) ContactLink() string {
+	u, err := url.Parse(strings.TrimSpace(a.Contact))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "http", "https":
+		return u.String()
+	}
+	return ""
+}
 
-// noticeDoc is a notice as exported: everything DSA Article 16(2) asks of
+// Document is a notice as exported: everything DSA Article 16(2) asks of
 // a notice, per item.
-type noticeDoc struct {
+type Document struct {
 	Notice      int64      `json:"notice"`
 	Site        string     `json:"site"`
-	To          addressee  `json:"to"` // the platform and its notice contact
-	Status      string     `json:"status"`
+	To          Addressee  `json:"to"` // the platform and its notice contact
+	Status      Status     `json:"status"`
 	Subject     string     `json:"subject"`
 	Explanation string     `json:"explanation"`
-	Notifier    notifier   `json:"notifier"`
+	Notifier    Notifier   `json:"notifier"`
 	Statement   string     `json:"good_faith_statement"`
 	CreatedAt   time.Time  `json:"created_at"`
 	SentAt      time.Time  `json:"sent_at,omitzero"`
 	ClosedAt    time.Time  `json:"closed_at,omitzero"`
 	Overdue     bool       `json:"overdue"`
-	Next        []string   `json:"next_statuses"`
-	Items       []docItem  `json:"items"`
-	History     []docEvent `json:"history"`
+	Next        []Status   `json:"next_statuses"`
+	Items       []DocItem  `json:"items"`
+	History     []DocEvent `json:"history"`
 	Removed     int        `json:"removed_count"`
 	ItemCount   int        `json:"item_count"`
 	Note        string     `json:"note,omitempty"`
@@ -106,12 +115,14 @@ type noticeDoc struct {
 	Unconfirmed []string `json:"unconfirmed,omitempty"`
 }
 
-type notifier struct {
+// Notifier is who sends a notice (DSA Article 16(2)(c)).
+type Notifier struct {
 	Name  string `json:"name"`
 	Email string `json:"email"`
 }
 
-type docItem struct {
+// DocItem is one ad of a notice as exported.
+type DocItem struct {
 	Pos   int    `json:"position"` // 1-based
 	AdID  string `json:"ad_id"`
 	URL   string `json:"url"`
@@ -120,41 +131,42 @@ type docItem struct {
 	Destinations []string `json:"destinations,omitempty"`
 	// Indicators are the ad's indicators of deception in plain words,
 	// each with the ad's words that show it.
-	Indicators    []docIndicator `json:"indicators"`
-	ReviewNote    string         `json:"review_note"`
-	ReviewedBy    string         `json:"reviewed_by"`
-	Snapshot      string         `json:"snapshot"`
-	FetchedAt     time.Time      `json:"fetched_at,omitzero"`
-	ContentHash   string         `json:"content_hash"`
-	RemovedAt     time.Time      `json:"removed_at,omitzero"`
-	RemovalReason string         `json:"removal_reason,omitempty"`
-	ReviewStatus  string         `json:"review_status,omitempty"` // now, not at drafting
-	Confirmed     bool           `json:"confirmed"`               // ReviewStatus is "confirmed"
+	Indicators    []Indicator `json:"indicators"`
+	ReviewNote    string      `json:"review_note"`
+	ReviewedBy    string      `json:"reviewed_by"`
+	Snapshot      string      `json:"snapshot"`
+	FetchedAt     time.Time   `json:"fetched_at,omitzero"`
+	ContentHash   string      `json:"content_hash"`
+	RemovedAt     time.Time   `json:"removed_at,omitzero"`
+	RemovalReason string      `json:"removal_reason,omitempty"`
+	ReviewStatus  string      `json:"review_status,omitempty"` // now, not at drafting
+	Confirmed     bool        `json:"confirmed"`               // ReviewStatus is "confirmed"
 }
 
-type docEvent struct {
+// DocEvent is one step of a notice's lifecycle as exported.
+type DocEvent struct {
 	At    time.Time `json:"at"`
 	Actor string    `json:"actor"`
-	From  string    `json:"from,omitempty"`
-	To    string    `json:"to"`
+	From  Status    `json:"from,omitempty"`
+	To    Status    `json:"to"`
 	Note  string    `json:"note,omitempty"`
 }
 
-// newNoticeDoc builds the exported form of a notice. The notifier is the
-// one recorded when the notice was sent, else the configured one.
+// NewDocument builds the exported form of a notice at now. The notifier
+// is the one recorded when the notice was sent, else the configured one.
 // combination reports which rules combine others (see itemIndicators);
 // nil means none.
-func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time, combination func(rule string) bool) noticeDoc {
-	d := noticeDoc{Notice: n.ID, Site: n.Site, Status: n.Status, Explanation: noticeGround, Statement: GoodFaithStatement,
-		CreatedAt: n.CreatedAt, SentAt: n.SentAt, ClosedAt: n.ClosedAt, Overdue: n.Overdue(now, o.overdue()),
-		Next: store.NoticeNext(n.Status), Removed: n.RemovedCount, ItemCount: n.ItemCount, Note: n.Note,
-		Items: []docItem{}, History: []docEvent{}}
+func NewDocument(n Notice, o Options, now time.Time, combination func(rule string) bool) Document {
+	d := Document{Notice: n.ID, Site: n.Site, Status: n.Status, Explanation: noticeGround, Statement: GoodFaithStatement,
+		CreatedAt: n.CreatedAt, SentAt: n.SentAt, ClosedAt: n.ClosedAt, Overdue: n.Overdue(now, o.Period()),
+		Next: n.Status.Next(), Removed: n.RemovedCount, ItemCount: n.ItemCount, Note: n.Note,
+		Items: []DocItem{}, History: []DocEvent{}}
 	if d.Next == nil {
-		d.Next = []string{}
+		d.Next = []Status{}
 	}
-	d.Notifier = notifier{n.NotifierName, n.NotifierEmail}
-	if n.Status == store.NoticeDraft || d.Notifier.Name == "" || d.Notifier.Email == "" {
-		d.Notifier = notifier{o.NotifierName, o.NotifierEmail}
+	d.Notifier = Notifier{n.NotifierName, n.NotifierEmail}
+	if n.Status == Draft || d.Notifier.Name == "" || d.Notifier.Email == "" {
+		d.Notifier = Notifier{o.NotifierName, o.NotifierEmail}
 	}
 	if d.Notifier.Name == "" {
 		d.Missing = append(d.Missing, "notifier name (--notifier-name)")
@@ -162,28 +174,29 @@ func newNoticeDoc(n store.Notice, o NoticeOptions, now time.Time, combination fu
 	if d.Notifier.Email == "" {
 		d.Missing = append(d.Missing, "notifier e-mail (--notifier-email)")
 	}
-	d.To = o.platform(n.Site)
+	d.To = o.Addressee(n.Site)
 	d.Subject = fmt.Sprintf("Notice of illegal content (Article 16 DSA): %d ad%s on %s [lure notice #%d]",
 		len(n.Items), plural(len(n.Items)), oneLine(d.To.Name), n.ID)
 	for i, it := range n.Items {
-		d.Items = append(d.Items, docItem{Pos: i + 1, AdID: it.AdID, URL: it.URL, Title: it.Title,
+		d.Items = append(d.Items, DocItem{Pos: i + 1, AdID: it.AdID, URL: it.URL, Title: it.Title,
 			Destinations: countryNames(it.Destinations), Indicators: itemIndicators(it.Rules, combination),
 			ReviewNote: it.ReviewNote, ReviewedBy: it.ReviewedBy, Snapshot: it.Snapshot, FetchedAt: it.Crawled, ContentHash: it.ContentHash,
 			RemovedAt: it.RemovedAt, RemovalReason: it.RemovalReason,
-			ReviewStatus: it.ReviewStatus, Confirmed: it.ReviewStatus == store.StatusConfirmed})
+			ReviewStatus: it.ReviewStatus, Confirmed: it.ReviewStatus == ReviewConfirmed})
 	}
 	d.Unconfirmed = n.Unconfirmed()
 	for _, e := range n.History {
-		d.History = append(d.History, docEvent{At: e.At, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note})
+		d.History = append(d.History, DocEvent{At: e.At, Actor: e.Actor, From: e.From, To: e.To, Note: e.Note})
 	}
 	return d
 }
 
-func (o NoticeOptions) overdue() time.Duration {
+// Period is how long a sent notice may stay open before it is overdue.
+func (o Options) Period() time.Duration {
 	if o.Overdue > 0 {
 		return o.Overdue
 	}
-	return DefaultNoticeOverdue
+	return DefaultOverdue
 }
 
 func plural(n int) string {
@@ -193,25 +206,25 @@ func plural(n int) string {
 	return "s"
 }
 
-// csvHeader is the first row of a notice's CSV export; one row follows per
+// CSVHeader is the first row of a notice's CSV export; one row follows per
 // ad.
-var csvHeader = []string{"notice", "to", "contact", "site", "status", "notifier_name", "notifier_email", "good_faith_statement",
+var CSVHeader = []string{"notice", "to", "contact", "site", "status", "notifier_name", "notifier_email", "good_faith_statement",
 	"ad_id", "url", "title", "destinations", "indicators", "review_note", "snapshot", "fetched_at", "removed_at", "removal_reason"}
 
-// writeNoticeCSV writes one row per ad; its indicators cell has one
+// WriteCSV writes the notice as CSV: a CSVHeader row, then one row per ad; its indicators cell has one
 // indicator a line, with the quoted words. Cells that a spreadsheet would
 // run as a formula are prefixed with an apostrophe.
-func writeNoticeCSV(w io.Writer, d noticeDoc) error {
+func WriteCSV(w io.Writer, d Document) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	if err := cw.Write(CSVHeader); err != nil {
 		return err
 	}
 	for _, it := range d.Items {
 		lines := make([]string, len(it.Indicators))
 		for i, in := range it.Indicators {
-			lines[i] = indicatorLine(in)
+			lines[i] = in.Line()
 		}
-		row := []string{strconv.FormatInt(d.Notice, 10), d.To.Name, d.To.Contact, d.Site, d.Status, d.Notifier.Name, d.Notifier.Email, d.Statement,
+		row := []string{strconv.FormatInt(d.Notice, 10), d.To.Name, d.To.Contact, d.Site, string(d.Status), d.Notifier.Name, d.Notifier.Email, d.Statement,
 			it.AdID, it.URL, it.Title, strings.Join(it.Destinations, ", "), strings.Join(lines, "\n"), it.ReviewNote,
 			it.Snapshot, csvTime(it.FetchedAt), csvTime(it.RemovedAt), it.RemovalReason}
 		for i := range row {
@@ -232,9 +245,9 @@ func csvTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
-// writeNoticeEmail writes the notice as an e-mail: a Subject line, a blank
+// WriteEmail writes the notice as an e-mail: a Subject line, a blank
 // line and a plain-text body.
-func writeNoticeEmail(w io.Writer, d noticeDoc) error {
+func WriteEmail(w io.Writer, d Document) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Subject: %s\n\n", oneLine(d.Subject))
 	fmt.Fprintf(&b, "To: %s\n\n", oneLine(d.To.Line()))
@@ -256,7 +269,7 @@ func writeNoticeEmail(w io.Writer, d noticeDoc) error {
 			b.WriteString("Indicators of deception:\n")
 		}
 		for _, in := range it.Indicators {
-			fmt.Fprintf(&b, "  - %s\n", indicatorLine(in))
+			fmt.Fprintf(&b, "  - %s\n", in.Line())
 		}
 		if it.ReviewNote != "" {
 			fmt.Fprintf(&b, "Analyst's note: %s\n", oneLine(it.ReviewNote))
@@ -267,6 +280,15 @@ func writeNoticeEmail(w io.Writer, d noticeDoc) error {
 		d.Statement, orMissing(d.Notifier.Name))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// csvSafe keeps a spreadsheet from running a cell as a formula: a cell
+// starting with =, +, -, @, tab or carriage return gets an apostrophe.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 // oneLine keeps hostile text from adding lines (or headers) of its own.

@@ -1,4 +1,4 @@
-package store_test
+package notice_test
 
 import (
 	"context"
@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
 
 // A confirmed ad becomes a draft notice to its site; once sent, the
 // crawler's removal of the ad closes the notice.
-func ExampleStore_DraftNotices() {
+func ExampleDraftNotices() {
 	dir, err := os.MkdirTemp("", "lure-store")
 	if err != nil {
 		log.Fatal(err)
@@ -37,28 +38,28 @@ func ExampleStore_DraftNotices() {
 	if _, err := s.Apply(ctx, store.Change{AdIDs: []string{"ad1"}, Actor: "ann", Status: store.StatusConfirmed, Note: "no employer named"}); err != nil {
 		log.Fatal(err)
 	}
-	ns, err := s.DraftNotices(ctx, store.DraftRequest{Actor: "ann",
+	ns, err := notice.DraftNotices(ctx, s.Notices(), notice.DraftRequest{Actor: "ann",
 		Describe: func(rule string) string { return "Visa paid by the recruiter" }})
 	if err != nil {
 		log.Fatal(err)
 	}
-	n, _ := s.Notice(ctx, ns[0].ID)
+	n, _ := s.Notices().Get(ctx, ns[0].ID)
 	it := n.Items[0]
 	fmt.Println(n.Site, n.Status, it.URL, it.Rules[0].Description, "—", it.Rules[0].Quotes[0].Text)
 
-	_, err = s.TransitionNotice(ctx, store.Transition{ID: n.ID, To: store.NoticeAcknowledged, Actor: "ann"})
+	_, err = notice.Move(ctx, s.Notices(), notice.Transition{ID: n.ID, To: notice.Acknowledged, Actor: "ann"})
 	fmt.Println(err)
-	n, _ = s.TransitionNotice(ctx, store.Transition{ID: n.ID, To: store.NoticeSent, Actor: "ann",
+	n, _ = notice.Move(ctx, s.Notices(), notice.Transition{ID: n.ID, To: notice.Sent, Actor: "ann",
 		NotifierName: "NGO", NotifierEmail: "notices@ngo.example"})
 	fmt.Println(n.Status)
 
-	closed, _ := s.RecordRemoval(ctx, ad.Removal{V: ad.Version, ID: "ad1", Site: "demo", URL: v.Ad.URL,
+	closed, _ := s.Notices().RecordRemoval(ctx, ad.Removal{V: ad.Version, ID: "ad1", Site: "demo", URL: v.Ad.URL,
 		Reason: ad.RemovedGone404, DetectedAt: time.Now()})
-	n, _ = s.Notice(ctx, closed[0])
+	n, _ = s.Notices().Get(ctx, closed[0])
 	fmt.Println(n.Status, "by", n.History[len(n.History)-1].Actor)
 	// Output:
 	// demo draft https://demo.example/1 Visa paid by the recruiter — free visa
-	// store: notice: invalid transition: a draft notice cannot become acknowledged (allowed: sent, withdrawn)
+	// notice: invalid transition: a draft notice cannot become acknowledged (allowed: sent, withdrawn)
 	// sent
 	// removed by crawler
 }

@@ -1,4 +1,4 @@
-package dashboard
+package notice
 
 import (
 	"slices"
@@ -6,8 +6,6 @@ import (
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
-
-	"github.com/lurewatch/lure/store"
 )
 
 // indicatorNames name the positive signals of the rule packs (see
@@ -58,9 +56,9 @@ func indicatorName(signal string) string {
 	return strings.ReplaceAll(signal, "_", " ")
 }
 
-// docIndicator is one indicator of deception in an ad, with the ad's own
+// Indicator is one indicator of deception in an ad, with the ad's own
 // words that show it.
-type docIndicator struct {
+type Indicator struct {
 	Name   string   `json:"name"`
 	Quotes []string `json:"quotes"`
 }
@@ -72,8 +70,8 @@ type docIndicator struct {
 // combine the other rules' evidence. A rule with nothing new to quote
 // adds its indicator only if no rule named it before and the rule is not
 // a combination.
-func itemIndicators(rs []store.NoticeRule, combination func(rule string) bool) []docIndicator {
-	var direct, combos []store.NoticeRule
+func itemIndicators(rs []Rule, combination func(rule string) bool) []Indicator {
+	var direct, combos []Rule
 	for _, r := range rs {
 		if combination != nil && combination(r.Rule) {
 			combos = append(combos, r)
@@ -81,10 +79,10 @@ func itemIndicators(rs []store.NoticeRule, combination func(rule string) bool) [
 			direct = append(direct, r)
 		}
 	}
-	out := []docIndicator{}
+	out := []Indicator{}
 	at := map[string]int{} // indicator name → index in out
 	quoted := map[string]bool{}
-	add := func(r store.NoticeRule, combo bool) {
+	add := func(r Rule, combo bool) {
 		var fresh []string
 		for _, q := range r.Quotes {
 			text := oneLine(q.Text)
@@ -102,7 +100,7 @@ func itemIndicators(rs []store.NoticeRule, combination func(rule string) bool) [
 			}
 			i = len(out)
 			at[name] = i
-			out = append(out, docIndicator{Name: name, Quotes: []string{}})
+			out = append(out, Indicator{Name: name, Quotes: []string{}})
 		}
 		out[i].Quotes = append(out[i].Quotes, fresh...)
 	}
@@ -133,9 +131,8 @@ func countryNames(codes []string) []string {
 	return out
 }
 
-// indicatorLine is one indicator as text: its name, then the quoted
-// words.
-func indicatorLine(in docIndicator) string {
+// Line is the indicator as text: its name, then the quoted words.
+func (in Indicator) Line() string {
 	if len(in.Quotes) == 0 {
 		return in.Name
 	}
