@@ -6,13 +6,18 @@
 // stable IDs and content hashes; it knows nothing about Kafka, rules or
 // storage.
 //
-// Each hop validates once, where its consumer decodes: a decoder returns
-// only messages that pass Validate, and the handler it hands them to does
-// not check them again. Decoding also completes an ad: an ad that arrives
-// without a content hash gets Hash() (WithHash), as does every ad
-// Input.Ad converts, so that code after a decoder or a conversion can key
-// on ContentHash. Code that builds an Ad by hand sets ContentHash or calls
-// WithHash before handing the ad on.
+// Each hop validates once, where its consumer decodes: the decoders return
+// only messages that pass Validate, and the handlers after them (the
+// classifier, the indexer and its network and webhook hooks) rely on that
+// instead of checking again. Encoders do not validate. The store's write
+// methods keep a check of their own (store.Upsert, store.RecordRemoval),
+// for tools and tests that write to it without a topic.
+//
+// Decoding also completes an ad: one that arrives without a content hash
+// gets Hash() (WithHash), as does every ad Input.Ad converts, so that code
+// after a decoder or a conversion keys on ContentHash as it is. Code that
+// builds an Ad by hand sets ContentHash or calls WithHash before handing
+// the ad on.
 package ad
 
 import (
