@@ -1,7 +1,23 @@
 // Package ad holds the types that travel between lure's stages: the Ad a
-// crawler extracts, and the Verdict a classifier gives it. It knows the wire
-// format (JSON, versioned by the "v" field) and how to derive stable IDs and
-// content hashes; it knows nothing about Kafka, rules or storage.
+// crawler extracts, the Verdict a classifier gives it and the Removal a
+// crawler reports. It is their one codec: Encode, EncodeVerdict and
+// EncodeRemoval write the wire format (JSON, versioned by the "v" field),
+// and Decode, DecodeVerdict and DecodeRemoval read it back. It derives
+// stable IDs and content hashes; it knows nothing about Kafka, rules or
+// storage.
+//
+// Each hop validates once, where its consumer decodes: the decoders return
+// only messages that pass Validate, and the handlers after them (the
+// classifier, the indexer and its network and webhook hooks) rely on that
+// instead of checking again. Encoders do not validate. The store's write
+// methods keep a check of their own (store.Upsert, store.RecordRemoval),
+// for tools and tests that write to it without a topic.
+//
+// Decoding also completes an ad: one that arrives without a content hash
+// gets Hash() (WithHash), as does every ad Input.Ad converts, so that code
+// after a decoder or a conversion keys on ContentHash as it is. Code that
+// builds an Ad by hand sets ContentHash or calls WithHash before handing
+// the ad on.
 package ad
 
 import (
@@ -190,7 +206,24 @@ func (a *Ad) Validate() error {
 	return nil
 }
 
-// Decode parses and validates one Ad message.
+// WithHash returns a with its content hash: ContentHash as it is, or
+// Hash() when it is empty.
+func (a Ad) WithHash() Ad {
+	if a.ContentHash == "" {
+		a.ContentHash = a.Hash()
+	}
+	return a
+}
+
+// Encode writes one Ad message, as Decode reads it. Its error is
+// json.Marshal's, for an ad JSON cannot hold (a time outside years
+// 0–9999).
+func Encode(a Ad) ([]byte, error) {
+	return json.Marshal(a)
+}
+
+// Decode parses and validates one Ad message and fills its content hash
+// when the message has none (WithHash).
 func Decode(b []byte) (Ad, error) {
 	var a Ad
 	if err := json.Unmarshal(b, &a); err != nil {
@@ -199,7 +232,7 @@ func Decode(b []byte) (Ad, error) {
 	if err := a.Validate(); err != nil {
 		return Ad{}, err
 	}
-	return a, nil
+	return a.WithHash(), nil
 }
 
 // Band is a coarse risk level derived from the score.
@@ -331,7 +364,15 @@ func (v *Verdict) Validate() error {
 	return nil
 }
 
-// DecodeVerdict parses and validates one Verdict message.
+// EncodeVerdict writes one Verdict message, as DecodeVerdict reads it. Its
+// error is json.Marshal's, for a verdict JSON cannot hold (a NaN or
+// infinite number, a time outside years 0–9999).
+func EncodeVerdict(v Verdict) ([]byte, error) {
+	return json.Marshal(v)
+}
+
+// DecodeVerdict parses and validates one Verdict message and fills the
+// content hash of its ad when the message has none (WithHash).
 func DecodeVerdict(b []byte) (Verdict, error) {
 	var v Verdict
 	if err := json.Unmarshal(b, &v); err != nil {
@@ -340,5 +381,6 @@ func DecodeVerdict(b []byte) (Verdict, error) {
 	if err := v.Validate(); err != nil {
 		return Verdict{}, err
 	}
+	v.Ad = v.Ad.WithHash()
 	return v, nil
 }

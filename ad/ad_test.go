@@ -2,6 +2,7 @@ package ad
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -150,6 +151,20 @@ func FuzzDecode(f *testing.F) {
 		}
 		if err := a.Validate(); err != nil {
 			t.Fatalf("decoded ad fails validation: %v", err)
+		}
+		if a.ContentHash == "" {
+			t.Fatal("decoded ad has no content hash")
+		}
+		enc, err := Encode(a)
+		if err != nil {
+			t.Fatalf("Encode of a decoded ad: %v", err)
+		}
+		again, err := Decode(enc)
+		if err != nil {
+			t.Fatalf("Decode of an encoded ad: %v", err)
+		}
+		if !reflect.DeepEqual(again, a) {
+			t.Fatalf("round trip: got %+v, want %+v", again, a)
 		}
 	})
 }

@@ -24,22 +24,45 @@ type Input struct {
 	URL      string `json:"url"`
 }
 
-// Ad turns the input into a validated Ad. An empty site, ID or kind takes
-// site, id or KindJob.
-func (in Input) Ad(site, id string) (Ad, error) {
+// Ad turns the input into a validated Ad with its content hash: the one
+// conversion of every tool that reads ads as Input. An empty site or kind
+// takes site or KindJob; an input without an ID takes fallbackID (see
+// AdID for one derived from the input's URL). The Ad is returned with the
+// validation error, if any.
+func (in Input) Ad(site, fallbackID string) (Ad, error) {
 	a := Ad{V: Version, ID: in.ID, Site: in.Site, URL: in.URL, Kind: in.Kind, Lang: in.Lang,
 		Title: in.Title, Body: in.Body, Salary: in.Salary, Location: in.Location, Contact: in.Contact}
 	if a.Site == "" {
 		a.Site = site
 	}
 	if a.ID == "" {
-		a.ID = id
+		a.ID = fallbackID
 	}
 	if a.Kind == "" {
 		a.Kind = KindJob
 	}
-	a.ContentHash = a.Hash()
+	a = a.WithHash()
 	return a, a.Validate()
+}
+
+// AdID returns the ID of the input's ad: its own, or failing that the
+// stable ID of its URL on its site (MakeID; an input without a site is on
+// site), or failing that, or when the URL is not absolute, fallback. It
+// is the fallback ID to give Ad for an input named by its URL.
+func (in Input) AdID(site, fallback string) string {
+	if in.ID != "" {
+		return in.ID
+	}
+	if in.URL == "" {
+		return fallback
+	}
+	if in.Site != "" {
+		site = in.Site
+	}
+	if id, err := MakeID(site, in.URL); err == nil {
+		return id
+	}
+	return fallback
 }
 
 // ErrLineTooLong is returned by ReadLine for a line over its limit.

@@ -44,6 +44,33 @@ func TestInputAd(t *testing.T) {
 	}
 }
 
+func TestInputAdID(t *testing.T) {
+	byURL, err := MakeID("api", "https://x.example/ad/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	onSite, err := MakeID("own", "https://x.example/ad/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   Input
+		want string
+	}{
+		{"own id", Input{ID: "mine", URL: "https://x.example/ad/1"}, "mine"},
+		{"url on the default site", Input{URL: "https://x.example/ad/1"}, byURL},
+		{"url on its own site", Input{Site: "own", URL: "https://x.example/ad/1"}, onSite},
+		{"relative url", Input{URL: "/ad/1"}, "ad-0"},
+		{"nothing", Input{}, "ad-0"},
+	}
+	for _, tt := range tests {
+		if got := tt.in.AdID("api", "ad-0"); got != tt.want {
+			t.Errorf("%s: AdID = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func FuzzReadLine(f *testing.F) {
 	f.Add("a\nb\r\n\nccc", 4)
 	f.Fuzz(func(t *testing.T, s string, max int) {

@@ -47,6 +47,13 @@ func (r *Removal) Validate() error {
 	return nil
 }
 
+// EncodeRemoval writes one Removal message, as DecodeRemoval reads it. Its
+// error is json.Marshal's, for a removal JSON cannot hold (a time outside
+// years 0–9999).
+func EncodeRemoval(r Removal) ([]byte, error) {
+	return json.Marshal(r)
+}
+
 // DecodeRemoval parses and validates one Removal message.
 func DecodeRemoval(b []byte) (Removal, error) {
 	var r Removal

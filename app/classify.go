@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -30,7 +29,7 @@ func (s *scorer) Handle(ctx context.Context, m stream.Message) error {
 	}
 	v := s.classifier.Score(ctx, a)
 	v.ScoredAt = s.now().UTC()
-	b, err := json.Marshal(v)
+	b, err := ad.EncodeVerdict(v)
 	if err != nil {
 		return stream.Permanent(fmt.Errorf("app: encode verdict %s: %w", a.ID, err))
 	}

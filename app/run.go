@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -331,7 +330,7 @@ func (a *App) startCrawl(ctx context.Context) error {
 	}
 	rawTopic := a.streamCfg.Topic(stream.Raw)
 	sink := crawler.SinkFunc(func(ctx context.Context, x ad.Ad) error {
-		b, err := json.Marshal(x)
+		b, err := ad.Encode(x)
 		if err != nil {
 			return fmt.Errorf("app: encode ad %s: %w", x.ID, err)
 		}
@@ -339,7 +338,7 @@ func (a *App) startCrawl(ctx context.Context) error {
 	})
 	removedTopic := a.streamCfg.Topic(stream.Removed)
 	removals := crawler.RemovalSinkFunc(func(ctx context.Context, r ad.Removal) error {
-		b, err := json.Marshal(r)
+		b, err := ad.EncodeRemoval(r)
 		if err != nil {
 			return fmt.Errorf("app: encode removal %s: %w", r.ID, err)
 		}

@@ -91,20 +91,7 @@ func parseScoreRequest(b []byte, maxAds int) (scoreRequest, error) {
 // inputAd turns a screened ad into a validated ad.Ad: an empty site is
 // "api", an empty id is derived from site and url (or is "ad-<index>").
 func inputAd(in ad.Input, i int) (ad.Ad, error) {
-	site := in.Site
-	if site == "" {
-		site = scoreSite
-	}
-	id := in.ID
-	if id == "" {
-		id = "ad-" + strconv.Itoa(i)
-		if in.URL != "" {
-			if x, err := ad.MakeID(site, in.URL); err == nil {
-				id = x
-			}
-		}
-	}
-	return in.Ad(site, id)
+	return in.Ad(scoreSite, in.AdID(scoreSite, "ad-"+strconv.Itoa(i)))
 }
 
 // invalidAdMessage says why the ad at index i of a request is invalid,

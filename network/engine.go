@@ -178,15 +178,13 @@ var ErrInvalid = errors.New("network: verdict has no ad id")
 // Add assigns one verdict's ad to its cluster and saves the assignment.
 // A verdict whose ad ID and content hash were seen already changes
 // nothing (Assignment.Replay). A changed ad keeps its old links and adds
-// the new ones.
+// the new ones. The content hash is the ad's ContentHash, which decoded
+// and converted ads carry (ad.WithHash).
 func (e *Engine) Add(ctx context.Context, v ad.Verdict) (Assignment, error) {
 	if v.Ad.ID == "" {
 		return Assignment{}, ErrInvalid
 	}
 	hash := v.Ad.ContentHash
-	if hash == "" {
-		hash = v.Ad.Hash()
-	}
 	// A replay (the common case after a restart) needs no shingling.
 	e.mu.Lock()
 	if i, ok := e.g.lookup(v.Ad.ID); ok && !e.dirty && e.g.hashes[i] == hashOf(hash) {

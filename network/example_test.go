@@ -15,7 +15,7 @@ func Example() {
 	}
 	post := func(id, city, body, phone string) network.Assignment {
 		v := ad.Verdict{V: ad.Version, Band: ad.BandLow, Ad: ad.Ad{V: ad.Version, ID: id, Site: "s", Kind: ad.KindJob,
-			Body: body, Location: city}}
+			Body: body, Location: city}.WithHash()}
 		if phone != "" {
 			v.Entities.Phones = []string{phone}
 		}

@@ -30,7 +30,7 @@ func ExampleStore_Campaign() {
 		id := fmt.Sprint("ad", i)
 		v := ad.Verdict{V: ad.Version, Score: 20, Band: ad.BandLow, Flagged: risky, RulePack: "demo-1",
 			Ad: ad.Ad{V: ad.Version, ID: id, Site: "demo", URL: "https://demo.example/" + id, Kind: ad.KindJob,
-				Title: "Work abroad", Posted: time.Date(2025, 3, 3+7*i, 9, 0, 0, 0, time.UTC)},
+				Title: "Work abroad", Posted: time.Date(2025, 3, 3+7*i, 9, 0, 0, 0, time.UTC)}.WithHash(),
 			Entities: ad.Entities{Region: "MD/Chișinău", Category: "hostess_entertainment"},
 			Hits: []ad.Hit{{Rule: "en.free-visa", Weight: 1, Signal: "debt_travel",
 				Evidence: []ad.Span{{Field: ad.FieldBody, Text: "free visa, call Anna +373 68 000 111"}}}}}

@@ -19,7 +19,7 @@ func reviewStore(t *testing.T) *Store {
 	t.Cleanup(func() { st.Close() })
 	for i, phone := range []string{"+79991234567", "+79991234567", "+37360000000"} {
 		id := string(rune('a' + i))
-		v := ad.Verdict{V: ad.Version, Ad: ad.Ad{V: ad.Version, ID: id, Site: "s", URL: "https://s/" + id, Kind: ad.KindJob, Title: "t" + id},
+		v := ad.Verdict{V: ad.Version, Ad: ad.Ad{V: ad.Version, ID: id, Site: "s", URL: "https://s/" + id, Kind: ad.KindJob, Title: "t" + id}.WithHash(),
 			Score: float64(50 + i), Band: ad.BandMedium, Flagged: true, RulePack: "p",
 			Hits:     []ad.Hit{{Rule: "r", Weight: 1, Signal: "sig" + id}},
 			Entities: ad.Entities{Phones: []string{phone}, Destinations: []string{"TR"}}}

@@ -110,17 +110,14 @@ WHERE (ads.content_hash <> excluded.content_hash OR ads.rule_pack <> excluded.ru
 // content hash and rule pack are already stored changes nothing and
 // returns changed=false. A new content hash or rule-pack version replaces
 // the stored verdict (changed=true) unless it was scored before the stored
-// one (a stale replay); first_seen is kept. Invalid verdicts are refused
-// with an error wrapping ad.ErrInvalid.
+// one (a stale replay); first_seen is kept. The content hash is the ad's
+// ContentHash, which decoded and converted ads carry (ad.WithHash).
+// Invalid verdicts are refused with an error wrapping ad.ErrInvalid.
 func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err error) {
 	if err := v.Validate(); err != nil {
 		return false, fmt.Errorf("store: upsert: %w", err)
 	}
 	hash := v.Ad.ContentHash
-	if hash == "" {
-		hash = v.Ad.Hash()
-		v.Ad.ContentHash = hash
-	}
 	js, err := json.Marshal(v)
 	if err != nil {
 		return false, fmt.Errorf("store: upsert %s: encode verdict: %w", v.Ad.ID, err)

@@ -46,14 +46,11 @@ func EventID(subscription int64, adID, contentHash string) string {
 	return "evt_" + hex.EncodeToString(sum[:12])
 }
 
-// NewEvent builds the event of verdict v for a subscription; detected is
-// v.ScoredAt, or now when the verdict has no time.
+// NewEvent builds the event of verdict v for a subscription, identified by
+// its ad's ContentHash (see ad.WithHash); detected is v.ScoredAt, or now
+// when the verdict has no time.
 func NewEvent(subscription int64, v ad.Verdict, now time.Time) Event {
-	hash := v.Ad.ContentHash
-	if hash == "" {
-		hash = v.Ad.Hash()
-	}
-	e := Event{ID: EventID(subscription, v.Ad.ID, hash), Type: EventFlagged, AdID: v.Ad.ID, URL: v.Ad.URL,
+	e := Event{ID: EventID(subscription, v.Ad.ID, v.Ad.ContentHash), Type: EventFlagged, AdID: v.Ad.ID, URL: v.Ad.URL,
 		Site: v.Ad.Site, Score: v.Score, Band: v.Band, RulePack: v.RulePack, Signals: v.Signals(),
 		Rules: []string{}, Detected: v.ScoredAt.UTC()}
 	if e.Signals == nil {

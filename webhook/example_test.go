@@ -84,7 +84,7 @@ func ExampleWorker() {
 		Sites: []string{"doska.example"}, MinScore: 50, Secret: secret})
 
 	w, _ := webhook.New(webhook.Options{Queue: st.Webhooks(), AllowPrivate: true}) // the receiver is on 127.0.0.1
-	a := ad.Ad{V: ad.Version, ID: "a1", Site: "doska.example", URL: "https://doska.example/ad/1", Kind: ad.KindJob, Title: "…"}
+	a := ad.Ad{V: ad.Version, ID: "a1", Site: "doska.example", URL: "https://doska.example/ad/1", Kind: ad.KindJob, Title: "…"}.WithHash()
 	v := ad.Verdict{V: ad.Version, Ad: a, Score: 88, Band: ad.BandHigh, Flagged: true}
 	n, _ := w.Enqueue(ctx, v)
 	fmt.Println("queued", n)

@@ -158,8 +158,9 @@ func New(opts Options) (*Worker, error) {
 
 // Enqueue queues the event of a flagged verdict for every enabled
 // subscription covering its site and score, and wakes Run. It is
-// idempotent: the same subscription, ad and content hash are queued once.
-// It returns how many deliveries this call queued.
+// idempotent: the same subscription, ad and content hash (the ad's
+// ContentHash, which decoded and converted ads carry: ad.WithHash) are
+// queued once. It returns how many deliveries this call queued.
 func (w *Worker) Enqueue(ctx context.Context, v ad.Verdict) (int, error) {
 	if !v.Flagged {
 		return 0, nil
@@ -178,12 +179,8 @@ func (w *Worker) Enqueue(ctx context.Context, v ad.Verdict) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		hash := v.Ad.ContentHash
-		if hash == "" {
-			hash = v.Ad.Hash()
-		}
 		created, err := w.opts.Queue.EnqueueDelivery(ctx, store.Delivery{EventID: e.ID, SubscriptionID: sub.ID,
-			AdID: v.Ad.ID, ContentHash: hash, Payload: body, NextAt: w.opts.Now()})
+			AdID: v.Ad.ID, ContentHash: v.Ad.ContentHash, Payload: body, NextAt: w.opts.Now()})
 		if err != nil {
 			return n, fmt.Errorf("webhook: enqueue %s for %s: %w", v.Ad.ID, sub.Name, err)
 		}

@@ -23,17 +23,7 @@ const maxLineBytes = 1 << 20
 // inputAd turns one record into an ad. Without an id, the ad's ID is
 // derived from its URL, or failing that from its line number.
 func inputAd(in ad.Input, line int) (ad.Ad, error) {
-	id := fmt.Sprintf("line-%d", line)
-	if in.ID == "" && in.URL != "" {
-		site := in.Site
-		if site == "" {
-			site = "input"
-		}
-		if x, err := ad.MakeID(site, in.URL); err == nil {
-			id = x
-		}
-	}
-	return in.Ad("input", id)
+	return in.Ad("input", in.AdID("input", fmt.Sprintf("line-%d", line)))
 }
 
 func cmdScore(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

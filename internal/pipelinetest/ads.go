@@ -72,7 +72,7 @@ func GenerateAds(n int, crawled time.Time) ([]ad.Ad, error) {
 // RawMessage encodes a as the crawler does: keyed by ad ID on
 // lure.ads.raw.
 func RawMessage(a ad.Ad) (stream.Message, error) {
-	b, err := json.Marshal(a)
+	b, err := ad.Encode(a)
 	if err != nil {
 		return stream.Message{}, fmt.Errorf("pipelinetest: encode ad %s: %w", a.ID, err)
 	}

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -174,7 +173,7 @@ func measure(brokers []string, name string, n int, dir string) (result, error) {
 		msgs := make([]stream.Message, 0, chunk)
 		for _, x := range ads[i:min(i+chunk, n)] {
 			x.Crawled = now
-			b, err := json.Marshal(x)
+			b, err := ad.Encode(x)
 			if err != nil {
 				return result{}, err
 			}

@@ -43,7 +43,7 @@ func seedAds() []ad.Ad {
 	now := time.Now().UTC().Truncate(time.Second)
 	mk := func(slug, site, lang, title, body, salary, loc, contact string) ad.Ad {
 		return ad.Ad{V: ad.Version, ID: "t-" + slug, Site: site, URL: "https://" + site + "/ad/" + slug, Kind: ad.KindJob,
-			Lang: lang, Title: title, Body: body, Salary: salary, Location: loc, Contact: contact, Crawled: now, Posted: now.Add(-time.Hour)}
+			Lang: lang, Title: title, Body: body, Salary: salary, Location: loc, Contact: contact, Crawled: now, Posted: now.Add(-time.Hour)}.WithHash()
 	}
 	return []ad.Ad{
 		mk("hostess", "rabota.example", "ru", "Работа хостес в Турции для девушек",

@@ -57,7 +57,7 @@ func seedCampaign(ctx context.Context, env seedEnv) error {
 			id := fmt.Sprintf("camp-%02d-%d", week, i)
 			a := ad.Ad{V: ad.Version, ID: id, Site: t.site, URL: "https://" + t.site + "/ad/" + id, Kind: ad.KindJob,
 				Lang: t.lang, Title: t.title, Body: t.body, Location: t.location, Contact: t.contact,
-				Posted: posted, Crawled: posted.Add(time.Hour)}
+				Posted: posted, Crawled: posted.Add(time.Hour)}.WithHash()
 			v := env.classifier.Score(ctx, a)
 			if _, err := env.store.Upsert(ctx, v); err != nil {
 				return err

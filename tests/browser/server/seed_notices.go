@@ -26,7 +26,7 @@ func init() {
 		}
 		var ids []string
 		for _, a := range ads {
-			v := env.classifier.Score(ctx, a)
+			v := env.classifier.Score(ctx, a.WithHash())
 			v.Flagged = true
 			if _, err := env.store.Upsert(ctx, v); err != nil {
 				return err
