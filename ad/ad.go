@@ -9,9 +9,9 @@
 // Each hop validates once, where its consumer decodes: the decoders return
 // only messages that pass Validate, and the handlers after them (the
 // classifier, the indexer and its network and webhook hooks) rely on that
-// instead of checking again. Encoders do not validate. The store's write
-// methods keep a check of their own (store.Upsert, store.RecordRemoval),
-// for tools and tests that write to it without a topic.
+// instead of checking again: the store writes what it is given. Encoders
+// do not validate; code that builds a value by hand and writes it without
+// a topic calls Validate itself if the value is not its own.
 //
 // Decoding also completes an ad: one that arrives without a content hash
 // gets Hash() (WithHash), as does every ad Input.Ad converts, so that code

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
 	"time"
@@ -20,10 +19,8 @@ import (
 // they run here, in the transaction that records the removal, so that a
 // replayed removal finds everything done. It is idempotent by ad ID: a repeated removal keeps the
 // first detection and changes nothing. It returns the notices it closed.
+// The removal is not validated again: ad.DecodeRemoval did, at the hop.
 func (n *Notices) RecordRemoval(ctx context.Context, r ad.Removal) ([]int64, error) {
-	if err := r.Validate(); err != nil {
-		return nil, fmt.Errorf("store: record removal: %w", err)
-	}
 	tx, err := n.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, wrap("record removal", err)

@@ -112,11 +112,9 @@ WHERE (ads.content_hash <> excluded.content_hash OR ads.rule_pack <> excluded.ru
 // the stored verdict (changed=true) unless it was scored before the stored
 // one (a stale replay); first_seen is kept. The content hash is the ad's
 // ContentHash, which decoded and converted ads carry (ad.WithHash).
-// Invalid verdicts are refused with an error wrapping ad.ErrInvalid.
+// The verdict is not validated again: it comes from ad.DecodeVerdict,
+// which validates once at the hop, or from code that built it itself.
 func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err error) {
-	if err := v.Validate(); err != nil {
-		return false, fmt.Errorf("store: upsert: %w", err)
-	}
 	hash := v.Ad.ContentHash
 	js, err := json.Marshal(v)
 	if err != nil {

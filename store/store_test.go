@@ -165,14 +165,6 @@ func TestUpsertIdempotent(t *testing.T) {
 	}
 }
 
-func TestUpsertRejectsInvalid(t *testing.T) {
-	s, _ := openTemp(t)
-	v := verdict("a1", "s1", 180, true, t0)
-	if _, err := s.Upsert(context.Background(), v); !errors.Is(err, ad.ErrInvalid) {
-		t.Fatalf("Upsert(score 180) = %v, want ErrInvalid", err)
-	}
-}
-
 func TestGetNotFound(t *testing.T) {
 	s, _ := openTemp(t)
 	_, err := s.Get(context.Background(), "nope")
