@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/redact"
 	"github.com/lurewatch/lure/store"
@@ -41,7 +42,7 @@ var clusterRouteLabels = []string{routeClusters, routeCluster, routeClusterRevie
 	routeAPIClusters, routeAPICluster, routeAPIClusterReview, routeAPIContact}
 
 func (s *server) clusterRoutes(rs routeSet) {
-	const analyst = store.RoleAnalyst
+	const analyst = auth.Analyst
 	rs.handle("GET /clusters", routeClusters, rs.page(analyst, s.handleClusters))
 	rs.handle("GET /clusters/{id}", routeCluster, rs.page(analyst, s.handleCluster))
 	rs.handle("POST /clusters/{id}/review", routeClusterReview, rs.page(analyst, s.handleClusterReview))

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/network"
 	"github.com/lurewatch/lure/store"
 )
@@ -75,7 +76,7 @@ func TestClusterPages(t *testing.T) {
 			}
 		})
 	}
-	f.as = store.RoleViewer
+	f.as = auth.Viewer
 	if resp, _ := f.get(t, "/api/v1/clusters"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("viewer GET /api/v1/clusters = %d, want 403", resp.StatusCode)
 	}
@@ -116,7 +117,7 @@ func TestClusterAPI(t *testing.T) {
 	// the network; the network score then counts confirmed ads.
 	post := func(path, body string) int {
 		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+f.tokens[store.RoleAnalyst])
+		req.Header.Set("Authorization", "Bearer "+f.tokens[auth.Analyst])
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := f.srv.Client().Do(req)
 		if err != nil {
@@ -160,7 +161,7 @@ func TestClusterAPI(t *testing.T) {
 	// The HTML form does the same.
 	form := url.Values{"status": {"needs_info"}, "note": {"check"}}
 	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+"/clusters/net1/review", strings.NewReader(form.Encode()))
-	req.Header.Set("Authorization", "Bearer "+f.tokens[store.RoleAnalyst])
+	req.Header.Set("Authorization", "Bearer "+f.tokens[auth.Analyst])
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	c := *f.srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

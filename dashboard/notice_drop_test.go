@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
@@ -21,7 +22,7 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	code, page := f.call(t, "GET", "/notices/"+id, "", store.RoleAnalyst)
+	code, page := f.call(t, "GET", "/notices/"+id, "", auth.Analyst)
 	for _, want := range []string{"This draft cannot be sent:", `action="/notices/` + id + `/items/ru1/drop"`,
 		"no longer confirmed: False positive", "is now <strong>False positive</strong>", `disabled title="some ads are no longer confirmed"`} {
 		if code != 200 || !strings.Contains(page, want) {
@@ -48,23 +49,23 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 	}
 	for _, s := range sends {
 		t.Run("send refused from "+s.name, func(t *testing.T) {
-			code, body := f.call(t, "POST", s.path, s.body, store.RoleAnalyst)
+			code, body := f.call(t, "POST", s.path, s.body, auth.Analyst)
 			if code != http.StatusConflict || !strings.Contains(body, "no longer confirmed: ru1") {
 				t.Errorf("send = %d %.300s, want 409 naming ru1", code, body)
 			}
 		})
 	}
 
-	if code, body := f.call(t, "POST", "/notices/"+id+"/items/ru1/drop", "x=1", store.RoleViewer); code != http.StatusForbidden {
+	if code, body := f.call(t, "POST", "/notices/"+id+"/items/ru1/drop", "x=1", auth.Viewer); code != http.StatusForbidden {
 		t.Fatalf("viewer drop = %d %.200s, want 403", code, body)
 	}
-	if code, _ := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ru1/drop", "", store.RoleViewer); code != http.StatusForbidden {
+	if code, _ := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ru1/drop", "", auth.Viewer); code != http.StatusForbidden {
 		t.Fatalf("viewer api drop = %d, want 403", code)
 	}
-	if code, body := f.call(t, "POST", "/notices/"+id+"/items/ru1/drop", "x=1", store.RoleAnalyst); code != 200 || strings.Contains(body, "This draft cannot be sent") {
+	if code, body := f.call(t, "POST", "/notices/"+id+"/items/ru1/drop", "x=1", auth.Analyst); code != 200 || strings.Contains(body, "This draft cannot be sent") {
 		t.Fatalf("drop (redirect followed) = %d, page still warns: %v", code, strings.Contains(body, "This draft cannot be sent"))
 	}
-	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ru1/drop", "", store.RoleAnalyst); code != http.StatusNotFound {
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/ru1/drop", "", auth.Analyst); code != http.StatusNotFound {
 		t.Errorf("second drop = %d %.200s, want 404", code, body)
 	}
 	d = notice.Document{}
@@ -73,10 +74,10 @@ func TestUnconfirmedAdBlocksSendingUntilDropped(t *testing.T) {
 	if len(d.Items) != 1 || d.Items[0].AdID != "evil" || d.Unconfirmed != nil || !strings.Contains(h.Note, "dropped ad ru1") {
 		t.Errorf("after drop: items %+v, unconfirmed %v, last event %+v", d.Items, d.Unconfirmed, h)
 	}
-	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/transition", `{"status":"sent"}`, store.RoleAnalyst); code != 200 {
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/transition", `{"status":"sent"}`, auth.Analyst); code != 200 {
 		t.Fatalf("send after drop = %d %.300s", code, body)
 	}
-	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/evil/drop", "", store.RoleAnalyst); code != http.StatusConflict ||
+	if code, body := f.call(t, "POST", "/api/v1/notices/"+id+"/items/evil/drop", "", auth.Analyst); code != http.StatusConflict ||
 		!strings.Contains(body, "only a draft") {
 		t.Errorf("drop from a sent notice = %d %.200s, want 409", code, body)
 	}
@@ -90,7 +91,7 @@ func TestDropLastAdWithdrawsNotice(t *testing.T) {
 	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail}, nil)
 	n := draftAll(t, f)["locuri.example"] // ro1 only
 	var d notice.Document
-	code, body := f.call(t, "POST", "/api/v1/notices/"+strconv.FormatInt(n.ID, 10)+"/items/ro1/drop", "", store.RoleAnalyst)
+	code, body := f.call(t, "POST", "/api/v1/notices/"+strconv.FormatInt(n.ID, 10)+"/items/ro1/drop", "", auth.Analyst)
 	if code != 200 || !strings.Contains(body, `"status":"withdrawn"`) {
 		t.Fatalf("drop last = %d %.300s, want the notice withdrawn", code, body)
 	}

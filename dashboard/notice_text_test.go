@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/rules"
 	"github.com/lurewatch/lure/store"
@@ -70,7 +71,7 @@ func TestNoticeSpeaksPlainLanguage(t *testing.T) {
 	for _, p := range []string{"/notices/" + id, "/notices/" + id + "/print", "/notices/" + id + "/email.txt",
 		"/notices/" + id + ".csv", "/notices/" + id + ".json", "/api/v1/notices/" + id} {
 		t.Run(p, func(t *testing.T) {
-			code, body := f.call(t, "GET", p, "", store.RoleAnalyst)
+			code, body := f.call(t, "GET", p, "", auth.Analyst)
 			if code != 200 {
 				t.Fatalf("= %d", code)
 			}
@@ -115,8 +116,8 @@ func TestNoticeAddressedToPlatform(t *testing.T) {
 			if c.contact != "" {
 				line += ", " + c.contact
 			}
-			_, page := f.call(t, "GET", "/notices/"+id, "", store.RoleAnalyst)
-			_, print := f.call(t, "GET", "/notices/"+id+"/print", "", store.RoleAnalyst)
+			_, page := f.call(t, "GET", "/notices/"+id, "", auth.Analyst)
+			_, print := f.call(t, "GET", "/notices/"+id+"/print", "", auth.Analyst)
 			for name, body := range map[string]string{"page": page, "print": print} {
 				if !strings.Contains(body, "Notice #"+id+" to "+c.to) && name == "page" {
 					t.Errorf("%s heading does not name %q", name, c.to)
@@ -128,11 +129,11 @@ func TestNoticeAddressedToPlatform(t *testing.T) {
 					t.Errorf("%s does not link the notice form %s", name, c.contact)
 				}
 			}
-			_, mail := f.call(t, "GET", "/notices/"+id+"/email.txt", "", store.RoleAnalyst)
+			_, mail := f.call(t, "GET", "/notices/"+id+"/email.txt", "", auth.Analyst)
 			if !strings.Contains(mail, "\n\n"+line+"\n") || !strings.Contains(mail, "on "+c.to+" [lure notice #"+id+"]") {
 				t.Errorf("e-mail lacks %q or a subject naming %q:\n%.400s", line, c.to, mail)
 			}
-			_, js := f.call(t, "GET", "/notices/"+id+".json", "", store.RoleAnalyst)
+			_, js := f.call(t, "GET", "/notices/"+id+".json", "", auth.Analyst)
 			var d notice.Document
 			if err := json.Unmarshal([]byte(js), &d); err != nil {
 				t.Fatal(err)
@@ -140,7 +141,7 @@ func TestNoticeAddressedToPlatform(t *testing.T) {
 			if d.To.Name != c.to || d.To.Contact != c.contact || d.Site != c.site {
 				t.Errorf("json to = %+v, site %q", d.To, d.Site)
 			}
-			_, body := f.call(t, "GET", "/notices/"+id+".csv", "", store.RoleAnalyst)
+			_, body := f.call(t, "GET", "/notices/"+id+".csv", "", auth.Analyst)
 			recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 			if err != nil || len(recs) < 2 {
 				t.Fatalf("csv: %v", err)

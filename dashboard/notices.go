@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lurewatch/lure/auth"
 	"github.com/lurewatch/lure/notice"
 	"github.com/lurewatch/lure/store"
 )
@@ -30,7 +31,7 @@ var noticeRouteLabels = []string{routeNotices, routeNoticeExport, routeAPINotice
 // confirmed ads, one notice with its lifecycle, and its exports (JSON,
 // CSV, printable page, e-mail text); and the same under /api/v1/notices.
 func (s *server) noticeRoutes(rs routeSet) {
-	const analyst = store.RoleAnalyst
+	const analyst = auth.Analyst
 	rs.handle("GET /notices", routeNotices, rs.page(analyst, s.handleNotices))
 	rs.handle("POST /notices/draft", routeNotices, rs.page(analyst, s.handleDraftNotices))
 	rs.handle("GET /notices/{ref}", routeNotices, rs.page(analyst, s.handleNotice))

@@ -14,11 +14,7 @@ func (s *server) handleAPINotices(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if f.Limit, err = intParam(r, "limit", store.DefaultLimit, 1, store.MaxLimit); err != nil {
-		writeJSONError(w, http.StatusBadRequest, err.Error())
-		return
-	}
-	if f.Offset, err = intParam(r, "offset", 0, 0, 1_000_000); err != nil {
+	if f.Limit, f.Offset, err = pageParams(r, store.DefaultLimit, store.MaxLimit, 1_000_000); err != nil {
 		writeJSONError(w, http.StatusBadRequest, err.Error())
 		return
 	}

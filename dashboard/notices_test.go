@@ -87,7 +87,7 @@ func (f *fixture) call(t *testing.T, method, path, body string, role auth.Role) 
 // draftAll drafts notices through the API and returns them by site.
 func draftAll(t *testing.T, f *fixture) map[string]notice.Notice {
 	t.Helper()
-	code, body := f.call(t, "POST", "/api/v1/notices", "", store.RoleAnalyst)
+	code, body := f.call(t, "POST", "/api/v1/notices", "", auth.Analyst)
 	if code != http.StatusCreated {
 		t.Fatalf("draft = %d %s", code, body)
 	}
@@ -112,7 +112,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 		t.Run(site, func(t *testing.T) {
 			id := strconv.FormatInt(n.ID, 10)
 			// JSON export.
-			code, body := f.call(t, "GET", "/notices/"+id+".json", "", store.RoleAnalyst)
+			code, body := f.call(t, "GET", "/notices/"+id+".json", "", auth.Analyst)
 			if code != 200 {
 				t.Fatalf("json = %d %s", code, body)
 			}
@@ -147,7 +147,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 				}
 			}
 			// CSV export.
-			code, body = f.call(t, "GET", "/notices/"+id+".csv", "", store.RoleAnalyst)
+			code, body = f.call(t, "GET", "/notices/"+id+".csv", "", auth.Analyst)
 			if code != 200 {
 				t.Fatalf("csv = %d", code)
 			}
@@ -186,7 +186,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 			}
 			// Printable page and e-mail text.
 			for _, path := range []string{"/notices/" + id + "/print", "/notices/" + id + "/email.txt", "/notices/" + id} {
-				code, body := f.call(t, "GET", path, "", store.RoleAnalyst)
+				code, body := f.call(t, "GET", path, "", auth.Analyst)
 				if code != 200 {
 					t.Fatalf("%s = %d", path, code)
 				}
@@ -206,7 +206,7 @@ func TestNoticeExportsCarryEveryDSAField(t *testing.T) {
 					}
 				}
 			}
-			_, body = f.call(t, "GET", "/notices/"+id+"/email.txt", "", store.RoleAnalyst)
+			_, body = f.call(t, "GET", "/notices/"+id+"/email.txt", "", auth.Analyst)
 			if !strings.HasPrefix(body, "Subject: Notice of illegal content") || !strings.Contains(body, "\n\n") {
 				t.Errorf("email text starts %.100q", body)
 			}
@@ -237,7 +237,7 @@ func TestNoticeLifecycleAPI(t *testing.T) {
 		{`{"status":"removed"}`, 409, "the notice is closed"},
 	}
 	for _, st := range steps {
-		code, body := f.call(t, "POST", path, st.body, store.RoleAnalyst)
+		code, body := f.call(t, "POST", path, st.body, auth.Analyst)
 		if code != st.code || !strings.Contains(body, st.want) {
 			t.Errorf("%s = %d %s, want %d with %q", st.body, code, body, st.code, st.want)
 		}
@@ -248,7 +248,7 @@ func TestNoticeLifecycleAPI(t *testing.T) {
 		d.SentAt.IsZero() || d.ClosedAt.IsZero() {
 		t.Errorf("history = %+v, sent %v, closed %v", d.History, d.SentAt, d.ClosedAt)
 	}
-	if code, _ := f.call(t, "POST", "/api/v1/notices/99999/transition", `{"status":"sent"}`, store.RoleAnalyst); code != 404 {
+	if code, _ := f.call(t, "POST", "/api/v1/notices/99999/transition", `{"status":"sent"}`, auth.Analyst); code != 404 {
 		t.Errorf("unknown notice = %d", code)
 	}
 }
@@ -257,15 +257,15 @@ func TestNoticeNeedsNotifierToSend(t *testing.T) {
 	f := noticeFixture(t, notice.Options{}, nil)
 	n := draftAll(t, f)["locuri.example"]
 	id := strconv.FormatInt(n.ID, 10)
-	_, page := f.call(t, "GET", "/notices/"+id, "", store.RoleAnalyst)
+	_, page := f.call(t, "GET", "/notices/"+id, "", auth.Analyst)
 	if !strings.Contains(page, "This notice cannot be sent: missing notifier name") {
 		t.Errorf("notice page does not say the notifier is missing")
 	}
-	code, body := f.call(t, "POST", "/notices/"+id+"/transition", "status=sent", store.RoleAnalyst)
+	code, body := f.call(t, "POST", "/notices/"+id+"/transition", "status=sent", auth.Analyst)
 	if code != http.StatusConflict || !strings.Contains(body, "--notifier-name") {
 		t.Errorf("send without notifier = %d %.300s", code, body)
 	}
-	code, _ = f.call(t, "POST", "/notices/"+id+"/transition", "status=withdrawn&note=duplicate", store.RoleAnalyst)
+	code, _ = f.call(t, "POST", "/notices/"+id+"/transition", "status=withdrawn&note=duplicate", auth.Analyst)
 	if code != http.StatusOK { // the redirect back to the notice, followed
 		t.Errorf("withdraw = %d, want 200", code)
 	}
@@ -280,7 +280,7 @@ func TestNoticeOverdueAndTimeToRemoval(t *testing.T) {
 	f := noticeFixture(t, notice.Options{NotifierName: testNotifier, NotifierEmail: testEmail, Overdue: 48 * time.Hour}, clk.now)
 	by := draftAll(t, f)
 	for _, n := range by {
-		if code, body := f.call(t, "POST", "/api/v1/notices/"+strconv.FormatInt(n.ID, 10)+"/transition", `{"status":"sent"}`, store.RoleAnalyst); code != 200 {
+		if code, body := f.call(t, "POST", "/api/v1/notices/"+strconv.FormatInt(n.ID, 10)+"/transition", `{"status":"sent"}`, auth.Analyst); code != 200 {
 			t.Fatalf("send = %d %s", code, body)
 		}
 	}
@@ -312,14 +312,14 @@ func TestNoticeOverdueAndTimeToRemoval(t *testing.T) {
 		list.TimeToRemoval[0].MedianSeconds != (30*time.Hour).Seconds() || list.TimeToRemoval[0].MaxSeconds != (30*time.Hour).Seconds() {
 		t.Errorf("time to removal = %+v, want locuri.example: 1 ad in 30h", list.TimeToRemoval)
 	}
-	code, page := f.call(t, "GET", "/notices", "", store.RoleAnalyst)
+	code, page := f.call(t, "GET", "/notices", "", auth.Analyst)
 	for _, want := range []string{`<span class="overdue-mark">overdue</span>`, "<strong>1</strong> overdue", "<td>locuri.example</td><td class=\"num\">1</td><td class=\"num\">1.2 days</td>"} {
 		if code != 200 || !strings.Contains(page, want) {
 			t.Errorf("GET /notices = %d, lacks %q", code, want)
 		}
 	}
 	for _, q := range []string{"?status=nope", "?overdue=maybe"} {
-		if code, _ := f.call(t, "GET", "/api/v1/notices"+q, "", store.RoleAnalyst); code != 400 {
+		if code, _ := f.call(t, "GET", "/api/v1/notices"+q, "", auth.Analyst); code != 400 {
 			t.Errorf("GET /api/v1/notices%s = %d, want 400", q, code)
 		}
 	}
@@ -347,10 +347,10 @@ func TestNoticeRoutesRoles(t *testing.T) {
 		{"POST", "/api/v1/notices/" + id + "/items/nosuch/drop", ""},
 	}
 	for _, rt := range routes {
-		for _, role := range store.Roles {
+		for _, role := range auth.Roles {
 			t.Run(rt.method+" "+rt.path+" as "+string(role), func(t *testing.T) {
 				code, body := f.call(t, rt.method, rt.path, rt.body, role)
-				if role == store.RoleViewer {
+				if role == auth.Viewer {
 					if code != http.StatusForbidden {
 						t.Errorf("= %d, want 403: %.200s", code, body)
 					}
@@ -473,7 +473,7 @@ func TestNoticeAPIEmptyListsAreArrays(t *testing.T) {
 		{"GET", "/api/v1/notices", `"notices":[]`},
 	} {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
-			code, body := f.call(t, c.method, c.path, "", store.RoleAnalyst)
+			code, body := f.call(t, c.method, c.path, "", auth.Analyst)
 			if code >= 300 || !strings.Contains(body, c.want) {
 				t.Errorf("%s %s = %d %s, want %s", c.method, c.path, code, body, c.want)
 			}

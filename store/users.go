@@ -11,20 +11,6 @@ import (
 	"github.com/lurewatch/lure/auth"
 )
 
-// The roles under their former names in this package.
-//
-// Deprecated: use auth.Viewer, auth.Analyst, auth.Admin and auth.Roles.
-const (
-	RoleViewer  = auth.Viewer
-	RoleAnalyst = auth.Analyst
-	RoleAdmin   = auth.Admin
-)
-
-// Roles lists every role, least trusted first.
-//
-// Deprecated: use auth.Roles.
-var Roles = auth.Roles
-
 // Accounts are the users, their sessions and the API tokens: who may use
 // the dashboard and the API. Get them with Store.Accounts.
 type Accounts struct {
