@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/internal/golden"
 )
 
 func rabotaProfile(t testing.TB) Profile {
@@ -81,7 +82,7 @@ func TestExtract(t *testing.T) {
 			}
 			g := a
 			g.Crawled = time.Time{}
-			golden(t, "golden/"+strings.TrimSuffix(c.file, ".html")+".json", adJSON(t, g))
+			golden.Check(t, "golden/"+strings.TrimSuffix(c.file, ".html")+".json", adJSON(t, g))
 		})
 	}
 }

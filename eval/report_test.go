@@ -7,6 +7,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/lurewatch/lure/internal/golden"
 )
 
 func sampleResults() []Result {
@@ -119,9 +121,9 @@ func TestReportGolden(t *testing.T) {
 	if err := rep.WriteMarkdown(&md); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report/sample.md.golden", md.Bytes())
+	golden.Check(t, "report/sample.md.golden", md.Bytes())
 	if err := rep.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report/sample.json.golden", js.Bytes())
+	golden.Check(t, "report/sample.json.golden", js.Bytes())
 }

@@ -3,15 +3,12 @@ package notice
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files")
+	"github.com/lurewatch/lure/internal/golden"
+)
 
 // goldenTime is the fixed clock of the golden documents.
 var goldenTime = time.Date(2025, 3, 20, 9, 30, 0, 0, time.UTC)
@@ -89,19 +86,7 @@ func TestGoldenDocuments(t *testing.T) {
 		}
 		for format, got := range map[string][]byte{"json": append(js, '\n'), "csv": csvOut.Bytes(), "email.txt": mail.Bytes()} {
 			t.Run(name+"."+format, func(t *testing.T) {
-				path := filepath.Join("testdata", name+"."+format+".golden")
-				if *update {
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./notice -update to write it)", err)
-				}
-				if !bytes.Equal(got, want) {
-					t.Errorf("%s differs from %s:\n%s", name+"."+format, path, got)
-				}
+				golden.Check(t, name+"."+format+".golden", got)
 			})
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/internal/golden"
 	"github.com/lurewatch/lure/rules"
 )
 
@@ -104,5 +105,5 @@ func TestEvalReportGolden(t *testing.T) {
 	if n := strings.Count(out.String(), pack.Version); n != 1 {
 		t.Errorf("rule pack %s named %d times, want once:\n%s", pack.Version, n, out.String())
 	}
-	golden(t, "eval/report.golden", []byte(strings.ReplaceAll(out.String(), pack.Version, "rp-VERSION")))
+	golden.Check(t, "eval/report.golden", []byte(strings.ReplaceAll(out.String(), pack.Version, "rp-VERSION")))
 }

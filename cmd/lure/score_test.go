@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lurewatch/lure/internal/golden"
 	"github.com/lurewatch/lure/rules"
 )
 
@@ -77,7 +78,7 @@ func TestExplainGolden(t *testing.T) {
 			if n := strings.Count(out.String(), "rule pack "+pack.Version+"\n"); n != 1 {
 				t.Errorf("rule pack %s named %d times, want once:\n%s", pack.Version, n, out.String())
 			}
-			golden(t, "explain/"+name+".golden", []byte(strings.ReplaceAll(out.String(), pack.Version, "rp-VERSION")))
+			golden.Check(t, "explain/"+name+".golden", []byte(strings.ReplaceAll(out.String(), pack.Version, "rp-VERSION")))
 		})
 	}
 }

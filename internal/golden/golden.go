@@ -1,4 +1,9 @@
-package crawler
+// Package golden compares test output with golden files under testdata/,
+// and rewrites them when the tests run with -update. It is a test helper
+// shared by the packages whose expected output is long (extracted ads,
+// notice documents, lure score --explain, eval reports); nothing in
+// production imports it.
+package golden
 
 import (
 	"bytes"
@@ -12,9 +17,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-// golden compares got with the file testdata/name, or rewrites that file
-// when the tests run with -update.
-func golden(t *testing.T, name string, got []byte) {
+// Check compares got with the file testdata/name (a slash-separated path
+// below the test's package directory), or rewrites that file when the
+// tests run with -update. A difference fails the test with a line diff.
+func Check(t testing.TB, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", filepath.FromSlash(name))
 	if *update {
@@ -31,14 +37,14 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("%v (go test -update writes it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (-want +got; go test -update rewrites it):\n%s", path, lineDiff(string(want), string(got)))
+		t.Errorf("output differs from %s (-want +got; go test -update rewrites it):\n%s", path, Diff(string(want), string(got)))
 	}
 }
 
-// lineDiff shows the lines that differ between want and got, marked - and
+// Diff shows the lines that differ between want and got, marked - and
 // +, with two unchanged lines around each change and the line number in
 // want where each run of changes starts.
-func lineDiff(want, got string) string {
+func Diff(want, got string) string {
 	a, b := lines(want), lines(got)
 	// lcs[i][j] is the length of the longest common subsequence of a[i:] and b[j:].
 	lcs := make([][]int, len(a)+1)
