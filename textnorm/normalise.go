@@ -461,8 +461,8 @@ func gapBreaks(cs []char) bool {
 	return false
 }
 
-// FoldRegex folds the letters of a rule's regex as text is folded
-// (foldRune), leaving escapes (\pL, \p{Cyrillic}, \d, \$) as written:
+// FoldRegex folds the letters of a rule's regex as text is folded (NFKC,
+// then foldRune), leaving escapes (\pL, \p{Cyrillic}, \d, \$) as written:
 // a regex reads normalised text, so one written with "э", "ё", "ў" or an
 // upper-case letter would otherwise never match.
 func FoldRegex(re string) string {
@@ -488,8 +488,14 @@ func FoldRegex(re string) string {
 			i = j
 			continue
 		}
-		if f := foldRune(r); f >= 0 {
-			b.WriteRune(f)
+		lit := string(r)
+		if !norm.NFKC.IsNormalString(lit) {
+			lit = norm.NFKC.String(lit) // as fold does to text: "և" reads "եւ"
+		}
+		for _, r := range lit {
+			if f := foldRune(r); f >= 0 {
+				b.WriteRune(f)
+			}
 		}
 		i += n
 	}

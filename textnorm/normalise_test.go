@@ -150,6 +150,7 @@ func TestFoldRegex(t *testing.T) {
 		{`шиноснома\pL* ба (?:миёнарав|қасе)`, `шиноснома\pL* ба (?:миенарав|касе)`},
 		{`\p{Cyrillic}+ \PL \d+ ?\$ (?i)Ş`, `\p{Cyrillic}+ \PL \d+ ?\$ (?i)s`},
 		{`[А-Я]\S\W`, `[а-я]\S\W`},
+		{`(?:ուղևորություն|ﬁnal)`, `(?:ուղեւորություն|final)`}, // NFKC, as text
 	} {
 		if got := FoldRegex(tc.in); got != tc.want {
 			t.Errorf("FoldRegex(%q) = %q, want %q", tc.in, got, tc.want)
