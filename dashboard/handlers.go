@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/classifier"
@@ -108,24 +109,33 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 			d.Filter[k] = v
 		}
 	}
+	// The facet counts are the queue's: every flagged ad, counted in the
+	// store and cached (counting the search's hits costs per hit).
+	_, counts, err := s.counts.get(r.Context(), s.db, time.Now(), s.log)
+	if err != nil {
+		s.log.Error("dashboard: search: counts", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not read the statistics.")
+		return
+	}
 	for _, fc := range []struct{ name, facet, param string }{
-		{"Site", index.FacetSite, "site"},
-		{"Band", index.FacetBand, "band"},
-		{"Signal", index.FacetSignal, "signal"},
+		{"Site", "site", "site"},
+		{"Band", "band", "band"},
+		{"Signal", "signal", "signal"},
 	} {
 		fv := facetView{Name: fc.name, Param: fc.param}
-		for _, t := range res.Facets[fc.facet] {
+		terms := counts[fc.facet]
+		for _, t := range terms[:min(len(terms), index.FacetSize)] {
 			v := url.Values{}
 			for k, vs := range keep {
 				v[k] = vs
 			}
-			active := keep.Get(fc.param) == t.Term
+			active := keep.Get(fc.param) == t.Value
 			if active {
 				v.Del(fc.param)
 			} else {
-				v.Set(fc.param, t.Term)
+				v.Set(fc.param, t.Value)
 			}
-			fv.Terms = append(fv.Terms, facetTerm{Term: t.Term, Count: t.Count,
+			fv.Terms = append(fv.Terms, facetTerm{Term: t.Value, Count: t.Count,
 				URL: "/search?" + v.Encode(), Active: active})
 		}
 		d.Facets = append(d.Facets, fv)

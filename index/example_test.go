@@ -34,7 +34,7 @@ func Example() {
 	if err := ix.Put(ctx, v); err != nil {
 		log.Fatal(err)
 	}
-	res, err := ix.Search(ctx, index.Query{Text: "работу"})
+	res, err := ix.Search(ctx, index.Query{Text: "работу", Facets: true})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -151,7 +151,7 @@ func TestSearchHighlights(t *testing.T) {
 
 func TestFacets(t *testing.T) {
 	ix, _ := openFilled(t)
-	r, err := ix.Search(context.Background(), Query{})
+	r, err := ix.Search(context.Background(), Query{Facets: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,14 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
@@ -48,13 +50,19 @@ type Query struct {
 	Signal string
 	Limit  int // 0 means DefaultLimit; at most MaxLimit
 	Offset int // at most MaxOffset
+	// Facets asks for Result.Facets, counted over every hit. That costs
+	// time in proportion to the hits rather than the page, so a page that
+	// shows no facets, or takes its counts from elsewhere, leaves it unset.
+	Facets bool
 }
 
 // Result is one page of search results.
 type Result struct {
-	Total  uint64
-	Hits   []Hit
-	Facets map[string][]FacetCount // by FacetSite, FacetBand, FacetSignal
+	Total uint64
+	Hits  []Hit
+	// Facets holds, by FacetSite, FacetBand and FacetSignal, the terms
+	// of the hits when Query.Facets is set; it is empty otherwise.
+	Facets map[string][]FacetCount
 }
 
 // Hit is one matching ad.
@@ -73,11 +81,27 @@ type FacetCount struct {
 	Count int
 }
 
-// variant is one way of analysing text: an analyzer and the fields
-// indexed with it.
+// variant is one way of analysing text: an analyzer, the fields indexed
+// with it and the script whose words it stems and stops (nil: every
+// script, the folded analyzer).
 type variant struct {
 	analyzer string
 	fields   []string
+	script   *unicode.RangeTable
+}
+
+// analyzerScripts is the script each language analyzer of langAnalyzers
+// works on. On words of other scripts a language analyzer only lower-cases
+// (no stop words, no stemming), so it finds a subset of what the folded
+// analyzer finds, and a query without words of its script need not ask it.
+var analyzerScripts = map[string]*unicode.RangeTable{
+	"ru": unicode.Cyrillic,
+	"ro": unicode.Latin,
+	"en": unicode.Latin,
+	"hr": unicode.Latin,
+	"hu": unicode.Latin,
+	"de": unicode.Latin,
+	"tr": unicode.Latin,
 }
 
 func variants() []variant {
@@ -90,7 +114,7 @@ func variants() []variant {
 	}
 	sort.Strings(names)
 	for _, a := range names {
-		v := variant{analyzer: a}
+		v := variant{analyzer: a, script: analyzerScripts[a]}
 		for _, f := range langTextFields {
 			v.fields = append(v.fields, langField(f, a))
 		}
@@ -101,8 +125,37 @@ func variants() []variant {
 
 var allVariants = variants()
 
-// Search runs q. With Text, hits are ordered by relevance; without, by the
-// ads' risk score (highest first), then crawl time (newest first).
+// variantsFor returns the variants a query text is analysed with: the
+// folded one, and the language ones whose script occurs in the text.
+func variantsFor(text string) []variant {
+	out := make([]variant, 0, len(allVariants))
+	for _, v := range allVariants {
+		if v.script == nil || hasScript(text, v.script) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func hasScript(s string, script *unicode.RangeTable) bool {
+	for _, r := range s {
+		if unicode.Is(script, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Search runs q. With Text, hits are ordered by relevance, ties by the
+// ads' risk score (highest first), then ID; without, by the risk score,
+// then crawl time (newest first), then ID.
+//
+// With Text, Bleve ranks by relevance alone: breaking its ties by risk
+// score would load that field for every hit. The page's hits are then
+// ordered in full here, so the order within a page is exact; across a
+// page boundary, ads of equal relevance keep the index's own order.
+// Highlighting runs in a second query restricted to the page's ads, so
+// term locations are read for the page only.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Limit < 0 || q.Offset < 0 || q.Offset > MaxOffset {
 		return Result{}, fmt.Errorf("%w: limit %d, offset %d", ErrBadQuery, q.Limit, q.Offset)
@@ -117,9 +170,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	var must []query.Query
 	text := strings.TrimSpace(q.Text)
+	var tq query.Query
 	if text != "" {
-		tq, err := ix.textQuery(text)
-		if err != nil {
+		var err error
+		if tq, err = ix.textQuery(text); err != nil {
 			return Result{}, err
 		}
 		if tq == nil { // nothing searchable in the text
@@ -147,15 +201,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
-	if text != "" {
-		req.SortBy([]string{"-_score", "-" + fScore, "_id"})
-		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	} else {
+	// With Text, Bleve's default order (-_score) stands.
+	if text == "" {
 		req.SortBy([]string{"-" + fScore, "-" + fCrawled, "_id"})
 	}
-	req.AddFacet(FacetSite, bleve.NewFacetRequest(fSite, FacetSize))
-	req.AddFacet(FacetBand, bleve.NewFacetRequest(fBand, FacetSize))
-	req.AddFacet(FacetSignal, bleve.NewFacetRequest(fSignals, FacetSize))
+	if q.Facets {
+		req.AddFacet(FacetSite, bleve.NewFacetRequest(fSite, FacetSize))
+		req.AddFacet(FacetBand, bleve.NewFacetRequest(fBand, FacetSize))
+		req.AddFacet(FacetSignal, bleve.NewFacetRequest(fSignals, FacetSize))
+	}
 
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
@@ -163,11 +217,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	out := Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]FacetCount{}}
 	for _, h := range res.Hits {
-		hit := Hit{ID: h.ID, Fragments: mergeFragments(h.Fragments)}
+		hit := Hit{ID: h.ID, Fragments: map[string][]string{}}
 		if text != "" {
 			hit.Score = h.Score
 		}
 		out.Hits = append(out.Hits, hit)
+	}
+	if text != "" && len(out.Hits) > 0 {
+		if err := ix.highlightPage(ctx, tq, out.Hits); err != nil {
+			return Result{}, err
+		}
 	}
 	for name, fr := range res.Facets {
 		counts := []FacetCount{}
@@ -179,13 +238,69 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	return out, nil
 }
 
-// textQuery builds, for each analysis variant, a conjunction over the
+// highlightPage sets the fragments of a page of hits of the text query tq
+// and orders the page by relevance, risk score and ID. It runs tq again,
+// restricted to the page's ads, with highlighting and their risk scores.
+func (ix *Index) highlightPage(ctx context.Context, tq query.Query, hits []Hit) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), tq), len(ids), 0, false)
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Fields = []string{fScore}
+	req.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("index: search: highlight: %w", err)
+	}
+	type detail struct {
+		risk      float64
+		fragments map[string][]string
+	}
+	byID := make(map[string]detail, len(res.Hits))
+	for _, h := range res.Hits {
+		risk, _ := h.Fields[fScore].(float64)
+		byID[h.ID] = detail{risk: risk, fragments: mergeFragments(h.Fragments)}
+	}
+	// An ad deleted between the two queries keeps no fragments and sorts
+	// as risk 0.
+	for i := range hits {
+		hits[i].Fragments = byID[hits[i].ID].fragments
+		if hits[i].Fragments == nil {
+			hits[i].Fragments = map[string][]string{}
+		}
+	}
+	sortPage(hits, func(id string) float64 { return byID[id].risk })
+	return nil
+}
+
+// sortPage orders a page of hits by relevance, then risk score (both
+// highest first), then ID.
+func sortPage(hits []Hit, risk func(id string) float64) {
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(risk(b.ID), risk(a.ID)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+}
+
+// textQuery builds, for each analysis variant of the text's scripts, a conjunction over the
 // query's terms of a disjunction over the variant's fields, and joins the
 // variants with a disjunction. Words the variant drops (stop words) do not
 // take part in it. It returns nil when no variant yields a term.
 func (ix *Index) textQuery(text string) (query.Query, error) {
+	return ix.variantsQuery(text, variantsFor(text))
+}
+
+// variantsQuery is textQuery over the given variants.
+func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
 	var alts []query.Query
-	for _, v := range allVariants {
+	for _, v := range vs {
 		an := ix.idx.Mapping().AnalyzerNamed(v.analyzer)
 		if an == nil {
 			return nil, fmt.Errorf("index: analyzer %q missing", v.analyzer)
