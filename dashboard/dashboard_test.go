@@ -150,6 +150,15 @@ func TestSearchPage(t *testing.T) {
 	if !strings.Contains(body, `href="/search?signal=free_travel"`) {
 		t.Error("search page lacks the signal facet link")
 	}
+	// The facets of a search count its hits: ro1's site is not among
+	// those of a search that finds ru1 alone.
+	_, body = f.get(t, "/search?q=девушкам")
+	if !strings.Contains(body, `signal=young_women`) || strings.Contains(body, `site=locuri.example`) {
+		t.Error("the facets of a search must be those of its hits")
+	}
+	if strings.Contains(body, "Counts across all flagged ads") {
+		t.Error("a small search must not show the counts of every flagged ad")
+	}
 }
 
 func TestHeaders(t *testing.T) {

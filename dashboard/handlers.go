@@ -45,10 +45,42 @@ type searchData struct {
 	Total  uint64
 	Rows   []searchRow
 	Facets []facetView
-	Filter map[string]string
-	Pager  pager
-	Saved  []store.SavedSearch
-	Query  string
+	// FacetsOfAll: the facet counts are of every flagged ad, not of the
+	// hits (there are more than searchFacetHits).
+	FacetsOfAll bool
+	Filter      map[string]string
+	Pager       pager
+	Saved       []store.SavedSearch
+	Query       string
+}
+
+// searchFacetHits is the most hits whose facets a search counts itself;
+// counting costs per hit, so above it the page shows the queue's counts
+// of every flagged ad, cached, and says so.
+const searchFacetHits = 5000
+
+// searchFacets counts the site, band and signal terms of a search's hits
+// (a second, one-hit query that asks the index for facets) when there are
+// at most searchFacetHits of them, and otherwise returns the queue's
+// counts of every flagged ad. Keys are the store's facet names.
+func (s *server) searchFacets(r *http.Request, iq index.Query, total uint64) (map[string][]store.Facet, error) {
+	if total > searchFacetHits {
+		_, counts, err := s.counts.get(r.Context(), s.db, time.Now(), s.log)
+		return counts, err
+	}
+	fq := iq
+	fq.Facets, fq.Limit, fq.Offset = true, 1, 0
+	res, err := s.opts.Index.Search(r.Context(), fq)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]store.Facet{}
+	for name, facet := range map[string]string{"site": index.FacetSite, "band": index.FacetBand, "signal": index.FacetSignal} {
+		for _, t := range res.Facets[facet] {
+			out[name] = append(out[name], store.Facet{Value: t.Term, Count: t.Count})
+		}
+	}
+	return out, nil
 }
 
 // handleSearch runs a full-text search over the flagged ads.
@@ -109,14 +141,13 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 			d.Filter[k] = v
 		}
 	}
-	// The facet counts are the queue's: every flagged ad, counted in the
-	// store and cached (counting the search's hits costs per hit).
-	_, counts, err := s.counts.get(r.Context(), s.db, time.Now(), s.log)
+	counts, err := s.searchFacets(r, iq, res.Total)
 	if err != nil {
-		s.log.Error("dashboard: search: counts", "err", err)
-		s.renderError(w, r, http.StatusInternalServerError, "Could not read the statistics.")
+		s.log.Error("dashboard: search: facets", "err", err)
+		s.renderError(w, r, http.StatusInternalServerError, "Could not count the results.")
 		return
 	}
+	d.FacetsOfAll = res.Total > searchFacetHits
 	for _, fc := range []struct{ name, facet, param string }{
 		{"Site", "site", "site"},
 		{"Band", "band", "band"},
