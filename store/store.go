@@ -120,7 +120,7 @@ func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err err
 		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	changed, err = upsert(ctx, tx, nil, v, formatTime(time.Now()))
+	changed, err = upsert(ctx, tx, v, formatTime(time.Now()))
 	if err != nil || !changed {
 		return false, err
 	}
@@ -133,7 +133,8 @@ func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err err
 // UpsertBatch writes verdicts in order in one transaction, each as Upsert
 // does (the same idempotency and stale-replay rules; a later verdict of
 // one ad sees the earlier ones), and reports for each whether it changed
-// the store. On error nothing is written.
+// the store. Each statement is prepared once for the batch. On error
+// nothing is written.
 func (s *Store) UpsertBatch(ctx context.Context, vs []ad.Verdict) ([]bool, error) {
 	changed := make([]bool, len(vs))
 	if len(vs) == 0 {
@@ -144,14 +145,11 @@ func (s *Store) UpsertBatch(ctx context.Context, vs []ad.Verdict) ([]bool, error
 		return nil, fmt.Errorf("store: upsert batch of %d: %w", len(vs), err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	stmt, err := tx.PrepareContext(ctx, upsertSQL)
-	if err != nil {
-		return nil, fmt.Errorf("store: upsert batch of %d: %w", len(vs), err)
-	}
-	defer stmt.Close()
+	stmts := newStmtCache(tx)
+	defer stmts.Close()
 	now := formatTime(time.Now())
 	for i, v := range vs {
-		if changed[i], err = upsert(ctx, tx, stmt, v, now); err != nil {
+		if changed[i], err = upsert(ctx, stmts, v, now); err != nil {
 			return nil, err
 		}
 	}
@@ -161,9 +159,9 @@ func (s *Store) UpsertBatch(ctx context.Context, vs []ad.Verdict) ([]bool, error
 	return changed, nil
 }
 
-// upsert writes one verdict inside tx, with stmt (upsertSQL prepared in
-// tx) when it is not nil, and its facts when the row changed.
-func upsert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, v ad.Verdict, now string) (bool, error) {
+// upsert writes one verdict inside a transaction, and its facts when the
+// row changed.
+func upsert(ctx context.Context, tx execer, v ad.Verdict, now string) (bool, error) {
 	js, err := json.Marshal(v)
 	if err != nil {
 		return false, fmt.Errorf("store: upsert %s: encode verdict: %w", v.Ad.ID, err)
@@ -174,12 +172,7 @@ func upsert(ctx context.Context, tx *sql.Tx, stmt *sql.Stmt, v ad.Verdict, now s
 		nullTime(v.Ad.Posted), nullTime(v.Ad.Crawled), nullTime(v.ScoredAt),
 		now, now, string(js),
 	}
-	var res sql.Result
-	if stmt != nil {
-		res, err = stmt.ExecContext(ctx, args...)
-	} else {
-		res, err = tx.ExecContext(ctx, upsertSQL, args...)
-	}
+	res, err := tx.ExecContext(ctx, upsertSQL, args...)
 	if err != nil {
 		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
 	}
