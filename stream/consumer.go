@@ -582,21 +582,23 @@ func (c *Consumer) process(ctx context.Context, r *kafka.Reader, dead *Producer,
 				break
 			}
 		}
+		start := len(batch) - len(todo) // todo is what is left of batch
 		for i := range settled {
 			if errs[i] == nil {
 				continue
 			}
+			if errors.Is(errs[i], errUnknownSchema) {
+				c.metrics.SchemaRejected.WithLabelValues(c.label).Inc()
+			}
 			if !c.deadLetter(ctx, dead, todo[i], errs[i]) {
-				c.commit(ctx, r, batch[:len(batch)-len(todo)+i])
+				c.commit(ctx, r, batch[start:start+i])
 				return
 			}
 		}
-		done := len(batch) - len(todo) + settled
+		c.commit(ctx, r, batch[start:start+settled])
 		if settled == len(todo) {
-			c.commit(ctx, r, batch)
 			return
 		}
-		c.commit(ctx, r, batch[:done])
 		m := todo[settled]
 		c.log.Warn("handler failed, will retry", "partition", m.Partition, "offset", m.Offset, "attempt", attempt,
 			"batch", len(todo)-settled, "err", errs[settled])
@@ -631,6 +633,10 @@ func (c *Consumer) commit(ctx context.Context, r *kafka.Reader, kms []kafka.Mess
 	}
 }
 
+// errUnknownSchema is the error of a message whose lure-schema header
+// names a schema the consumer does not read.
+var errUnknownSchema = errors.New("stream: unknown schema")
+
 // handleBatch hands ms to the handler and returns one error per message
 // (nil when handled). A message whose lure-schema header names another
 // schema is not handed over: it gets a permanent error. A panic makes it
@@ -642,8 +648,7 @@ func (c *Consumer) handleBatch(ctx context.Context, ms []Message) []error {
 	at := make([]int, 0, len(ms)) // index in ms of each accepted message
 	for i, m := range ms {
 		if got, ok := m.Headers[HeaderSchema]; ok && c.opts.Schema != "" && got != c.opts.Schema {
-			c.metrics.SchemaRejected.WithLabelValues(c.label).Inc()
-			errs[i] = Permanent(fmt.Errorf("stream: unknown schema %q (this consumer reads %q)", got, c.opts.Schema))
+			errs[i] = Permanent(fmt.Errorf("%w %q (this consumer reads %q)", errUnknownSchema, got, c.opts.Schema))
 			continue
 		}
 		accepted = append(accepted, m)
