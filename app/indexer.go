@@ -54,11 +54,18 @@ type indexer struct {
 	// write and a hook). An error fails the message, which is retried, so
 	// a hook must be idempotent.
 	hooks []verdictHook
+	// batchHooks run like hooks, once per batch, before them; an error
+	// fails every verdict of the batch.
+	batchHooks []batchHook
 }
 
 // verdictHook is told of each verdict the indexer wrote; changed reports
 // whether the store saw a new or changed verdict.
 type verdictHook func(ctx context.Context, v ad.Verdict, changed bool) error
+
+// batchHook is told of the verdicts of a batch the indexer wrote, in
+// order; changed[i] reports whether the store saw vs[i] new or changed.
+type batchHook func(ctx context.Context, vs []ad.Verdict, changed []bool) error
 
 // Handle implements stream.Handler: HandleBatch for one message.
 func (ix *indexer) Handle(ctx context.Context, m stream.Message) error {
@@ -70,12 +77,12 @@ func (ix *indexer) Handle(ctx context.Context, m stream.Message) error {
 
 // HandleBatch implements stream.BatchHandler. It writes the verdicts of
 // a batch to the store in one transaction and to the index in one batch,
-// then runs the hooks verdict by verdict, in order. An undecodable verdict
-// is a permanent error (a dead letter) and the rest of the batch goes on;
-// a store or index failure fails every verdict of the batch, and a hook
-// failure the verdict and those after it, which the consumer retries (the
-// store and index writes are idempotent, so a retry changes nothing that
-// was written).
+// then runs the batch hooks and the hooks verdict by verdict, in order.
+// An undecodable verdict is a permanent error (a dead letter) and the rest
+// of the batch goes on. A store, index or batch-hook failure fails every
+// verdict of the batch, and a hook failure the verdict and those after
+// it; the consumer retries them (the writes are idempotent, so a retry
+// changes nothing that was written).
 func (ix *indexer) HandleBatch(ctx context.Context, ms []stream.Message) []error {
 	var errs []error
 	fail := func(i int, err error) {
@@ -114,6 +121,11 @@ func (ix *indexer) HandleBatch(ctx context.Context, ms []stream.Message) []error
 	// exactly the flagged ads.
 	if err := ix.index.PutAll(ctx, vs); err != nil {
 		return failAll(fmt.Errorf("app: indexer: index: %w", err))
+	}
+	for _, hook := range ix.batchHooks {
+		if err := hook(ctx, vs, changed); err != nil {
+			return failAll(fmt.Errorf("app: indexer: %w", err))
+		}
 	}
 	for j, v := range vs {
 		for _, hook := range ix.hooks {
