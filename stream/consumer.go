@@ -33,7 +33,8 @@ type Handler interface {
 // after it in the batch: the consumer commits the messages before it
 // (handled or dead-lettered), waits with backoff and hands the rest to
 // HandleBatch again, so a handler must be idempotent (the messages after
-// the failed one may have been handled already). A panic makes the
+// the failed one may have been handled already; a permanent error after
+// it is decided on the retry). A panic makes the
 // consumer hand the batch over again one message at a time, so that only
 // the message that panics is dead-lettered.
 type BatchHandler interface {
