@@ -26,7 +26,7 @@ func (a *App) startNetwork(sc serveContext) error {
 	if err != nil {
 		return err
 	}
-	sc.indexer.hooks = append(sc.indexer.hooks, e.Hook)
+	sc.indexer.batchHooks = append(sc.indexer.batchHooks, e.BatchHook)
 	sc.dashboard.Networks = dashboard.NewNetworkViews(nets, sc.store, network.Weights{})
 	a.consumersWG.Add(1)
 	go func() {

@@ -68,6 +68,11 @@ type Options struct {
 	// KafkaSessionTimeout is how long a consumer group waits for a silent
 	// member before reassigning its partitions. Default 10s.
 	KafkaSessionTimeout time.Duration
+	// BatchSize is the most messages the classifier and the indexer take
+	// at once: the classifier produces a batch's verdicts in one call, the
+	// indexer writes them in one store transaction and one index batch.
+	// 1 handles one message at a time. Default stream.DefaultBatchSize.
+	BatchSize int
 	// HTTPAddr of the dashboard, API, /metrics and /healthz. Default
 	// "127.0.0.1:8080".
 	HTTPAddr string
@@ -185,6 +190,9 @@ func (o *Options) Validate() error {
 		if a, err := mail.ParseAddress(o.NotifierEmail); err != nil || a.Address != o.NotifierEmail {
 			return fmt.Errorf("app: notifier e-mail %q is not a plain e-mail address", o.NotifierEmail)
 		}
+	}
+	if o.BatchSize < 0 {
+		return fmt.Errorf("app: negative batch size %d", o.BatchSize)
 	}
 	if o.Recrawl < 0 || o.DrainTimeout < 0 || o.NoticeOverdue < 0 {
 		return errors.New("app: durations must not be negative")

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -186,17 +188,25 @@ func (a *App) startStream(ctx context.Context) error {
 }
 
 func (a *App) startConsumer(ctx context.Context, topic, group string, h stream.Handler) error {
-	c, err := stream.NewConsumer(stream.ConsumerOptions{
-		Config: a.streamCfg,
-		Topic:  a.streamCfg.Topic(topic),
-		Group:  a.opts.group(group),
+	return a.runConsumer(ctx, stream.ConsumerOptions{Topic: a.streamCfg.Topic(topic), Group: a.opts.group(group), Handler: h})
+}
 
-		SessionTimeout: a.opts.KafkaSessionTimeout,
-		Handler:        h,
-		Dead:           a.producer,
-		Metrics:        a.streamMetrics(),
-		Logger:         a.opts.Logger,
-	})
+// startBatchConsumer consumes topic in batches of Options.BatchSize with
+// up to concurrency batches (of different partitions) at once.
+func (a *App) startBatchConsumer(ctx context.Context, topic, group string, h stream.BatchHandler, concurrency int) error {
+	return a.runConsumer(ctx, stream.ConsumerOptions{Topic: a.streamCfg.Topic(topic), Group: a.opts.group(group), Batch: h,
+		BatchSize: a.opts.BatchSize, Concurrency: concurrency})
+}
+
+// runConsumer completes opts with the app's stream settings and runs the
+// consumer until ctx ends.
+func (a *App) runConsumer(ctx context.Context, opts stream.ConsumerOptions) error {
+	opts.Config = a.streamCfg
+	opts.SessionTimeout = a.opts.KafkaSessionTimeout
+	opts.Dead = a.producer
+	opts.Metrics = a.streamMetrics()
+	opts.Logger = a.opts.Logger
+	c, err := stream.NewConsumer(opts)
 	if err != nil {
 		return err
 	}
@@ -256,7 +266,9 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 			return err
 		}
 	}
-	if err := a.startConsumer(consumeCtx, stream.Scored, DefaultIndexerGroup, h); err != nil {
+	// One batch at a time: SQLite has one writer, and the hooks are
+	// serialised anyway.
+	if err := a.startBatchConsumer(consumeCtx, stream.Scored, DefaultIndexerGroup, h, 1); err != nil {
 		return err
 	}
 	handler, err := dashboard.New(dopts)
@@ -293,7 +305,10 @@ func (a *App) startClassify(consumeCtx context.Context) error {
 		classifier.Watch(consumeCtx, h, a.opts.RulesDir, classifier.DefaultWatchInterval, a.opts.Logger)
 	}
 	s := &scorer{classifier: h, out: a.producer, topic: a.streamCfg.Topic(stream.Scored), now: time.Now}
-	return a.startConsumer(consumeCtx, stream.Raw, DefaultClassifierGroup, s)
+	// A batch per partition at once (up to two per CPU): one scores while
+	// another waits for the brokers to take its verdicts.
+	workers := min(cmp.Or(a.opts.Partitions, stream.DefaultPartitions), 2*runtime.GOMAXPROCS(0))
+	return a.startBatchConsumer(consumeCtx, stream.Raw, DefaultClassifierGroup, s, workers)
 }
 
 func loadRules(dir string) (*rules.Pack, error) {

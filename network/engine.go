@@ -181,66 +181,134 @@ var ErrInvalid = errors.New("network: verdict has no ad id")
 // the new ones. The content hash is the ad's ContentHash, which decoded
 // and converted ads carry (ad.WithHash).
 func (e *Engine) Add(ctx context.Context, v ad.Verdict) (Assignment, error) {
-	if v.Ad.ID == "" {
-		return Assignment{}, ErrInvalid
+	as, err := e.AddBatch(ctx, []ad.Verdict{v})
+	if err != nil {
+		return Assignment{}, err
 	}
-	hash := v.Ad.ContentHash
-	// A replay (the common case after a restart) needs no shingling.
-	e.mu.Lock()
-	if i, ok := e.g.lookup(v.Ad.ID); ok && !e.dirty && e.g.hashes[i] == hashOf(hash) {
-		c, n := e.g.clusterOf(i)
+	return as[0], nil
+}
+
+// BatchStore is a Store that saves many assignments in one transaction.
+// *store.Networks implements it.
+type BatchStore interface {
+	SaveNetworkAds(ctx context.Context, saves []store.NetworkSave) error
+}
+
+// AddBatch is Add for many verdicts, assigned in order: the result is
+// what Add would give one by one. When the Store is a BatchStore the
+// assignments are saved in one transaction. On error none of them counts
+// as saved: the engine reloads from the store before its next ad, so the
+// retried verdicts are assigned and saved again.
+func (e *Engine) AddBatch(ctx context.Context, vs []ad.Verdict) ([]Assignment, error) {
+	for _, v := range vs {
+		if v.Ad.ID == "" {
+			return nil, ErrInvalid
+		}
+	}
+	out := make([]Assignment, len(vs))
+	type input struct {
+		contacts []store.NetworkContact
+		keys     []string
+		sig      Signature
+	}
+	in := make([]*input, len(vs)) // nil for a replay
+	earlier := make(map[string]bool, len(vs))
+	for k, v := range vs {
+		// A replay (the common case after a restart) needs no shingling;
+		// an ad that came earlier in the batch is compared with that one,
+		// below.
+		again := earlier[v.Ad.ID]
+		earlier[v.Ad.ID] = true
+		e.mu.Lock()
+		if i, ok := e.g.lookup(v.Ad.ID); ok && !again && !e.dirty && e.g.hashes[i] == hashOf(v.Ad.ContentHash) {
+			c, n := e.g.clusterOf(i)
+			e.mu.Unlock()
+			out[k] = Assignment{AdID: v.Ad.ID, Cluster: c, Size: n, Replay: true}
+			e.opts.Metrics.observe(out[k], true)
+			continue
+		}
 		e.mu.Unlock()
-		a := Assignment{AdID: v.Ad.ID, Cluster: c, Size: n, Replay: true}
-		e.opts.Metrics.observe(a, true)
-		return a, nil
+		x := &input{contacts: Contacts(v.Entities)}
+		x.keys = make([]string, len(x.contacts))
+		for i, c := range x.contacts {
+			x.keys[i] = c.Value
+		}
+		x.sig = Sign(Shingles(Tokens(v.Ad.Title, v.Ad.Body, v.Ad.Location)))
+		in[k] = x
 	}
-	e.mu.Unlock()
-	contacts := Contacts(v.Entities)
-	keys := make([]string, len(contacts))
-	for i, c := range contacts {
-		keys[i] = c.Value
-	}
-	sig := Sign(Shingles(Tokens(v.Ad.Title, v.Ad.Body, v.Ad.Location)))
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.dirty {
 		if err := e.load(ctx); err != nil {
-			return Assignment{}, err
+			return nil, err
 		}
 		e.dirty = false
 	}
-	_, known := e.g.lookup(v.Ad.ID)
-	a := e.g.add(v.Ad.ID, hashOf(hash), &sig, keys)
-	e.opts.Metrics.observe(a, known)
-	if a.Replay {
-		return a, nil
+	var saves []store.NetworkSave
+	for k, v := range vs {
+		x := in[k]
+		if x == nil {
+			continue
+		}
+		_, known := e.g.lookup(v.Ad.ID)
+		a := e.g.add(v.Ad.ID, hashOf(v.Ad.ContentHash), &x.sig, x.keys)
+		e.opts.Metrics.observe(a, known)
+		out[k] = a
+		if a.Replay {
+			continue
+		}
+		if !known {
+			e.seqs = append(e.seqs, e.nextSeq)
+			e.nextSeq++
+		}
+		if e.opts.Store == nil {
+			continue
+		}
+		i, _ := e.g.lookup(v.Ad.ID)
+		rec := store.NetworkAd{AdID: v.Ad.ID, Seq: e.seqs[i], ContentHash: v.Ad.ContentHash, Site: v.Ad.Site,
+			City: CityKey(v.Entities.Region, v.Ad.Location), Seen: seenAt(v), Score: v.Score, Contacts: x.contacts, Cluster: a.Cluster}
+		if !x.sig.Empty() {
+			rec.Signature, _ = x.sig.MarshalBinary()
+		}
+		saves = append(saves, store.NetworkSave{Ad: rec, Merged: a.Merged})
 	}
-	if !known {
-		e.seqs = append(e.seqs, e.nextSeq)
-		e.nextSeq++
-	}
-	if e.opts.Store == nil {
-		return a, nil
-	}
-	i, _ := e.g.lookup(v.Ad.ID)
-	rec := store.NetworkAd{AdID: v.Ad.ID, Seq: e.seqs[i], ContentHash: hash, Site: v.Ad.Site,
-		City: CityKey(v.Entities.Region, v.Ad.Location), Seen: seenAt(v), Score: v.Score, Contacts: contacts, Cluster: a.Cluster}
-	if !sig.Empty() {
-		rec.Signature, _ = sig.MarshalBinary()
-	}
-	if err := e.opts.Store.SaveNetworkAd(ctx, rec, a.Merged); err != nil {
+	if err := e.save(ctx, saves); err != nil {
 		// Memory is ahead of the store now: rebuild before the next ad
-		// so that the retried verdict is assigned and saved again.
+		// so that the retried verdicts are assigned and saved again.
 		e.dirty = true
-		return Assignment{}, fmt.Errorf("network: %w", err)
+		return nil, fmt.Errorf("network: %w", err)
 	}
-	return a, nil
+	return out, nil
+}
+
+// save writes assignments to the store, in one transaction when it is a
+// BatchStore.
+func (e *Engine) save(ctx context.Context, saves []store.NetworkSave) error {
+	if len(saves) == 0 {
+		return nil
+	}
+	if bs, ok := e.opts.Store.(BatchStore); ok && len(saves) > 1 {
+		return bs.SaveNetworkAds(ctx, saves)
+	}
+	for _, sv := range saves {
+		if err := e.opts.Store.SaveNetworkAd(ctx, sv.Ad, sv.Merged); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Hook suits the indexer's verdict hooks: it assigns every verdict,
 // changed or not (a replay changes nothing).
 func (e *Engine) Hook(ctx context.Context, v ad.Verdict, changed bool) error {
 	_, err := e.Add(ctx, v)
+	return err
+}
+
+// BatchHook is Hook for a batch of verdicts: it assigns them in order and
+// saves the assignments together.
+func (e *Engine) BatchHook(ctx context.Context, vs []ad.Verdict, changed []bool) error {
+	_, err := e.AddBatch(ctx, vs)
 	return err
 }

@@ -271,7 +271,7 @@ GROUP BY 1, 2`, from, to)
 
 // writeDims rewrites the ad_dims row of one ad, inside tx, after its ads
 // row was written.
-func writeDims(ctx context.Context, tx *sql.Tx, v ad.Verdict) error {
+func writeDims(ctx context.Context, tx execer, v ad.Verdict) error {
 	_, err := tx.ExecContext(ctx, `
 INSERT OR REPLACE INTO ad_dims (ad_id, day, week, site, lang, flagged, region, category)
 SELECT id, substr(coalesce(posted, crawled, first_seen), 1, 10),

@@ -8,9 +8,45 @@ import (
 	"github.com/lurewatch/lure/ad"
 )
 
+// execer runs a statement: a *sql.Tx, or a stmtCache of one.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// stmtCache runs statements in tx, each prepared once: a batch of writes
+// does not parse the same SQL again for every row.
+type stmtCache struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func newStmtCache(tx *sql.Tx) *stmtCache {
+	return &stmtCache{tx: tx, stmts: map[string]*sql.Stmt{}}
+}
+
+// ExecContext prepares query in the transaction on first use and runs it.
+func (c *stmtCache) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, ok := c.stmts[query]
+	if !ok {
+		var err error
+		if st, err = c.tx.PrepareContext(ctx, query); err != nil {
+			return nil, err
+		}
+		c.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// Close closes the prepared statements.
+func (c *stmtCache) Close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
+}
+
 // writeFacts rewrites the side tables the queue filters and contact links
-// read (signals, destinations, contacts) for one ad, inside tx.
-func writeFacts(ctx context.Context, tx *sql.Tx, v ad.Verdict) error {
+// read (signals, destinations, contacts) for one ad, inside a transaction.
+func writeFacts(ctx context.Context, tx execer, v ad.Verdict) error {
 	id := v.Ad.ID
 	for _, t := range []string{"ad_contacts", "ad_signals", "ad_destinations"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE ad_id = ?", id); err != nil {

@@ -49,11 +49,37 @@ type NetworkAd struct {
 // row and its contacts, every ad of the merged clusters relabelled to
 // a.Cluster, and the cluster's summary. It is idempotent.
 func (s *Networks) SaveNetworkAd(ctx context.Context, a NetworkAd, merged []string) error {
+	return s.SaveNetworkAds(ctx, []NetworkSave{{Ad: a, Merged: merged}})
+}
+
+// NetworkSave is one assignment for SaveNetworkAds: the ad and the
+// clusters it merged.
+type NetworkSave struct {
+	Ad     NetworkAd
+	Merged []string
+}
+
+// SaveNetworkAds writes assignments in order in one transaction, each as
+// SaveNetworkAd does; on error nothing is written.
+func (s *Networks) SaveNetworkAds(ctx context.Context, saves []NetworkSave) error {
+	if len(saves) == 0 {
+		return nil
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap("save network ad", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	for _, sv := range saves {
+		if err := saveNetworkAd(ctx, tx, sv.Ad, sv.Merged); err != nil {
+			return wrap("save network ad", err)
+		}
+	}
+	return wrap("save network ad", tx.Commit())
+}
+
+// saveNetworkAd writes one assignment inside tx.
+func saveNetworkAd(ctx context.Context, tx *sql.Tx, a NetworkAd, merged []string) error {
 	var real []string
 	for _, m := range merged {
 		if m != a.Cluster {
@@ -65,7 +91,7 @@ func (s *Networks) SaveNetworkAd(ctx context.Context, a NetworkAd, merged []stri
 	// recounts the cluster.
 	inc, err := newcomer(ctx, tx, a, len(real) == 0)
 	if err != nil {
-		return wrap("save network ad", err)
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, `
 INSERT INTO network_ads (ad_id, seq, content_hash, site, city, seen, score, signature, cluster)
@@ -74,21 +100,21 @@ ON CONFLICT (ad_id) DO UPDATE SET content_hash = excluded.content_hash, site = e
 	city = excluded.city, seen = excluded.seen, score = excluded.score,
 	signature = excluded.signature, cluster = excluded.cluster`,
 		a.AdID, a.Seq, a.ContentHash, a.Site, a.City, formatTime(a.Seen), a.Score, a.Signature, a.Cluster); err != nil {
-		return wrap("save network ad", err)
+		return err
 	}
 	// Links only grow: a changed ad keeps its old contacts.
 	for _, c := range a.Contacts {
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO network_contacts (contact, kind, ad_id) VALUES (?, ?, ?)`,
 			c.Value, c.Kind, a.AdID); err != nil {
-			return wrap("save network ad", err)
+			return err
 		}
 	}
 	for _, m := range real {
 		if _, err := tx.ExecContext(ctx, `UPDATE network_ads SET cluster = ? WHERE cluster = ?`, a.Cluster, m); err != nil {
-			return wrap("save network ad", err)
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM network_clusters WHERE id = ?`, m); err != nil {
-			return wrap("save network ad", err)
+			return err
 		}
 	}
 	if inc != nil {
@@ -100,10 +126,7 @@ ON CONFLICT (ad_id) DO UPDATE SET content_hash = excluded.content_hash, site = e
 	} else {
 		err = refreshCluster(ctx, tx, a.Cluster)
 	}
-	if err != nil {
-		return wrap("save network ad", err)
-	}
-	return wrap("save network ad", tx.Commit())
+	return err
 }
 
 // increment is what a new ad adds to its cluster's distinct counts.

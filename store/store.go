@@ -115,22 +115,64 @@ WHERE (ads.content_hash <> excluded.content_hash OR ads.rule_pack <> excluded.ru
 // The verdict is not validated again: it comes from ad.DecodeVerdict,
 // which validates once at the hop, or from code that built it itself.
 func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err error) {
-	hash := v.Ad.ContentHash
-	js, err := json.Marshal(v)
-	if err != nil {
-		return false, fmt.Errorf("store: upsert %s: encode verdict: %w", v.Ad.ID, err)
-	}
-	now := formatTime(time.Now())
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	res, err := tx.ExecContext(ctx, upsertSQL,
+	changed, err = upsert(ctx, tx, v, formatTime(time.Now()))
+	if err != nil || !changed {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
+	}
+	return true, nil
+}
+
+// UpsertBatch writes verdicts in order in one transaction, each as Upsert
+// does (the same idempotency and stale-replay rules; a later verdict of
+// one ad sees the earlier ones), and reports for each whether it changed
+// the store. Each statement is prepared once for the batch. On error
+// nothing is written.
+func (s *Store) UpsertBatch(ctx context.Context, vs []ad.Verdict) ([]bool, error) {
+	changed := make([]bool, len(vs))
+	if len(vs) == 0 {
+		return changed, nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: upsert batch of %d: %w", len(vs), err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	stmts := newStmtCache(tx)
+	defer stmts.Close()
+	now := formatTime(time.Now())
+	for i, v := range vs {
+		if changed[i], err = upsert(ctx, stmts, v, now); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store: upsert batch of %d: %w", len(vs), err)
+	}
+	return changed, nil
+}
+
+// upsert writes one verdict inside a transaction, and its facts when the
+// row changed.
+func upsert(ctx context.Context, tx execer, v ad.Verdict, now string) (bool, error) {
+	js, err := json.Marshal(v)
+	if err != nil {
+		return false, fmt.Errorf("store: upsert %s: encode verdict: %w", v.Ad.ID, err)
+	}
+	args := []any{
 		v.Ad.ID, v.Ad.Site, v.Ad.URL, string(v.Ad.Kind), v.Language(), v.Ad.Title,
-		v.Score, string(v.Band), v.Flagged, v.RulePack, hash,
+		v.Score, string(v.Band), v.Flagged, v.RulePack, v.Ad.ContentHash,
 		nullTime(v.Ad.Posted), nullTime(v.Ad.Crawled), nullTime(v.ScoredAt),
-		now, now, string(js))
+		now, now, string(js),
+	}
+	res, err := tx.ExecContext(ctx, upsertSQL, args...)
 	if err != nil {
 		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
 	}
@@ -142,9 +184,6 @@ func (s *Store) Upsert(ctx context.Context, v ad.Verdict) (changed bool, err err
 		return false, nil
 	}
 	if err := writeFacts(ctx, tx, v); err != nil {
-		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
-	}
-	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: upsert %s: %w", v.Ad.ID, err)
 	}
 	return true, nil

@@ -22,6 +22,48 @@ type Handler interface {
 	Handle(ctx context.Context, m Message) error
 }
 
+// BatchHandler processes the messages of a batch, in the order they were
+// fetched: messages of one partition are in offset order, and a batch may
+// hold messages of the partitions one worker reads.
+//
+// HandleBatch returns nil when every message was handled, or one error
+// per message (nil for a message handled). A message whose error is
+// marked with Permanent is dead-lettered alone; the rest of the batch is
+// not. A retryable error (any other) fails that message and every message
+// after it in the batch: the consumer commits the messages before it
+// (handled or dead-lettered), waits with backoff and hands the rest to
+// HandleBatch again, so a handler must be idempotent (the messages after
+// the failed one may have been handled already; a permanent error after
+// it is decided on the retry). A panic makes the
+// consumer hand the batch over again one message at a time, so that only
+// the message that panics is dead-lettered.
+type BatchHandler interface {
+	HandleBatch(ctx context.Context, ms []Message) []error
+}
+
+// BatchHandlerFunc adapts a function to BatchHandler.
+type BatchHandlerFunc func(ctx context.Context, ms []Message) []error
+
+// HandleBatch calls f(ctx, ms).
+func (f BatchHandlerFunc) HandleBatch(ctx context.Context, ms []Message) []error { return f(ctx, ms) }
+
+// single adapts a Handler to BatchHandler; the consumer hands it batches
+// of one message.
+type single struct{ h Handler }
+
+func (s single) HandleBatch(ctx context.Context, ms []Message) []error {
+	var errs []error
+	for i, m := range ms {
+		if err := s.h.Handle(ctx, m); err != nil {
+			if errs == nil {
+				errs = make([]error, len(ms))
+			}
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
 // HandlerFunc adapts a function to Handler.
 type HandlerFunc func(ctx context.Context, m Message) error
 
@@ -38,6 +80,8 @@ const (
 	DefaultConcurrency    = 1
 	DefaultSessionTimeout = 10 * time.Second
 	DefaultStallTimeout   = 20 * time.Second
+	DefaultBatchSize      = 500
+	DefaultBatchWait      = 50 * time.Millisecond
 )
 
 // workerQueue is how many fetched messages may wait for each worker; a
@@ -58,8 +102,21 @@ type ConsumerOptions struct {
 	// topic's partitions. A new group starts at the oldest message.
 	// Required.
 	Group string
-	// Handler processes each message. Required.
+	// Handler processes each message. Exactly one of Handler and Batch is
+	// required.
 	Handler Handler
+	// Batch processes messages in batches of up to BatchSize. Exactly one
+	// of Handler and Batch is required.
+	Batch BatchHandler
+	// BatchSize is the most messages one HandleBatch call gets. A worker
+	// hands over what it has when BatchSize messages are queued or
+	// BatchWait has passed since the first. Ignored with Handler, which
+	// gets one message at a time. Default 500.
+	BatchSize int
+	// BatchWait is how long a worker waits for more messages before it
+	// hands over a batch smaller than BatchSize. Negative hands over what
+	// is queued at once. Default 50ms.
+	BatchWait time.Duration
 	// Dead writes dead letters to Config.Topic(Dead). Default: a producer
 	// of the consumer's own, closed when Run returns.
 	Dead *Producer
@@ -70,8 +127,9 @@ type ConsumerOptions struct {
 	// and values are never logged. Default: discarded.
 	Logger *slog.Logger
 
-	// HandlerTimeout bounds one Handle call. The in-flight message gets
-	// this long to finish after Run's context is cancelled. Default 30s.
+	// HandlerTimeout bounds one Handle or HandleBatch call. The in-flight
+	// message or batch gets this long to finish after Run's context is
+	// cancelled. Default 30s.
 	HandlerTimeout time.Duration
 	// CommitInterval is how often handled offsets are committed; Run
 	// commits the rest before it returns. Negative commits synchronously
@@ -84,10 +142,11 @@ type ConsumerOptions struct {
 	// how long the client waits for a fetch response, so it must cover a
 	// busy broker's answer time. Default 1s.
 	MaxWait time.Duration
-	// Concurrency is how many messages are handled at once. Messages of
-	// one partition always go to the same worker, so they are still
-	// handled in order. The handler must then be safe for concurrent use.
-	// Default 1: one message at a time.
+	// Concurrency is how many workers handle messages (or batches) at
+	// once; more than the partitions the consumer holds leaves some idle.
+	// Messages of one partition always go to the same worker, so they are
+	// still handled in order. The handler must then be safe for concurrent
+	// use. Default 1: one message or batch at a time.
 	Concurrency int
 	// Schema is the HeaderSchema value this consumer accepts. A message
 	// whose header names another schema is dead-lettered unread; one
@@ -112,13 +171,16 @@ type ConsumerOptions struct {
 }
 
 // Consumer reads a topic as a member of a consumer group and hands each
-// message to a Handler, up to Concurrency at a time. Messages of one
+// message to a Handler, or batches of them to a BatchHandler, up to
+// Concurrency at a time. Messages of one
 // partition are handled in order; a message that cannot be handled goes to the
 // dead-letter topic and never blocks its partition. Delivery is
 // at-least-once: offsets are committed only after the handler succeeded
-// or the message was dead-lettered.
+// or the message was dead-lettered (for a batch: after HandleBatch
+// returned and its dead letters were written).
 type Consumer struct {
 	opts    ConsumerOptions
+	handler BatchHandler
 	cfg     Config
 	sec     security
 	metrics *Metrics
@@ -143,8 +205,12 @@ func NewConsumer(opts ConsumerOptions) (*Consumer, error) {
 		return nil, errors.New("stream: consumer: no topic")
 	case opts.Group == "":
 		return nil, errors.New("stream: consumer: no group")
-	case opts.Handler == nil:
+	case opts.Handler == nil && opts.Batch == nil:
 		return nil, errors.New("stream: consumer: no handler")
+	case opts.Handler != nil && opts.Batch != nil:
+		return nil, errors.New("stream: consumer: both a handler and a batch handler")
+	case opts.BatchSize < 0:
+		return nil, fmt.Errorf("stream: consumer: negative batch size %d", opts.BatchSize)
 	case opts.HandlerTimeout < 0 || opts.MinBackoff < 0 || opts.MaxBackoff < 0 || opts.MaxWait < 0 || opts.JoinGroupBackoff < 0 || opts.SessionTimeout < 0:
 		return nil, errors.New("stream: consumer: negative duration")
 	case opts.Concurrency < 0:
@@ -152,6 +218,18 @@ func NewConsumer(opts ConsumerOptions) (*Consumer, error) {
 	}
 	if opts.Concurrency == 0 {
 		opts.Concurrency = DefaultConcurrency
+	}
+	var handler BatchHandler = single{opts.Handler}
+	if opts.Batch != nil {
+		handler = opts.Batch
+		if opts.BatchSize == 0 {
+			opts.BatchSize = DefaultBatchSize
+		}
+		if opts.BatchWait == 0 {
+			opts.BatchWait = DefaultBatchWait
+		}
+	} else {
+		opts.BatchSize, opts.BatchWait = 1, -1
 	}
 	if opts.StallTimeout == 0 {
 		opts.StallTimeout = DefaultStallTimeout
@@ -194,6 +272,7 @@ func NewConsumer(opts ConsumerOptions) (*Consumer, error) {
 	label := topicLabel(cfg.TopicPrefix, opts.Topic)
 	c := &Consumer{
 		opts:    opts,
+		handler: handler,
 		cfg:     cfg,
 		sec:     sec,
 		metrics: m,
@@ -318,7 +397,7 @@ func (c *Consumer) consume(ctx context.Context, dead *Producer) (stalled bool, e
 	queues := make([]chan kafka.Message, n)
 	var wg sync.WaitGroup
 	for i := range queues {
-		queues[i] = make(chan kafka.Message, workerQueue)
+		queues[i] = make(chan kafka.Message, max(workerQueue, c.opts.BatchSize))
 		wg.Go(func() { c.work(ctx, r, dead, queues[i], &pending) })
 	}
 	defer func() {
@@ -420,69 +499,213 @@ func (c *Consumer) groupLag(ctx context.Context) (int64, error) {
 	return lag, nil
 }
 
-// work handles the messages of its queue in order and commits each after
-// it was handled. Once ctx has ended it drops what is queued: those
-// messages are not committed and will be delivered again.
+// work handles the messages of its queue in order, in batches of up to
+// BatchSize, and commits each batch after it was handled. Once ctx has
+// ended it drops what is queued: those messages are not committed and will
+// be delivered again.
 func (c *Consumer) work(ctx context.Context, r *kafka.Reader, dead *Producer, q <-chan kafka.Message, pending *atomic.Int64) {
-	for km := range q {
+	batch := make([]kafka.Message, 0, c.opts.BatchSize)
+	for {
+		batch = c.gather(q, batch[:0])
+		if len(batch) == 0 {
+			return // q closed
+		}
 		if ctx.Err() != nil {
-			pending.Add(-1)
+			pending.Add(-int64(len(batch)))
 			continue
 		}
-		ok := c.process(ctx, dead, km)
-		pending.Add(-1)
-		if !ok {
-			continue // ctx ended while retrying; not committed
-		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.HandlerTimeout)
-		cerr := r.CommitMessages(cctx, km)
-		cancel()
-		if cerr != nil {
-			// The message will be delivered again: at-least-once.
-			c.log.Warn("commit failed", "partition", km.Partition, "offset", km.Offset, "err", cerr)
-		}
-		c.setLag(km.Partition, km.HighWaterMark-km.Offset-1)
+		c.process(ctx, r, dead, batch)
+		pending.Add(-int64(len(batch)))
 	}
 }
 
-// process handles km until it succeeded or was dead-lettered (true), or
-// ctx ended while it was being retried (false).
-func (c *Consumer) process(ctx context.Context, dead *Producer, km kafka.Message) bool {
-	m := fromKafka(km)
-	if got, ok := m.Headers[HeaderSchema]; ok && c.opts.Schema != "" && got != c.opts.Schema {
-		c.metrics.SchemaRejected.WithLabelValues(c.label).Inc()
-		return c.deadLetter(ctx, dead, m, fmt.Errorf("stream: unknown schema %q (this consumer reads %q)", got, c.opts.Schema))
+// gather appends to batch the next message of q, then whatever else
+// arrives until the batch holds BatchSize messages or BatchWait has
+// passed. It returns an empty batch once q is closed and drained.
+func (c *Consumer) gather(q <-chan kafka.Message, batch []kafka.Message) []kafka.Message {
+	km, ok := <-q
+	if !ok {
+		return batch
+	}
+	batch = append(batch, km)
+	if c.opts.BatchSize <= 1 {
+		return batch
+	}
+	var timeout <-chan time.Time
+	if c.opts.BatchWait > 0 {
+		t := time.NewTimer(c.opts.BatchWait)
+		defer t.Stop()
+		timeout = t.C
+	}
+	for len(batch) < c.opts.BatchSize {
+		// What is queued already is taken without waiting.
+		select {
+		case km, ok := <-q:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, km)
+			continue
+		default:
+		}
+		if timeout == nil {
+			return batch
+		}
+		select {
+		case km, ok := <-q:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, km)
+		case <-timeout:
+			return batch
+		}
+	}
+	return batch
+}
+
+// process handles batch until every message succeeded or was
+// dead-lettered, committing as it goes, or ctx ended while it was being
+// retried (the rest is then not committed and will be delivered again).
+func (c *Consumer) process(ctx context.Context, r *kafka.Reader, dead *Producer, batch []kafka.Message) {
+	todo := make([]Message, len(batch))
+	for i, km := range batch {
+		todo[i] = fromKafka(km)
 	}
 	bo := newBackoff(c.opts.MinBackoff, c.opts.MaxBackoff)
 	for attempt := 1; ; attempt++ {
-		err := c.handle(ctx, m)
-		if err == nil {
-			return true
+		errs := c.handleBatch(ctx, todo)
+		// The messages before the first retryable error are settled.
+		settled := len(todo)
+		for i, err := range errs {
+			if err != nil && !IsPermanent(err) {
+				settled = i
+				break
+			}
 		}
-		c.metrics.HandlerErrors.WithLabelValues(c.label).Inc()
-		if IsPermanent(err) {
-			return c.deadLetter(ctx, dead, m, err)
+		start := len(batch) - len(todo) // todo is what is left of batch
+		for i := range settled {
+			if errs[i] == nil {
+				continue
+			}
+			if errors.Is(errs[i], errUnknownSchema) {
+				c.metrics.SchemaRejected.WithLabelValues(c.label).Inc()
+			}
+			if !c.deadLetter(ctx, dead, todo[i], errs[i]) {
+				c.commit(ctx, r, batch[start:start+i])
+				return
+			}
 		}
-		c.log.Warn("handler failed, will retry", "partition", m.Partition, "offset", m.Offset, "attempt", attempt, "err", err)
+		c.commit(ctx, r, batch[start:start+settled])
+		if settled == len(todo) {
+			return
+		}
+		m := todo[settled]
+		c.log.Warn("handler failed, will retry", "partition", m.Partition, "offset", m.Offset, "attempt", attempt,
+			"batch", len(todo)-settled, "err", errs[settled])
+		todo = todo[settled:]
 		if !bo.wait(ctx) {
-			return false
+			return // not committed
 		}
 	}
 }
 
-// handle calls the handler once, with a context that shutdown does not
-// cancel but HandlerTimeout bounds, and turns a panic into a permanent
-// error.
-func (c *Consumer) handle(ctx context.Context, m Message) (err error) {
+// commit commits kms (a prefix of a batch, in fetch order) and updates
+// the lag of their partitions. A failed commit is logged: the messages
+// will be delivered again (at-least-once).
+func (c *Consumer) commit(ctx context.Context, r *kafka.Reader, kms []kafka.Message) {
+	if len(kms) == 0 {
+		return
+	}
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.HandlerTimeout)
+	cerr := r.CommitMessages(cctx, kms...)
+	cancel()
+	if cerr != nil {
+		last := kms[len(kms)-1]
+		c.log.Warn("commit failed", "partition", last.Partition, "offset", last.Offset, "messages", len(kms), "err", cerr)
+	}
+	// The last message of each partition carries its lag.
+	last := map[int]kafka.Message{}
+	for _, km := range kms {
+		last[km.Partition] = km
+	}
+	for p, km := range last {
+		c.setLag(p, km.HighWaterMark-km.Offset-1)
+	}
+}
+
+// errUnknownSchema is the error of a message whose lure-schema header
+// names a schema the consumer does not read.
+var errUnknownSchema = errors.New("stream: unknown schema")
+
+// handleBatch hands ms to the handler and returns one error per message
+// (nil when handled). A message whose lure-schema header names another
+// schema is not handed over: it gets a permanent error. A panic makes it
+// hand ms over again one message at a time; a message that panics alone
+// gets a permanent error. Handler errors and panics are counted.
+func (c *Consumer) handleBatch(ctx context.Context, ms []Message) []error {
+	errs := make([]error, len(ms))
+	accepted := make([]Message, 0, len(ms))
+	at := make([]int, 0, len(ms)) // index in ms of each accepted message
+	for i, m := range ms {
+		if got, ok := m.Headers[HeaderSchema]; ok && c.opts.Schema != "" && got != c.opts.Schema {
+			errs[i] = Permanent(fmt.Errorf("%w %q (this consumer reads %q)", errUnknownSchema, got, c.opts.Schema))
+			continue
+		}
+		accepted = append(accepted, m)
+		at = append(at, i)
+	}
+	if len(accepted) == 0 {
+		return errs
+	}
+	got, perr := c.call(ctx, accepted)
+	if perr != nil && len(accepted) > 1 {
+		c.metrics.HandlerErrors.WithLabelValues(c.label).Inc()
+		c.log.Warn("batch handler panicked; handling the batch one message at a time", "messages", len(accepted))
+		got = make([]error, len(accepted))
+		for i := range accepted {
+			e, perr := c.call(ctx, accepted[i:i+1])
+			if perr != nil {
+				got[i] = perr
+			} else if e != nil {
+				got[i] = e[0]
+			}
+		}
+	} else if perr != nil {
+		got = []error{perr}
+	}
+	for i, err := range got {
+		if err != nil {
+			c.metrics.HandlerErrors.WithLabelValues(c.label).Inc()
+			errs[at[i]] = err
+		}
+	}
+	return errs
+}
+
+// call calls the handler once, with a context that shutdown does not
+// cancel but HandlerTimeout bounds. It returns the handler's errors (nil
+// or one per message) or, when the handler panicked, a permanent error.
+func (c *Consumer) call(ctx context.Context, ms []Message) (errs []error, panicErr error) {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.HandlerTimeout)
 	defer cancel()
 	defer func() {
 		if v := recover(); v != nil {
-			c.log.Error("handler panic", "partition", m.Partition, "offset", m.Offset, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
-			err = panicError(v)
+			c.log.Error("handler panic", "partition", ms[0].Partition, "offset", ms[0].Offset, "messages", len(ms),
+				"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			errs, panicErr = nil, panicError(v)
 		}
 	}()
-	return c.opts.Handler.Handle(hctx, m)
+	errs = c.handler.HandleBatch(hctx, ms)
+	if errs != nil && len(errs) != len(ms) {
+		err := Permanent(fmt.Errorf("stream: batch handler returned %d results for %d messages", len(errs), len(ms)))
+		c.log.Error("batch handler broke its contract", "err", err)
+		errs = make([]error, len(ms))
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return errs, nil
 }
 
 // deadLetter writes m to the dead-letter topic with the reason, retrying

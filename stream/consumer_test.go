@@ -343,6 +343,10 @@ func TestNewConsumerRejects(t *testing.T) {
 		{"no topic", func(o *ConsumerOptions) { o.Topic = "" }, "no topic"},
 		{"no group", func(o *ConsumerOptions) { o.Group = "" }, "no group"},
 		{"no handler", func(o *ConsumerOptions) { o.Handler = nil }, "no handler"},
+		{"two handlers", func(o *ConsumerOptions) {
+			o.Batch = BatchHandlerFunc(func(context.Context, []Message) []error { return nil })
+		}, "both"},
+		{"negative batch size", func(o *ConsumerOptions) { o.BatchSize = -1 }, "negative batch size"},
 		{"negative timeout", func(o *ConsumerOptions) { o.HandlerTimeout = -time.Second }, "negative"},
 	}
 	if _, err := NewConsumer(good); err != nil {

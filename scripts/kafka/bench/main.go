@@ -1,7 +1,8 @@
 // Command bench measures lure's Kafka pipeline: ads/s through producer →
 // classifier (lure's classify role, in this process) → indexer-equivalent
-// consumer (store upsert + index put, as the serve role does), and the
-// p50/p95 latency from produce to indexed. It runs on the embedded broker
+// consumer (each batch's store upserts in one transaction and its index
+// puts in one batch, as the serve role does), and the p50/p95 latency
+// from produce to indexed. It runs on the embedded broker
 // and, with -kafka (or LURE_TEST_KAFKA), on a real Kafka broker too, and
 // prints a Markdown table.
 //
@@ -130,28 +131,43 @@ func measure(brokers []string, name string, n int, dir string) (result, error) {
 	defer stopConsumer()
 	c, err := stream.NewConsumer(stream.ConsumerOptions{
 		Config: cfg, Topic: cfg.Topic(stream.Scored), Group: prefix + "indexer", JoinGroupBackoff: 100 * time.Millisecond,
-		Handler: stream.HandlerFunc(func(ctx context.Context, m stream.Message) error {
-			v, err := ad.DecodeVerdict(m.Value)
-			if err != nil {
-				return stream.Permanent(err)
+		Batch: stream.BatchHandlerFunc(func(ctx context.Context, ms []stream.Message) []error {
+			vs := make([]ad.Verdict, 0, len(ms))
+			errs := make([]error, len(ms))
+			for i, m := range ms {
+				v, err := ad.DecodeVerdict(m.Value)
+				if err != nil {
+					errs[i] = stream.Permanent(err)
+					continue
+				}
+				vs = append(vs, v)
 			}
-			if _, err := st.Upsert(ctx, v); err != nil {
-				return err
+			fail := func(err error) []error {
+				for i := range errs {
+					if errs[i] == nil {
+						errs[i] = err
+					}
+				}
+				return errs
 			}
-			if err := ix.Put(ctx, v); err != nil {
-				return err
+			if _, err := st.UpsertBatch(ctx, vs); err != nil {
+				return fail(err)
 			}
-			d := time.Since(v.Ad.Crawled)
+			if err := ix.PutAll(ctx, vs); err != nil {
+				return fail(err)
+			}
 			mu.Lock()
 			defer mu.Unlock()
-			if !seen[v.Ad.ID] {
-				seen[v.Ad.ID] = true
-				lat = append(lat, d)
-				if len(lat) == n {
-					close(done)
+			for _, v := range vs {
+				if !seen[v.Ad.ID] {
+					seen[v.Ad.ID] = true
+					lat = append(lat, time.Since(v.Ad.Crawled))
+					if len(lat) == n {
+						close(done)
+					}
 				}
 			}
-			return nil
+			return errs
 		}),
 	})
 	if err != nil {
