@@ -153,7 +153,10 @@ func hasScript(s string, script *unicode.RangeTable) bool {
 // With Text, Bleve ranks by relevance alone: breaking its ties by risk
 // score would load that field for every hit. The page's hits are then
 // ordered in full here, so the order within a page is exact; across a
-// page boundary, ads of equal relevance keep the index's own order.
+// page boundary, ads of equal relevance keep the index's own order (the
+// order in which its segments hold them), which a background segment
+// merge between two page requests can change, so such an ad may then show
+// on two pages or on none.
 // Highlighting runs in a second query restricted to the page's ads, so
 // term locations are read for the page only.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/lurewatch/lure/ad"
 )
 
 // Ads of the same text score the same relevance; the page breaks the tie
@@ -19,14 +21,14 @@ func TestSearchTieBreakOnPage(t *testing.T) {
 	}
 	defer ix.Close()
 	risks := map[string]float64{"c1": 60, "c2": 80, "c3": 80, "c4": 70, "c5": 60}
+	// One batch, one segment: no merge reorders equal-relevance ads
+	// between the page requests below (see Search).
+	var vs []ad.Verdict
 	for _, id := range []string{"c5", "c3", "c1", "c4", "c2"} {
-		v := verdict(id, "jobs.example", "en", "Cleaner wanted abroad", "Cleaning work, housing paid.", risks[id], "free_travel")
-		if err := ix.Put(ctx, v); err != nil {
-			t.Fatal(err)
-		}
+		vs = append(vs, verdict(id, "jobs.example", "en", "Cleaner wanted abroad", "Cleaning work, housing paid.", risks[id], "free_travel"))
 	}
-	other := verdict("d1", "jobs.example", "en", "Cleaner wanted abroad now, cleaner", "Cleaner, cleaner, cleaner.", 10)
-	if err := ix.Put(ctx, other); err != nil {
+	vs = append(vs, verdict("d1", "jobs.example", "en", "Cleaner wanted abroad now, cleaner", "Cleaner, cleaner, cleaner.", 10))
+	if err := ix.PutAll(ctx, vs); err != nil {
 		t.Fatal(err)
 	}
 
