@@ -95,6 +95,10 @@ func (a *App) openIndex(ctx context.Context, st *store.Store) (*index.Live, erro
 	log.Info("index: rebuilding", "dir", dir, "old", rb.Aside(), "total", n)
 	run := func(ctx context.Context) error {
 		st, err := rb.Run(ctx, src, logProgress(log))
+		if err != nil && ctx.Err() != nil {
+			log.Info("index: rebuild stopped by the shutdown; the next start rebuilds again", "done", st.Indexed)
+			return err
+		}
 		if err != nil {
 			log.Error("index: rebuild failed; search stays unavailable until the next start or lure reindex", "err", err)
 			return err

@@ -22,7 +22,8 @@ const (
 	// record; writes go to it, searches answer ErrRebuilding.
 	StateRebuilding State = "rebuilding"
 	// StateDamaged: there is no usable index (Verify failed and no
-	// rebuild has finished); searches and writes fail.
+	// rebuild has finished); searches fail and writes are dropped, to be
+	// recovered by the next rebuild.
 	StateDamaged State = "damaged"
 )
 
@@ -133,7 +134,9 @@ func (l *Live) damaged() error {
 	return &DamagedError{Dir: l.dir, Err: l.cause}
 }
 
-// Put is Index.Put.
+// Put is Index.Put. While the index is damaged, Put, PutAll and Delete
+// succeed without an index to write (see StateDamaged): the next rebuild
+// reads the system of record.
 func (l *Live) Put(ctx context.Context, v ad.Verdict) error {
 	return l.write([]string{v.Ad.ID}, func(ix *Index) error { return ix.Put(ctx, v) })
 }
@@ -157,7 +160,13 @@ func (l *Live) write(ids []string, fn func(*Index) error) error {
 	defer l.mu.RUnlock()
 	switch l.state {
 	case StateDamaged:
-		return l.damaged()
+		// Nothing to keep up to date, or a half-filled index that the next
+		// Verify rejects: either way the index is rebuilt from the system
+		// of record, which the caller has written first, so the write is
+		// not lost by dropping it, and the caller is not held up.
+		if l.ix == nil {
+			return nil
+		}
 	case StateRebuilding:
 		l.wmu.Lock()
 		defer l.wmu.Unlock()

@@ -114,6 +114,9 @@ func TestLiveRebuildsDamagedIndex(t *testing.T) {
 	if _, err := l.Search(ctx, Query{}); !errors.Is(err, ErrDamaged) {
 		t.Errorf("search of a damaged index: %v, want ErrDamaged", err)
 	}
+	if err := l.Put(ctx, fixtures()[0]); err != nil {
+		t.Errorf("write to a damaged index: %v, want it dropped", err)
+	}
 	rb, err := l.StartRebuild()
 	if err != nil {
 		t.Fatal(err)
