@@ -55,7 +55,8 @@ func logProgress(log *slog.Logger) func(done, total int) {
 }
 
 // openIndex opens the serve role's index. A sound index is used as it is.
-// A missing or damaged one (index.Verify) is replaced by an empty index,
+// A missing or damaged one (index.Verify, or far fewer ads than the store
+// has flagged: checkCount) is replaced by an empty index,
 // moved aside first, and filled from the store's flagged verdicts: in the
 // background when there are any (searches answer "search is rebuilding"
 // meanwhile), before returning when there are none.
@@ -66,22 +67,48 @@ func logProgress(log *slog.Logger) func(done, total int) {
 // indexer afterwards; where both happen, index.Live keeps the indexer's
 // write, which is the newer one.
 func (a *App) openIndex(ctx context.Context, st *store.Store) (*index.Live, error) {
-	log := a.opts.Logger
-	dir := Paths(a.opts.DataDir).Index
-	ix, err := index.OpenLive(dir)
+	ix, err := index.OpenLive(Paths(a.opts.DataDir).Index)
 	if err != nil {
 		return nil, err
 	}
-	if ix.State() == index.StateOK {
-		return ix, nil
-	}
-	cause := ix.Cause()
 	src := storeSource{st}
 	n, err := src.CountFlagged(ctx)
 	if err != nil {
 		ix.Close()
 		return nil, err
 	}
+	cause := ix.Cause()
+	if ix.State() == index.StateOK {
+		if cause = checkCount(ix, n); cause == nil {
+			return ix, nil
+		}
+	}
+	return a.rebuildIndex(ctx, ix, cause, src, n)
+}
+
+// countSlack is how many of the store's flagged ads a sound index may lack
+// at start: verdicts stored but not yet indexed when the last run
+// stopped, which the indexer writes again on replay.
+func countSlack(flagged int) int { return max(100, flagged/100) }
+
+// checkCount compares the index's count with the store's flagged count.
+// An index holding far fewer ads has lost some (Bleve falls back to an
+// older snapshot, without an error, when a segment file is gone): that is
+// reported as damage.
+func checkCount(ix *index.Live, flagged int) error {
+	got, err := ix.Count()
+	if err != nil {
+		return &index.DamagedError{Dir: ix.Dir(), Err: err}
+	}
+	if int(got)+countSlack(flagged) < flagged {
+		return &index.DamagedError{Dir: ix.Dir(), Err: fmt.Errorf("holds %d of the store's %d flagged ads", got, flagged)}
+	}
+	return nil
+}
+
+func (a *App) rebuildIndex(ctx context.Context, ix *index.Live, cause error, src storeSource, n int) (*index.Live, error) {
+	log := a.opts.Logger
+	dir := ix.Dir()
 	if errors.Is(cause, index.ErrMissing) {
 		log.Info("index: missing; building it from the store", "dir", dir, "flagged", n)
 	} else {

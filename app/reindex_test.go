@@ -237,3 +237,59 @@ func TestReindexOffline(t *testing.T) {
 		t.Error("Reindex of a data dir without a store succeeded")
 	}
 }
+
+// An index whose segment files are gone is rebuilt.
+func TestServeRebuildsIndexThatLostSegments(t *testing.T) {
+	dir := t.TempDir()
+	want := seedIndexed(t, dir, 150)
+	segs, err := filepath.Glob(filepath.Join(Paths(dir).Index, "store", "*.zap"))
+	if err != nil || len(segs) == 0 {
+		t.Fatalf("segments: %v %v", segs, err)
+	}
+	for _, s := range segs {
+		if err := os.Remove(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apiToken = makeToken(t, dir)
+	logs := &syncBuffer{}
+	a, stop := startApp(t, Options{DataDir: dir, Roles: []Role{RoleServe}, HTTPAddr: "127.0.0.1:0", Partitions: 1,
+		DrainTimeout: 5 * time.Second, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	defer func() {
+		stop()
+		if err := a.Wait(); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	}()
+	waitFor(t, 30*time.Second, "the index rebuilt", func() bool { return a.index.State() == index.StateOK })
+	var got apiList
+	getJSON(t, a.HTTPURL()+"/api/v1/search?q=границей&limit=1", &got)
+	if uint64(got.Total) != want {
+		t.Errorf("search after the rebuild finds %d ads, want %d", got.Total, want)
+	}
+	if out := logs.String(); !strings.Contains(out, "index: damaged") || !strings.Contains(out, "count=150") {
+		t.Errorf("log lacks the damage or the rebuild:\n%s", out)
+	}
+}
+
+// Bleve opens an index whose newest segment files are gone from an older
+// snapshot, without an error; the count against the store's gives it
+// away.
+func TestCheckCount(t *testing.T) {
+	dir := t.TempDir()
+	seedIndexed(t, dir, 3)
+	ix, err := index.OpenLive(Paths(dir).Index)
+	if err != nil || ix.State() != index.StateOK {
+		t.Fatalf("OpenLive: %v %v", ix.State(), err)
+	}
+	defer ix.Close()
+	for _, tc := range []struct {
+		flagged int
+		damaged bool
+	}{{3, false}, {3 + countSlack(3), false}, {4 + countSlack(3), true}, {100000, true}, {2, false}} {
+		err := checkCount(ix, tc.flagged)
+		if got := errors.Is(err, index.ErrDamaged); got != tc.damaged {
+			t.Errorf("checkCount(%d) = %v, want damaged %v", tc.flagged, err, tc.damaged)
+		}
+	}
+}

@@ -251,3 +251,26 @@ func TestVerifyFindsUnfinishedRebuild(t *testing.T) {
 		t.Errorf("Verify of a half-filled index = %v, want ErrDamaged", err)
 	}
 }
+
+// Damage outside the segment files is found too: a wiped root.bolt.
+// (Bleve opens an index whose segment files are gone from an older
+// snapshot, or empty, without an error: the serve role compares the
+// count with the store's.)
+func TestVerifyFindsOtherDamage(t *testing.T) {
+	dir := closedFilled(t)
+	root := filepath.Join(dir, "store", "root.bolt")
+	b, err := os.ReadFile(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range b {
+		b[i] = 0xA5
+	}
+	if err := os.WriteFile(root, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Verify(dir); !errors.Is(err, ErrDamaged) {
+		t.Errorf("Verify with a wiped root.bolt = %v, want ErrDamaged", err)
+	}
+
+}
