@@ -7,7 +7,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/lurewatch/lure/ad"
-	"github.com/lurewatch/lure/index"
 	"github.com/lurewatch/lure/store"
 	"github.com/lurewatch/lure/stream"
 )
@@ -47,7 +46,7 @@ func newIndexerMetrics(reg prometheus.Registerer) *indexerMetrics {
 // changes nothing.
 type indexer struct {
 	store   *store.Store
-	index   *index.Index
+	index   searchIndex
 	metrics *indexerMetrics
 	// hooks run after the store and index writes of every verdict, in
 	// order, changed or not (a replay must heal a crash between the store

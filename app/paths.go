@@ -17,6 +17,9 @@ type DataPaths struct {
 	Snapshots string
 	// Broker is the embedded broker's log.
 	Broker string
+	// ServeLock is the lock file of the process that writes Store and
+	// Index (the serve role, or lure reindex).
+	ServeLock string
 }
 
 // Paths returns the layout of the data directory dataDir.
@@ -27,5 +30,6 @@ func Paths(dataDir string) DataPaths {
 		Crawl:     filepath.Join(dataDir, "crawl.db"),
 		Snapshots: filepath.Join(dataDir, "snapshots"),
 		Broker:    filepath.Join(dataDir, "kafka"),
+		ServeLock: filepath.Join(dataDir, ".lure-serve.lock"),
 	}
 }

@@ -15,6 +15,7 @@ func TestPaths(t *testing.T) {
 		Crawl:     filepath.Join("srv", "lure", "crawl.db"),
 		Snapshots: filepath.Join("srv", "lure", "snapshots"),
 		Broker:    filepath.Join("srv", "lure", "kafka"),
+		ServeLock: filepath.Join("srv", "lure", ".lure-serve.lock"),
 	}
 	if got != want {
 		t.Errorf("Paths = %+v, want %+v", got, want)

@@ -48,9 +48,13 @@ type App struct {
 	smetrics  *stream.Metrics
 	demo      *demo.Server
 	store     *store.Store
-	index     *index.Index
-	http      *http.Server
-	httpAddr  net.Addr
+	index     *index.Live
+	// stopRebuild stops a background index rebuild and waits for it.
+	stopRebuild func()
+	// unlockServe releases the data dir's serve lock.
+	unlockServe func()
+	http        *http.Server
+	httpAddr    net.Addr
 
 	crawlDone   chan struct{}
 	passes      atomic.Int64
@@ -222,12 +226,17 @@ func (a *App) runConsumer(ctx context.Context, opts stream.ConsumerOptions) erro
 }
 
 func (a *App) startServe(ctx, consumeCtx context.Context) error {
+	unlock, err := lockServe(Paths(a.opts.DataDir))
+	if err != nil {
+		return err
+	}
+	a.unlockServe = unlock
 	st, err := store.Open(ctx, Paths(a.opts.DataDir).Store)
 	if err != nil {
 		return err
 	}
 	a.store = st
-	ix, err := index.Open(Paths(a.opts.DataDir).Index)
+	ix, err := a.openIndex(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -250,6 +259,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 	dopts := dashboard.Options{
 		Store:          st,
 		Index:          ix,
+		IndexState:     ix.State,
 		Rules:          pack,
 		Snapshots:      snaps,
 		Metrics:        promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{Registry: a.registry}),
@@ -442,11 +452,17 @@ func (a *App) streamMetrics() *stream.Metrics {
 
 func (a *App) closeResources() error {
 	var errs []error
+	if a.stopRebuild != nil {
+		a.stopRebuild()
+	}
 	if a.index != nil {
 		errs = append(errs, a.index.Close())
 	}
 	if a.store != nil {
 		errs = append(errs, a.store.Close())
+	}
+	if a.unlockServe != nil {
+		a.unlockServe()
 	}
 	if a.demo != nil {
 		errs = append(errs, a.demo.Close())

@@ -53,6 +53,10 @@ type Options struct {
 	// Index serves /search and the API's q parameter; nil disables them
 	// (they answer 503).
 	Index Searcher
+	// IndexState, if set, reports the index's state: while it is not
+	// index.StateOK, every page shows a banner, searches answer 503 (a
+	// JSON error in the API) and /healthz reports it. Nil means ok.
+	IndexState func() index.State
 	// Rules, if set, gives each fired rule's description on the ad page.
 	Rules *rules.Pack
 	// Snapshots, if set, serves archived pages as text on the ad page.
@@ -184,7 +188,7 @@ func New(opts Options) (http.Handler, error) {
 	handle("POST /logout-all", routeLogout, page(viewer, s.handleLogoutAll))
 	handle("GET /{$}", routeList, page(viewer, s.handleList))
 	handle("GET /stats", routeStats, page(viewer, s.handleStats))
-	handle("GET /search", routeSearch, page(analyst, s.handleSearch))
+	handle("GET /search", routeSearch, page(analyst, s.searchGate(false, s.handleSearch)))
 	handle("GET /ads/{id}", routeAd, page(analyst, s.handleAd))
 	handle("GET /ads/{id}/snapshot", routeAd, page(analyst, s.handleSnapshot))
 	handle("POST /ads/{id}/review", routeDecide, page(analyst, s.handleReview))
@@ -201,8 +205,8 @@ func New(opts Options) (http.Handler, error) {
 
 	handle("GET /api/v1/me", routeAPIMe, api(viewer, s.handleAPIMe))
 	handle("GET /api/v1/stats", routeAPIStats, api(viewer, s.handleAPIStats))
-	handle("GET /api/v1/ads", routeAPIList, api(analyst, s.handleAPIList))
-	handle("GET /api/v1/search", routeAPIList, api(analyst, s.handleAPISearch))
+	handle("GET /api/v1/ads", routeAPIList, api(analyst, s.searchGate(true, s.handleAPIList)))
+	handle("GET /api/v1/search", routeAPIList, api(analyst, s.searchGate(false, s.handleAPISearch)))
 	handle("GET /api/v1/ads/{id}", routeAPIAd, api(analyst, s.handleAPIAd))
 	handle("GET /api/v1/ads/{id}/audit", routeAPIAudit, api(analyst, s.handleAPIAdAudit))
 	handle("POST /api/v1/ads/{id}/review", routeAPIDecide, api(analyst, s.handleAPIReview))
@@ -276,23 +280,13 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("dashboard: panic", "path", r.URL.Path, "panic", fmt.Sprint(v))
+				if strings.HasPrefix(r.URL.Path, "/api/") {
+					writeJSONError(w, http.StatusInternalServerError, "internal error")
+					return
+				}
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
-}
-
-func (s *server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if s.opts.Health != nil {
-		if err := s.opts.Health(r.Context()); err != nil {
-			s.log.Warn("dashboard: unhealthy", "err", err)
-			w.WriteHeader(http.StatusServiceUnavailable)
-			fmt.Fprintln(w, "unavailable")
-			return
-		}
-	}
-	fmt.Fprintln(w, "ok")
 }

@@ -78,15 +78,23 @@ type view struct {
 	Nav   string          // active nav item: "flagged" or "search"
 	Q     string          // search box content
 	Data  any
+	// Banner, if set, is shown above every page's content (the index
+	// is rebuilding, say).
+	Banner string
 }
 
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 rather than half a page.
 func (s *server) render(w http.ResponseWriter, r *http.Request, code int, page string, v view) {
 	v.User = who(r)
+	v.Banner = s.indexBanner()
 	var buf bytes.Buffer
 	if err := s.pages[page].ExecuteTemplate(&buf, "layout", v); err != nil {
 		s.log.Error("dashboard: render", "page", page, "err", err)
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			writeJSONError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
@@ -97,6 +105,10 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, code int, page s
 }
 
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") { // an API error is JSON, whoever reports it
+		writeJSONError(w, code, msg)
+		return
+	}
 	s.render(w, r, code, "error", view{Title: http.StatusText(code), Data: struct {
 		Code    int
 		Status  string

@@ -333,6 +333,11 @@ func (s *server) handleExportLabels(w http.ResponseWriter, r *http.Request) {
 	n, err := s.db.ExportLabels(r.Context(), w)
 	if err != nil {
 		s.log.Error("dashboard: export labels", "err", err, "written", n)
+		if n == 0 { // nothing sent yet: the client gets an error, not an empty file
+			w.Header().Del("Content-Disposition")
+			s.renderError(w, r, http.StatusInternalServerError, "could not export the labels")
+			return
+		}
 	}
 	s.audit(r, "export_labels", nil, map[string]int{"labels": n})
 }

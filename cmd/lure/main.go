@@ -39,6 +39,8 @@ Usage:
                            separate crawl/classify/serve processes (--brokers)
   lure users     add|passwd|disable|enable|role|list|token
                            manage dashboard users and API tokens
+  lure reindex   [--data-dir DIR]
+                           rebuild the search index from the store (offline)
   lure version
 
 Run "lure COMMAND -h" for the flags of a command.
@@ -64,6 +66,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdBroker(ctx, rest, stdout, stderr)
 	case "users":
 		err = cmdUsers(ctx, rest, stdin, stdout, stderr)
+	case "reindex":
+		err = cmdReindex(ctx, rest, stdout, stderr)
 	case "score":
 		err = cmdScore(ctx, rest, stdin, stdout, stderr)
 	case "rules":
