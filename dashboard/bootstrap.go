@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 
 	"github.com/lurewatch/lure/auth"
-	"github.com/lurewatch/lure/store"
 )
 
 // InitialPasswordFile is the file, in the data directory, that receives
@@ -19,7 +18,7 @@ const InitialPasswordFile = "initial-admin-password"
 // when st has no user at all, and writes the password once to
 // dir/initial-admin-password (mode 0600, never overwritten). It returns the
 // file's path when it created the user, "" otherwise.
-func EnsureAdmin(ctx context.Context, st *store.Store, dir string) (string, error) {
+func EnsureAdmin(ctx context.Context, st Store, dir string) (string, error) {
 	accounts := st.Accounts()
 	n, err := accounts.CountUsers(ctx)
 	if err != nil {

@@ -25,7 +25,7 @@ type counts struct {
 	first      sync.Mutex // serialises the first, synchronous count
 }
 
-func count(ctx context.Context, db *store.Store) (store.Stats, map[string][]store.Facet, error) {
+func count(ctx context.Context, db Store) (store.Stats, map[string][]store.Facet, error) {
 	st, err := db.Stats(ctx)
 	if err != nil {
 		return store.Stats{}, nil, err
@@ -39,7 +39,7 @@ func count(ctx context.Context, db *store.Store) (store.Stats, map[string][]stor
 
 // get returns the counts. Fresh ones are returned as they are; stale ones
 // too, after starting one background recount; with none yet, it counts.
-func (c *counts) get(ctx context.Context, db *store.Store, now time.Time, log *slog.Logger) (store.Stats, map[string][]store.Facet, error) {
+func (c *counts) get(ctx context.Context, db Store, now time.Time, log *slog.Logger) (store.Stats, map[string][]store.Facet, error) {
 	c.mu.Lock()
 	if c.facets != nil {
 		st, f := c.stats, c.facets
@@ -71,7 +71,7 @@ func (c *counts) get(ctx context.Context, db *store.Store, now time.Time, log *s
 	return st, f, nil
 }
 
-func (c *counts) refresh(db *store.Store, log *slog.Logger) {
+func (c *counts) refresh(db Store, log *slog.Logger) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	st, f, err := count(ctx, db)

@@ -47,9 +47,9 @@ type Searcher interface {
 
 // Options configure the dashboard. Store is required.
 type Options struct {
-	// Store is the system of record: ads, reviews, users, sessions,
+	// Store is the system of record (*store.Store): ads, reviews, users, sessions,
 	// tokens and the audit log.
-	Store *store.Store
+	Store Store
 	// Index serves /search and the API's q parameter; nil disables them
 	// (they answer 503).
 	Index Searcher
@@ -119,7 +119,7 @@ const (
 
 type server struct {
 	opts     Options
-	db       *store.Store
+	db       Store
 	log      *slog.Logger
 	pages    pages
 	accounts *store.Accounts
