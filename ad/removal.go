@@ -11,7 +11,21 @@ const (
 	RemovedGone404  = "gone_404" // its page answered 404 Not Found
 	RemovedGone410  = "gone_410" // its page answered 410 Gone
 	RemovedDelisted = "delisted" // a complete listing of its site no longer links it
+	RemovedExpired  = "expired"  // its page says the posting ended (schema.org validThrough in the past)
 )
+
+// RemovalReasons lists every removal reason.
+var RemovalReasons = []string{RemovedGone404, RemovedGone410, RemovedDelisted, RemovedExpired}
+
+// IsRemovalReason reports whether s is one of RemovalReasons.
+func IsRemovalReason(s string) bool {
+	for _, r := range RemovalReasons {
+		if s == r {
+			return true
+		}
+	}
+	return false
+}
 
 // Removal says that an ad seen before is no longer on its site. It is the
 // message on the lure.ads.removed topic, keyed by the ad ID.
@@ -39,9 +53,7 @@ func (r *Removal) Validate() error {
 	case r.DetectedAt.IsZero():
 		return fmt.Errorf("ad: removal %s: %w: missing detected_at", r.ID, ErrInvalid)
 	}
-	switch r.Reason {
-	case RemovedGone404, RemovedGone410, RemovedDelisted:
-	default:
+	if !IsRemovalReason(r.Reason) {
 		return fmt.Errorf("ad: removal %s: %w: reason %q", r.ID, ErrInvalid, r.Reason)
 	}
 	return nil

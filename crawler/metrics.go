@@ -1,6 +1,10 @@
 package crawler
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/lurewatch/lure/ad"
+)
 
 // Failure reasons, the only values of the reason label.
 const (
@@ -29,7 +33,6 @@ const (
 // Outcomes lists every ad outcome.
 var Outcomes = []string{OutcomeNew, OutcomeChanged, OutcomeUnchanged, OutcomeRemoved}
 
-var removalReasons = []string{"gone_404", "gone_410", "delisted"}
 
 // Metrics are the crawler's Prometheus metrics, labelled by site.
 type Metrics struct {
@@ -100,7 +103,7 @@ func (m *Metrics) initSite(site string) {
 	for _, o := range Outcomes {
 		m.Ads.WithLabelValues(site, o)
 	}
-	for _, r := range removalReasons {
+	for _, r := range ad.RemovalReasons {
 		m.Removals.WithLabelValues(site, r)
 	}
 	for _, r := range Reasons {

@@ -104,10 +104,30 @@ type Profile struct {
 	// UserAgent overrides Options.UserAgent for this site (optional).
 	UserAgent string `yaml:"user_agent"`
 	// Type is how the site is read: "html" (the default: list pages link
-	// to ad pages read with Fields) or "telegram" (a public channel
+	// to ad pages read with Fields), "telegram" (a public channel
 	// preview, t.me/s/<channel>: each post on the page is an ad, and List
-	// and Fields must be left empty).
+	// and Fields must be left empty), "sitemap" (the URLs of the site's
+	// sitemaps, selected by Include and Exclude, are its ad pages) or
+	// "feed" (the links of its RSS or Atom feeds are). Ad pages of sitemap
+	// and feed sites are read from their schema.org JobPosting (JSON-LD
+	// or microdata), OpenGraph tags and main text block (see
+	// ExtractStructured); a field with a selector in Fields is read with
+	// it instead.
 	Type string `yaml:"type"`
+	// Sitemaps are the sitemaps or sitemap indexes of a sitemap site
+	// (plain or gzipped), relative to BaseURL or absolute on an allowed
+	// host. Empty means the sitemaps robots.txt names, else /sitemap.xml.
+	Sitemaps []string `yaml:"sitemaps"`
+	// Feeds are the RSS or Atom feeds of a feed site (at least one).
+	Feeds []string `yaml:"feeds"`
+	// Include, when set, keeps only the ad URLs (from a sitemap, a feed
+	// or a list page) whose path matches one of its patterns; Exclude
+	// drops those matching one of its. A pattern is a glob over the URL
+	// path as path.Match reads it ("/vacancy/*": * stays within one path
+	// segment), or, prefixed "re:", a regular expression searched in the
+	// path and query ("re:^/ad/[0-9]+$").
+	Include []string `yaml:"include"`
+	Exclude []string `yaml:"exclude"`
 	// AllowedDomains are further hosts the crawl may follow links to (ad
 	// pages on a CDN or a sister domain). BaseURL's host is always allowed.
 	AllowedDomains []string `yaml:"allowed_domains"`
@@ -140,6 +160,8 @@ type Profile struct {
 const (
 	TypeHTML     = "html"
 	TypeTelegram = "telegram"
+	TypeSitemap  = "sitemap"
+	TypeFeed     = "feed"
 )
 
 // DomainLimit is the politeness of the crawl towards one host.
@@ -248,6 +270,10 @@ func sortedKeys[V any](m map[string]V) []string {
 // IsTelegram reports whether the profile reads a channel preview.
 func (p *Profile) IsTelegram() bool { return p.Type == TypeTelegram }
 
+// structured reports whether the profile reads its ad pages from their
+// structured data (types sitemap and feed), selectors being optional.
+func (p *Profile) structured() bool { return p.Type == TypeSitemap || p.Type == TypeFeed }
+
 // Validate checks the profile and returns every problem found, each a
 // *FieldError, joined with errors.Join.
 func (p *Profile) Validate() error {
@@ -265,15 +291,32 @@ func (p *Profile) Validate() error {
 	if err != nil {
 		bad("base_url", "%v", err)
 	}
-	if len(p.StartURLs) == 0 {
-		bad("start_urls", "at least one start URL is required")
-	}
-	for i, s := range p.StartURLs {
-		if base == nil {
-			break
+	urls := func(field string, list []string) {
+		for i, s := range list {
+			if base == nil {
+				break
+			}
+			if _, err := p.resolve(base, s); err != nil {
+				bad(fmt.Sprintf("%s[%d]", field, i), "%v", err)
+			}
 		}
-		if _, err := p.resolve(base, s); err != nil {
-			bad(fmt.Sprintf("start_urls[%d]", i), "%v", err)
+	}
+	urls("start_urls", p.StartURLs)
+	urls("sitemaps", p.Sitemaps)
+	urls("feeds", p.Feeds)
+	for _, f := range []struct {
+		name string
+		list []string
+	}{{"include", p.Include}, {"exclude", p.Exclude}} {
+		for i, pat := range f.list {
+			if _, err := compilePattern(pat); err != nil {
+				bad(fmt.Sprintf("%s[%d]", f.name, i), "%v", err)
+			}
+		}
+	}
+	unused := func(field string, set bool, why string) {
+		if set {
+			bad(field, "not used by type %s (%s)", p.Type, why)
 		}
 	}
 	sel := func(field, s string, required bool) {
@@ -287,26 +330,47 @@ func (p *Profile) Validate() error {
 			bad(field, "bad CSS selector %q: %v", s, err)
 		}
 	}
+	fields := func(required bool) {
+		for _, f := range p.Fields.named() {
+			sel("fields."+f.name+".css", f.sel.CSS, required && (f.name == "title" || f.name == "body"))
+			if f.sel.Attr != "" && f.sel.CSS == "" {
+				bad("fields."+f.name+".attr", "attr needs css")
+			}
+		}
+	}
+	switch p.Type {
+	case "", TypeHTML, TypeTelegram:
+		if len(p.StartURLs) == 0 {
+			bad("start_urls", "at least one start URL is required")
+		}
+		unused("sitemaps", len(p.Sitemaps) > 0, "only type sitemap reads sitemaps")
+		unused("feeds", len(p.Feeds) > 0, "only type feed reads feeds")
+	case TypeSitemap, TypeFeed:
+		unused("start_urls", len(p.StartURLs) > 0, "ad pages come from the site's "+p.Type+"s")
+		unused("list", p.List != (ListSpec{}), "ad pages come from the site's "+p.Type+"s")
+		fields(false)
+	}
 	switch p.Type {
 	case "", TypeHTML:
 		sel("list.item", p.List.Item, true)
 		sel("list.link", p.List.Link, true)
 		sel("list.next", p.List.Next, false)
-		for _, f := range p.Fields.named() {
-			sel("fields."+f.name+".css", f.sel.CSS, f.name == "title" || f.name == "body")
-			if f.sel.Attr != "" && f.sel.CSS == "" {
-				bad("fields."+f.name+".attr", "attr needs css")
-			}
-		}
+		fields(true)
 	case TypeTelegram:
-		if p.List != (ListSpec{}) {
-			bad("list", "not used by type telegram (the channel preview layout is built in)")
+		const why = "the channel preview layout is built in"
+		unused("list", p.List != (ListSpec{}), why)
+		unused("fields", p.Fields != (FieldSpecs{}), why)
+		unused("include", len(p.Include) > 0, why)
+		unused("exclude", len(p.Exclude) > 0, why)
+	case TypeSitemap:
+		unused("feeds", len(p.Feeds) > 0, "only type feed reads feeds")
+	case TypeFeed:
+		if len(p.Feeds) == 0 {
+			bad("feeds", "at least one feed URL is required")
 		}
-		if p.Fields != (FieldSpecs{}) {
-			bad("fields", "not used by type telegram (the channel preview layout is built in)")
-		}
+		unused("sitemaps", len(p.Sitemaps) > 0, "only type sitemap reads sitemaps")
 	default:
-		bad("type", "%q must be html or telegram", p.Type)
+		bad("type", "%q must be html, telegram, sitemap or feed", p.Type)
 	}
 	if p.Lang != "" && normLang(p.Lang) == "" {
 		bad("lang", "%q is not a language tag such as ru or ro", p.Lang)

@@ -130,7 +130,7 @@ func TestLoadBadProfiles(t *testing.T) {
 		{"no-start-urls.yaml", []string{"no-start-urls.yaml:1:", "start_urls", "at least one"}},
 		{"attr-without-css.yaml", []string{"attr-without-css.yaml:16:", "fields.salary.attr", "needs css"}},
 		{"empty.yaml", []string{"empty.yaml", "empty"}},
-		{"bad-type.yaml", []string{"bad-type.yaml:15:", "type", "html or telegram"}},
+		{"bad-type.yaml", []string{"bad-type.yaml:15:", "type", "html, telegram, sitemap or feed"}},
 		{"bad-country-lang.yaml", []string{"bad-country-lang.yaml:15:", "country", "ISO 3166", "bad-country-lang.yaml:16:", "lang"}},
 		{"bad-charset.yaml", []string{"bad-charset.yaml:15:", "unknown charset"}},
 		{"domain-not-allowed.yaml", []string{"domain-not-allowed.yaml:17:", "domains.other.example", "allowed_domains"}},
@@ -140,6 +140,10 @@ func TestLoadBadProfiles(t *testing.T) {
 		{"bad-notice-contact.yaml", []string{"bad-notice-contact.yaml:16:", "notice_contact", `"write to the moderators"`, "e-mail address or an http(s) URL"}},
 		{"bad-notice-form-url.yaml", []string{"bad-notice-form-url.yaml:15:", "notice_contact", "e-mail address or an http(s) URL"}},
 		{"bad-platform-name.yaml", []string{"bad-platform-name.yaml:15:", "platform_name", "one line"}},
+		{"sitemap-with-start-urls.yaml", []string{"sitemap-with-start-urls.yaml:7:", "start_urls", "not used by type sitemap"}},
+		{"feed-without-feeds.yaml", []string{"feed-without-feeds.yaml:", "feeds", "at least one feed URL"}},
+		{"bad-include.yaml", []string{"bad-include.yaml:11:", "include[1]", "must start with /", "bad-include.yaml:12:", "include[2]", "bad regular expression"}},
+		{"foreign-sitemap.yaml", []string{"foreign-sitemap.yaml:8:", "sitemaps[0]", "not on host bad.example"}},
 	}
 	entries, err := os.ReadDir("testdata/profiles/bad")
 	if err != nil {

@@ -30,15 +30,16 @@ type PageState struct {
 	Status      string    // StatusOK, the failure reason of the last visit, or a removal reason
 	Snapshot    string    // reference of the snapshot of the last ad sent, "" if none
 	Fetched     time.Time // when the page of the last ad sent was fetched
+	// Validators of the page's last successful fetch, sent back in a
+	// conditional GET, and the date a sitemap or feed gave it then.
+	ETag         string
+	LastModified string    // the Last-Modified header, as sent
+	LastMod      time.Time // sitemap <lastmod> or feed date; zero if none
 }
 
 // Removed reports whether the page's ad was recorded as removed.
 func (p PageState) Removed() bool {
-	switch p.Status {
-	case ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted:
-		return true
-	}
-	return false
+	return ad.IsRemovalReason(p.Status)
 }
 
 // State is the crawler's persistent memory in SQLite: for each ad page,
@@ -67,6 +68,9 @@ var stateColumns = []struct{ name, def string }{
 	{"snapshot", "TEXT NOT NULL DEFAULT ''"},
 	{"fetched", "INTEGER NOT NULL DEFAULT 0"},
 	{"checked", "INTEGER NOT NULL DEFAULT 0"}, // last visit or recheck, ms
+	{"etag", "TEXT NOT NULL DEFAULT ''"},
+	{"last_modified", "TEXT NOT NULL DEFAULT ''"},
+	{"lastmod", "INTEGER NOT NULL DEFAULT 0"}, // ms, 0 for none
 }
 
 func migrateState(db *sql.DB) error {
@@ -145,19 +149,43 @@ func (s *State) Get(ctx context.Context, u string) (p PageState, ok bool, err er
 	return p, true, nil
 }
 
-const pageCols = `url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched`
+const pageCols = `url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched, etag, last_modified, lastmod`
 
 func scanPage(row interface{ Scan(...any) error }) (PageState, error) {
 	var p PageState
-	var first, last, fetched int64
-	if err := row.Scan(&p.URL, &p.Site, &p.AdID, &p.ContentHash, &first, &last, &p.Status, &p.Snapshot, &fetched); err != nil {
+	var first, last, fetched, lastmod int64
+	if err := row.Scan(&p.URL, &p.Site, &p.AdID, &p.ContentHash, &first, &last, &p.Status, &p.Snapshot, &fetched,
+		&p.ETag, &p.LastModified, &lastmod); err != nil {
 		return PageState{}, err
 	}
 	p.FirstSeen, p.LastSeen = time.UnixMilli(first).UTC(), time.UnixMilli(last).UTC()
-	if fetched != 0 {
-		p.Fetched = time.UnixMilli(fetched).UTC()
-	}
+	p.Fetched, p.LastMod = unixMilliOrZero(fetched), unixMilliOrZero(lastmod)
 	return p, nil
+}
+
+func unixMilliOrZero(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+func milliOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// maxValidatorBytes bounds a stored ETag or Last-Modified value; longer
+// ones are not kept (the next fetch is then unconditional).
+const maxValidatorBytes = 256
+
+func boundValidator(v string) string {
+	if len(v) > maxValidatorBytes {
+		return ""
+	}
+	return v
 }
 
 // Live returns the pages of site whose ad was sent and not removed, and
@@ -206,7 +234,7 @@ func (s *State) Checked(ctx context.Context, u string, t time.Time) error {
 }
 
 // MarkRemoved records that the ad of page u was removed for reason (one
-// of ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted) at t.
+// of ad.RemovalReasons) at t.
 func (s *State) MarkRemoved(ctx context.Context, u, reason string, t time.Time) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE pages SET status = ?, last_seen = MAX(last_seen, ?) WHERE url = ?`,
 		reason, t.UnixMilli(), u)
@@ -242,17 +270,16 @@ func (s *State) Counts(ctx context.Context, site string) (map[string]int, error)
 // content hash and snapshot with status ok, keeping the first-seen time of a known page.
 func (s *State) Sent(ctx context.Context, p PageState) error {
 	t := p.LastSeen.UnixMilli()
-	var fetched int64
-	if !p.Fetched.IsZero() {
-		fetched = p.Fetched.UnixMilli()
-	}
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched, checked)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status, snapshot, fetched, checked,
+	etag, last_modified, lastmod)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(url) DO UPDATE SET site = excluded.site, ad_id = excluded.ad_id,
 	content_hash = excluded.content_hash, last_seen = excluded.last_seen, status = excluded.status,
-	snapshot = excluded.snapshot, fetched = excluded.fetched, checked = excluded.checked`,
-		p.URL, p.Site, p.AdID, p.ContentHash, t, t, StatusOK, p.Snapshot, fetched, t)
+	snapshot = excluded.snapshot, fetched = excluded.fetched, checked = excluded.checked,
+	etag = excluded.etag, last_modified = excluded.last_modified, lastmod = excluded.lastmod`,
+		p.URL, p.Site, p.AdID, p.ContentHash, t, t, StatusOK, p.Snapshot, milliOrZero(p.Fetched), t,
+		boundValidator(p.ETag), boundValidator(p.LastModified), milliOrZero(p.LastMod))
 	if err != nil {
 		return fmt.Errorf("crawler: state: %w", err)
 	}
@@ -269,6 +296,22 @@ func (s *State) Seen(ctx context.Context, u string, t time.Time) error {
 	return nil
 }
 
+// Revalidated records a visit to page u at t that found it unchanged
+// (Seen) and the page's validators and sitemap or feed date of that
+// visit: empty values keep the stored ones.
+func (s *State) Revalidated(ctx context.Context, u string, t time.Time, etag, lastModified string, lastmod time.Time) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE pages SET last_seen = ?, checked = ?, status = ?,
+	etag = CASE WHEN ? = '' THEN etag ELSE ? END,
+	last_modified = CASE WHEN ? = '' THEN last_modified ELSE ? END,
+	lastmod = MAX(lastmod, ?) WHERE url = ?`,
+		t.UnixMilli(), t.UnixMilli(), StatusOK, etag, boundValidator(etag), lastModified, boundValidator(lastModified),
+		milliOrZero(lastmod), u)
+	if err != nil {
+		return fmt.Errorf("crawler: state: %w", err)
+	}
+	return nil
+}
+
 // Failed records a failed visit to page u of site at t with the failure
 // reason as status. The last ad sent, if any, is kept, and so is the
 // status of a removed ad.
@@ -277,8 +320,8 @@ func (s *State) Failed(ctx context.Context, u, site, reason string, t time.Time)
 INSERT INTO pages (url, site, ad_id, content_hash, first_seen, last_seen, status)
 VALUES (?, ?, '', '', ?, ?, ?)
 ON CONFLICT(url) DO UPDATE SET last_seen = excluded.last_seen,
-	status = CASE WHEN status IN (?, ?, ?) THEN status ELSE excluded.status END`,
-		u, site, t.UnixMilli(), t.UnixMilli(), reason, ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted)
+	status = CASE WHEN status IN (?, ?, ?, ?) THEN status ELSE excluded.status END`,
+		u, site, t.UnixMilli(), t.UnixMilli(), reason, ad.RemovedGone404, ad.RemovedGone410, ad.RemovedDelisted, ad.RemovedExpired)
 	if err != nil {
 		return fmt.Errorf("crawler: state: %w", err)
 	}

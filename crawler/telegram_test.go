@@ -77,7 +77,7 @@ func TestTelegramProfileRejectsSelectors(t *testing.T) {
 	}
 	p = telegramProfile()
 	p.Type = "rss"
-	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "html or telegram") {
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "html, telegram, sitemap or feed") {
 		t.Errorf("Validate = %v", err)
 	}
 }
