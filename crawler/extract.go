@@ -105,15 +105,60 @@ func parseHTML(body []byte) (*goquery.Document, error) {
 }
 
 func (p *Profile) extractDoc(pageURL string, doc *goquery.Document, now time.Time) (ad.Ad, error) {
+	a, _, err := p.extractPage(pageURL, doc, now)
+	return a, err
+}
+
+// pageInfo is what a page says beside its ad.
+type pageInfo struct {
+	// ValidThrough is when the posting ends (schema.org validThrough),
+	// zero when the page does not say.
+	ValidThrough time.Time
+}
+
+// expired reports whether the posting ended before now.
+func (i pageInfo) expired(now time.Time) bool {
+	return !i.ValidThrough.IsZero() && i.ValidThrough.Before(now)
+}
+
+// extractPage reads the ad of a page. Sitemap and feed sites read each
+// field from the page's structured data (ExtractStructured) unless the
+// profile gives the field a selector; html sites read every field with
+// its selector.
+func (p *Profile) extractPage(pageURL string, doc *goquery.Document, now time.Time) (ad.Ad, pageInfo, error) {
+	a, info, err := p.readFields(pageURL, doc, now)
+	if err != nil {
+		return ad.Ad{}, pageInfo{}, err
+	}
+	a.ContentHash = a.Hash()
+	if err := a.Validate(); err != nil {
+		return ad.Ad{}, pageInfo{}, fmt.Errorf("crawler: %s: %w", pageURL, err)
+	}
+	return a, info, nil
+}
+
+func (p *Profile) readFields(pageURL string, doc *goquery.Document, now time.Time) (ad.Ad, pageInfo, error) {
 	canon, err := ad.CanonicalURL(pageURL)
 	if err != nil {
-		return ad.Ad{}, fmt.Errorf("crawler: %w", err)
+		return ad.Ad{}, pageInfo{}, fmt.Errorf("crawler: %w", err)
 	}
 	id, err := ad.MakeID(p.Site, canon)
 	if err != nil {
-		return ad.Ad{}, fmt.Errorf("crawler: %w", err)
+		return ad.Ad{}, pageInfo{}, fmt.Errorf("crawler: %w", err)
 	}
 	f := p.Fields
+	var st Structured
+	if p.structured() {
+		st = ExtractStructured(doc)
+	}
+	// field reads one field: its selector when the profile has one, else
+	// the structured value (empty for html sites).
+	field := func(sel Selector, structured string) string {
+		if sel.CSS != "" || !p.structured() {
+			return selectText(doc, sel)
+		}
+		return structured
+	}
 	a := ad.Ad{
 		V:        ad.Version,
 		ID:       id,
@@ -121,11 +166,11 @@ func (p *Profile) extractDoc(pageURL string, doc *goquery.Document, now time.Tim
 		URL:      canon,
 		Kind:     p.Kind,
 		Lang:     p.Lang,
-		Title:    selectText(doc, f.Title),
-		Body:     selectText(doc, f.Body),
-		Salary:   selectText(doc, f.Salary),
-		Location: selectText(doc, f.Location),
-		Contact:  selectText(doc, f.Contact),
+		Title:    field(f.Title, st.Title),
+		Body:     field(f.Body, st.Body),
+		Salary:   field(f.Salary, st.Salary),
+		Location: field(f.Location, st.Location),
+		Contact:  field(f.Contact, st.Contact),
 		Crawled:  now,
 	}
 	var missing []string
@@ -136,19 +181,19 @@ func (p *Profile) extractDoc(pageURL string, doc *goquery.Document, now time.Tim
 		missing = append(missing, "body")
 	}
 	if len(missing) > 0 {
-		return ad.Ad{}, fmt.Errorf("crawler: %s: %w: %s", pageURL, ErrMissingField, strings.Join(missing, ", "))
+		return ad.Ad{}, pageInfo{}, fmt.Errorf("crawler: %s: %w: %s", pageURL, ErrMissingField, strings.Join(missing, ", "))
 	}
-	if l := normLang(selectText(doc, f.Lang)); l != "" {
+	if l := normLang(field(f.Lang, st.Lang)); l != "" {
 		a.Lang = l
 	}
-	if s := selectText(doc, f.Posted); s != "" {
-		a.Posted, _ = parsePosted(s)
+	if f.Posted.CSS != "" || !p.structured() {
+		if s := selectText(doc, f.Posted); s != "" {
+			a.Posted, _ = parsePosted(s)
+		}
+	} else {
+		a.Posted = st.Posted.UTC()
 	}
-	a.ContentHash = a.Hash()
-	if err := a.Validate(); err != nil {
-		return ad.Ad{}, fmt.Errorf("crawler: %s: %w", pageURL, err)
-	}
-	return a, nil
+	return a, pageInfo{ValidThrough: st.ValidThrough}, nil
 }
 
 // selectText applies one Selector to doc. An empty selector gives "".

@@ -17,8 +17,8 @@ func (s *siteCrawl) needsRecheck() bool {
 	if s.opts.State == nil || s.p.RecheckMax < 0 {
 		return false
 	}
-	if s.p.IsTelegram() {
-		return true
+	if s.p.IsTelegram() || s.p.Type == TypeFeed {
+		return true // a preview or feed shows only the latest posts
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -28,6 +28,7 @@ const (
 	keyAttempt     = "lure.attempt"
 	keyStart       = "lure.start"
 	keyContentType = "lure.content_type"
+	keyLastMod     = "lure.lastmod" // time.Time: the date a sitemap or feed gave the page
 )
 
 // errRedirectLoop is returned by the redirect policy.
@@ -55,8 +56,10 @@ type siteCrawl struct {
 	maxInflight int
 	backlog     []queued
 
+	filter *urlFilter // the profile's include and exclude patterns
+
 	mu         sync.Mutex
-	listed     map[string]bool // canonical ad URLs linked from list pages
+	listed     map[string]bool // canonical ad URLs linked from list pages, sitemaps or feeds
 	visited    map[string]bool // canonical URLs of ads read or found gone
 	incomplete bool            // a list page failed or max_pages cut the listing
 }
@@ -65,6 +68,7 @@ type siteCrawl struct {
 type queued struct {
 	u, kind string
 	depth   int
+	lastmod time.Time // the sitemap or feed date of an ad page, or zero
 }
 
 func newSiteCrawl(ctx context.Context, opts *Options, p Profile, sinkMu *sync.Mutex) *siteCrawl {
@@ -101,33 +105,10 @@ func newCollector(ctx context.Context, p *Profile, opts *Options) (*colly.Collec
 	c.MaxBodySize = opts.MaxBodyBytes + 1 // one more byte tells a too-large page
 	c.DetectCharset = false
 	c.Context = ctx
-	timeout := opts.Timeout
-	if p.Timeout > 0 {
-		timeout = p.Timeout
-	}
-	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
-	c.WithTransport(&http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           dialer.DialContext,
-		TLSHandshakeTimeout:   opts.ConnectTimeout,
-		ResponseHeaderTimeout: timeout,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       90 * time.Second,
-		ForceAttemptHTTP2:     true,
-	})
+	timeout := p.timeout(opts)
+	c.WithTransport(newTransport(opts, timeout))
 	c.SetRequestTimeout(timeout)
-	maxRedirects := opts.MaxRedirects
-	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
-		if len(via) >= maxRedirects {
-			return fmt.Errorf("%w: stopped after %d", errRedirectLoop, len(via))
-		}
-		for _, v := range via[1:] {
-			if v.URL.String() == req.URL.String() {
-				return fmt.Errorf("%w: %s again", errRedirectLoop, req.URL)
-			}
-		}
-		return nil
-	})
+	c.SetRedirectHandler(redirectPolicy(opts.MaxRedirects))
 	// Host rules first: colly uses the first rule that matches the
 	// request's host (with port).
 	for _, h := range sortedKeys(p.Domains) {
@@ -146,6 +127,43 @@ func newCollector(ctx context.Context, p *Profile, opts *Options) (*colly.Collec
 		return nil, fmt.Errorf("crawler: limit rule: %w", err)
 	}
 	return c, nil
+}
+
+// timeout is the bound of one request to the site.
+func (p *Profile) timeout(opts *Options) time.Duration {
+	if p.Timeout > 0 {
+		return p.Timeout
+	}
+	return opts.Timeout
+}
+
+// newTransport is the HTTP transport of every request of a crawl.
+func newTransport(opts *Options, timeout time.Duration) *http.Transport {
+	dialer := &net.Dialer{Timeout: opts.ConnectTimeout, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   opts.ConnectTimeout,
+		ResponseHeaderTimeout: timeout,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+}
+
+// redirectPolicy stops after maxRedirects redirects or at a loop.
+func redirectPolicy(maxRedirects int) func(req *http.Request, via []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if len(via) >= maxRedirects {
+			return fmt.Errorf("%w: stopped after %d", errRedirectLoop, len(via))
+		}
+		for _, v := range via[1:] {
+			if v.URL.String() == req.URL.String() {
+				return fmt.Errorf("%w: %s again", errRedirectLoop, req.URL)
+			}
+		}
+		return nil
+	}
 }
 
 func (s *siteCrawl) run() {
@@ -180,6 +198,10 @@ func (s *siteCrawl) run() {
 			r.Headers.Set("Content-Type", mt)
 		}
 	})
+	if s.filter, err = newURLFilter(&s.p); err != nil {
+		s.log.Error("crawler: url patterns", "err", err)
+		return
+	}
 	c.OnResponse(s.onResponse)
 	c.OnError(func(r *colly.Response, err error) {
 		if !s.onError(r, err) {
@@ -190,6 +212,9 @@ func (s *siteCrawl) run() {
 	s.c = c
 
 	start := time.Now()
+	if s.p.structured() {
+		s.readSources(base)
+	}
 	for _, su := range s.p.StartURLs {
 		u, err := s.p.resolve(base, su)
 		if err != nil {
@@ -223,6 +248,11 @@ func (s *siteCrawl) markIncomplete() {
 
 // enqueue schedules a GET of u as a page of the given kind and depth.
 func (s *siteCrawl) enqueue(u, kind string, depth int) {
+	s.enqueueDated(u, kind, depth, time.Time{})
+}
+
+// enqueueDated is enqueue for an ad page a sitemap or feed dated lastmod.
+func (s *siteCrawl) enqueueDated(u, kind string, depth int, lastmod time.Time) {
 	if s.ctx.Err() != nil {
 		return
 	}
@@ -239,7 +269,7 @@ func (s *siteCrawl) enqueue(u, kind string, depth int) {
 	if _, dup := s.requested.LoadOrStore(u, true); dup {
 		return
 	}
-	q := queued{u: u, kind: kind, depth: depth}
+	q := queued{u: u, kind: kind, depth: depth, lastmod: lastmod}
 	s.qmu.Lock()
 	if s.inflight >= s.maxInflight {
 		s.backlog = append(s.backlog, q)
@@ -280,7 +310,8 @@ func (s *siteCrawl) request(q queued) bool {
 	cc := colly.NewContext()
 	cc.Put(keyKind, kind)
 	cc.Put(keyDepth, q.depth)
-	err := s.c.Request(http.MethodGet, u, nil, cc, nil)
+	cc.Put(keyLastMod, q.lastmod)
+	err := s.c.Request(http.MethodGet, u, nil, cc, s.conditional(u, kind))
 	switch {
 	case err == nil:
 	case errors.Is(err, colly.ErrForbiddenDomain):
@@ -346,7 +377,7 @@ func (s *siteCrawl) onResponse(r *colly.Response) {
 		if kind == kindRecheck {
 			s.m.Rechecks.WithLabelValues(s.p.Site, recheckLive).Inc()
 		}
-		s.onAd(u, ct, raw, body)
+		s.onAd(u, ct, raw, body, validatorsOf(r))
 	}
 }
 
@@ -365,7 +396,7 @@ func (s *siteCrawl) onList(r *colly.Response, body []byte, depth int) {
 		}
 		n++
 		abs := r.Request.AbsoluteURL(href)
-		if abs == "" {
+		if abs == "" || !s.filter.keep(abs) {
 			continue
 		}
 		if canon, err := ad.CanonicalURL(abs); err == nil {
@@ -398,14 +429,14 @@ func (s *siteCrawl) next(abs string, depth int) {
 	s.enqueue(abs, "list", depth+1)
 }
 
-func (s *siteCrawl) onAd(u, contentType string, raw, body []byte) {
+func (s *siteCrawl) onAd(u, contentType string, raw, body []byte, v validators) {
 	doc, err := parseHTML(body)
 	if err != nil {
 		s.fail(u, "ad", ReasonUnparseable, err)
 		return
 	}
 	now := time.Now().UTC()
-	a, err := s.p.extractDoc(u, doc, now)
+	a, info, err := s.p.extractPage(u, doc, now)
 	if err != nil {
 		reason := ReasonOther
 		if errors.Is(err, ErrMissingField) {
@@ -415,7 +446,11 @@ func (s *siteCrawl) onAd(u, contentType string, raw, body []byte) {
 		s.recordFailure(u, reason, now)
 		return
 	}
-	s.deliver(a, contentType, raw, now)
+	if info.expired(now) {
+		s.expired(a.URL, now)
+		return
+	}
+	s.deliver(a, contentType, raw, now, v)
 }
 
 func (s *siteCrawl) recordFailure(u, reason string, now time.Time) {
@@ -431,9 +466,10 @@ func (s *siteCrawl) recordFailure(u, reason string, now time.Time) {
 }
 
 // deliver sends a to the sink unless State has it unchanged, and records
-// it in State only after the sink accepted it. page, served with
-// contentType, is the raw page kept as the ad's snapshot.
-func (s *siteCrawl) deliver(a ad.Ad, contentType string, page []byte, now time.Time) {
+// it in State only after the sink accepted it, with the page's
+// validators v. page, served with contentType, is the raw page kept as
+// the ad's snapshot.
+func (s *siteCrawl) deliver(a ad.Ad, contentType string, page []byte, now time.Time, v validators) {
 	s.visit(a.URL)
 	s.sinkMu.Lock()
 	defer s.sinkMu.Unlock()
@@ -447,7 +483,7 @@ func (s *siteCrawl) deliver(a ad.Ad, contentType string, page []byte, now time.T
 		}
 		switch {
 		case ok && prev.ContentHash == a.ContentHash && !prev.Removed():
-			if err := st.Seen(s.ctx, a.URL, now); err != nil {
+			if err := st.Revalidated(s.ctx, a.URL, now, v.etag, v.lastModified, v.lastmod); err != nil {
 				s.log.Error("crawler: state", "url", a.URL, "err", err)
 			}
 			s.count(OutcomeUnchanged)
@@ -478,7 +514,8 @@ func (s *siteCrawl) deliver(a ad.Ad, contentType string, page []byte, now time.T
 	s.log.Debug("crawler: ad sent", "url", a.URL, "id", a.ID, "outcome", outcome)
 	if st != nil {
 		err := st.Sent(s.ctx, PageState{URL: a.URL, Site: a.Site, AdID: a.ID, ContentHash: a.ContentHash,
-			LastSeen: now, Snapshot: a.Snapshot, Fetched: snap.Fetched})
+			LastSeen: now, Snapshot: a.Snapshot, Fetched: snap.Fetched,
+			ETag: v.etag, LastModified: v.lastModified, LastMod: v.lastmod})
 		if err != nil {
 			// The ad was sent; it will be sent again next time, which
 			// consumers tolerate (they are idempotent by ID and hash).
@@ -526,6 +563,9 @@ func (s *siteCrawl) onError(r *colly.Response, err error) (retried bool) {
 		reason = ReasonTooLarge
 	case errors.Is(err, errRedirectLoop):
 		reason = ReasonRedirectLoop
+	case (kind == "ad" || kind == kindRecheck) && r.StatusCode == http.StatusNotModified:
+		s.notModified(u, kind, validatorsOf(r))
+		return false
 	case (kind == "ad" || kind == kindRecheck) && (r.StatusCode == http.StatusNotFound || r.StatusCode == http.StatusGone):
 		if s.gone(u, r.StatusCode) {
 			if kind == kindRecheck {
@@ -608,7 +648,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // fail counts and logs one failed page. A failed list page makes the
 // listing incomplete, so no ad is taken as delisted in this crawl.
 func (s *siteCrawl) fail(u, kind, reason string, err error) {
-	if kind == "list" {
+	if kind == "list" || kind == kindSitemap || kind == kindFeed {
 		s.markIncomplete()
 	}
 	s.m.Failures.WithLabelValues(s.p.Site, reason).Inc()

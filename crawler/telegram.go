@@ -138,7 +138,7 @@ func (s *siteCrawl) onChannel(r *colly.Response, body []byte, depth int) {
 		if s.ctx.Err() != nil {
 			return
 		}
-		s.deliver(p.Ad, "text/html; charset=utf-8", p.HTML, now)
+		s.deliver(p.Ad, "text/html; charset=utf-8", p.HTML, now, validators{})
 	}
 	s.next(next, depth)
 }
