@@ -33,7 +33,6 @@ const (
 // Outcomes lists every ad outcome.
 var Outcomes = []string{OutcomeNew, OutcomeChanged, OutcomeUnchanged, OutcomeRemoved}
 
-
 // Metrics are the crawler's Prometheus metrics, labelled by site.
 type Metrics struct {
 	PagesFetched     *prometheus.CounterVec
