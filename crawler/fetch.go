@@ -37,6 +37,7 @@ type docFetcher struct {
 
 // robotsFile is one host's robots.txt.
 type robotsFile struct {
+	found    bool // the host served one (2xx)
 	data     *robotstxt.RobotsData
 	sitemaps []string
 }
@@ -97,6 +98,7 @@ func (f *docFetcher) robotsOf(ctx context.Context, u *url.URL) (*robotsFile, err
 		r.data, _ = robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 	}
 	if status/100 == 2 {
+		r.found = true
 		r.sitemaps, _ = RobotsSitemaps(bytes.NewReader(body))
 	}
 	f.mu.Lock()

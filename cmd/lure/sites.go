@@ -17,7 +17,10 @@ import (
 	"github.com/lurewatch/lure/crawler"
 )
 
-const sitesUsage = `lure sites lint [DIR|FILE...]
+const sitesUsage = `lure sites add [-out DIR] [-kind job|marriage] [-lang L] [-site ID] URL
+    look at the site at URL (robots.txt, sitemaps, feeds, schema.org data),
+    read a few ads and write a profile for it to DIR (default: sites)
+lure sites lint [DIR|FILE...]
     check site profiles (default: the embedded ones); exit 1 on any problem
 lure sites try [-sites DIR] [-user-agent UA] [-timeout D] PROFILE URL
     fetch URL and print what each selector of PROFILE (a site ID or a
@@ -29,6 +32,8 @@ func cmdSites(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%w:\n%s", errUsage, sitesUsage)
 	}
 	switch args[0] {
+	case "add":
+		return sitesAdd(ctx, args[1:], stdout, stderr)
 	case "lint":
 		return sitesLint(args[1:], stdout)
 	case "try":
