@@ -30,6 +30,10 @@ type TryResult struct {
 	AdErr  error             // why the page is not an ad
 
 	Posts []Post // telegram profiles: the posts on the page
+
+	// Structured is what the page's structured data gave (sitemap and
+	// feed profiles).
+	Structured *Structured
 }
 
 // maxTryLinks bounds TryResult.Links.
@@ -137,6 +141,10 @@ func Try(ctx context.Context, p Profile, pageURL string, opts Options) (*TryResu
 	res.Fields = map[string]string{}
 	for _, f := range p.Fields.named() {
 		res.Fields[f.name] = selectText(doc, f.sel)
+	}
+	if p.structured() {
+		st := ExtractStructured(doc)
+		res.Structured = &st
 	}
 	a, err := p.extractDoc(res.URL, doc, now)
 	if err != nil {

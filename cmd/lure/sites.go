@@ -124,7 +124,17 @@ func sitesLint(args []string, stdout io.Writer) error {
 			case p.RecheckMax > 0:
 				recheck = fmt.Sprintf("recheck_max %d", p.RecheckMax)
 			}
-			fmt.Fprintf(stdout, "ok  %s: %s (%s, %s, %d start URLs, %s)\n", it.name, p.Site, typ, p.Kind, len(p.StartURLs), recheck)
+			from := fmt.Sprintf("%d start URLs", len(p.StartURLs))
+			switch typ {
+			case crawler.TypeSitemap:
+				from = fmt.Sprintf("%d sitemaps", len(p.Sitemaps))
+				if len(p.Sitemaps) == 0 {
+					from = "sitemaps from robots.txt"
+				}
+			case crawler.TypeFeed:
+				from = fmt.Sprintf("%d feeds", len(p.Feeds))
+			}
+			fmt.Fprintf(stdout, "ok  %s: %s (%s, %s, %s, %s)\n", it.name, p.Site, typ, p.Kind, from, recheck)
 		}
 	}
 	if bad > 0 {
@@ -202,6 +212,10 @@ func printTry(w io.Writer, p crawler.Profile, res *crawler.TryResult) {
 		fmt.Fprintf(tw, "older posts\t%s\n", orNone(res.Next))
 		return
 	}
+	if p.Type == crawler.TypeSitemap || p.Type == crawler.TypeFeed {
+		printTryStructured(tw, p, res)
+		return
+	}
 	fmt.Fprintf(tw, "\nlist selectors\n")
 	fmt.Fprintf(tw, "  list.item\t%s\t%d matched\n", p.List.Item, res.Items)
 	fmt.Fprintf(tw, "  list.link\t%s\t%d links\n", p.List.Link, len(res.Links))
@@ -234,6 +248,35 @@ func printTry(w io.Writer, p crawler.Profile, res *crawler.TryResult) {
 	case res.AdErr != nil:
 		fmt.Fprintf(tw, "\nad\tnot an ad page: %v\n", res.AdErr)
 	}
+}
+
+// printTryStructured shows what a sitemap or feed profile reads from an
+// ad page: each field, and whether a selector or the structured data
+// gave it.
+func printTryStructured(tw io.Writer, p crawler.Profile, res *crawler.TryResult) {
+	if res.Structured != nil {
+		fmt.Fprintf(tw, "\nstructured data\t%s; types %s\n", orNone(strings.Join(res.Structured.Sources, ", ")), orNone(strings.Join(res.Structured.Types, ", ")))
+	}
+	if res.Ad == nil {
+		fmt.Fprintf(tw, "\nad\tnot an ad page: %v\n", res.AdErr)
+		return
+	}
+	a := res.Ad
+	fmt.Fprintf(tw, "\nad fields\n")
+	for _, f := range []struct {
+		name, v string
+		sel     crawler.Selector
+	}{
+		{"title", a.Title, p.Fields.Title}, {"body", a.Body, p.Fields.Body}, {"salary", a.Salary, p.Fields.Salary},
+		{"location", a.Location, p.Fields.Location}, {"contact", a.Contact, p.Fields.Contact}, {"lang", a.Lang, p.Fields.Lang},
+	} {
+		from := "structured"
+		if f.sel.CSS != "" {
+			from = f.sel.CSS
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", f.name, from, quote(f.v, 100))
+	}
+	fmt.Fprintf(tw, "\nad\tok: id %s, lang %s, posted %s\n", a.ID, orNone(a.Lang), a.Posted.Format(time.RFC3339))
 }
 
 func orNone(s string) string {
