@@ -171,6 +171,20 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int,
 	r.PeakRSS = rss
 	rows = append(rows, r)
 
+	step("sitemap reader: a gzipped sitemap index of 200,000 URLs")
+	stest := filepath.Join(tmp, "crawler.test")
+	if err := build(stest, "test", "-c", "-o", stest, "./crawler"); err != nil {
+		return err
+	}
+	b, rss, err = measured(ctx, filepath.Join(root, "crawler"), stest, "-test.run", "^$", "-test.bench", "^BenchmarkReadSitemapIndex200k$", "-test.benchtime", "1x", "-test.cpu", "1")
+	if err != nil {
+		return err
+	}
+	if r, err = sitemapRow(b, rss); err != nil {
+		return err
+	}
+	rows = append(rows, r)
+
 	step(fmt.Sprintf("pipeline: %d ads on the embedded broker", pipelineN))
 	pbin := filepath.Join(tmp, "pipeline-bench")
 	if err := build(pbin, "build", "-o", pbin, "./scripts/kafka/bench"); err != nil {
@@ -269,6 +283,27 @@ func appendRows(rows []bench.Row, b []byte, rss int64) ([]bench.Row, error) {
 		got[i].PeakRSS = rss
 	}
 	return append(rows, got...), nil
+}
+
+// sitemapLimitMB is the peak memory a 200,000-URL sitemap index may cost.
+const sitemapLimitMB = 100
+
+// sitemapRow reads BenchmarkReadSitemapIndex200k: URLs/s, and the peak
+// memory of the process (rss, bytes) against sitemapLimitMB.
+func sitemapRow(out []byte, rss int64) (bench.Row, error) {
+	bs, err := bench.ParseGoBench(bytes.NewReader(out))
+	if err != nil {
+		return bench.Row{}, err
+	}
+	if len(bs) != 1 || bs[0].Metrics["urls/s"] == 0 {
+		return bench.Row{}, fmt.Errorf("sitemap benchmark: no urls/s result in:\n%s", out)
+	}
+	m := bs[0].Metrics
+	peak := float64(rss) / 1e6
+	return bench.Row{Name: "sitemap index, 4 gzipped sitemaps of 50,000 URLs, streaming read, 1 core",
+		Result: fmt.Sprintf("%.0f URLs/s", m["urls/s"]), Baseline: fmt.Sprintf("peak memory limit %d MB", sitemapLimitMB),
+		Ratio: fmt.Sprintf("%.1f× under", sitemapLimitMB/peak), PeakRSS: rss,
+		Note: fmt.Sprintf("heap peak %.1f MB while reading", m["peak-MB"])}, nil
 }
 
 // classifierRow reads BenchmarkScore/corpus/{lure,naive}.
