@@ -258,6 +258,10 @@ func reproduce(args []string) string {
 - **classifier**: ` + "`go test -run '^$' -bench '^BenchmarkScore$/^corpus$' -cpu 1 ./classifier`" + ` — scores the development corpus
   (testdata/corpus/dev.jsonl) on one core; the naive baseline runs every rule and every gazetteer country as
   its own regular expression over the normalised text, without extraction or combination rules.
+- **sitemap index**: ` + "`go test -run '^$' -bench '^BenchmarkReadSitemapIndex200k$' -benchtime 1x -cpu 1 ./crawler`" + ` — writes a
+  gzipped sitemap index naming 4 gzipped sitemaps of 50,000 URLs each and reads all 200,000 entries with
+  crawler.ReadSitemap as a crawl does (one file at a time, streaming); peak RSS is the whole test process,
+  set against the 100 MB the sitemap reader may cost, and the note gives the Go heap's peak while reading.
 - **screening API**: ` + "`go test -run '^$' -bench '^BenchmarkScoreAPI$' -cpu 1 ./dashboard`" + ` — POST /api/v1/score over
   loopback HTTP with a viewer token, one development-corpus ad per request (and batches of 20, in the note); the
   baseline is classifier.Score called directly on the same ads in the same process. Latencies are per request.
