@@ -713,3 +713,30 @@ func TestBlocks(t *testing.T) {
 		t.Errorf("JSON-LD %s can end its script element (%v)", js, err)
 	}
 }
+
+// FuzzJobPostingJSON checks that any ad text gives valid JSON-LD that
+// cannot end its script element, and a description of balanced blocks.
+func FuzzJobPostingJSON(f *testing.F) {
+	f.Add("Повар, Алматы", "Требования:\n- опыт\n- книжка\n\nГрафик 2/2.", "hr@esep.example")
+	f.Add("</script><script>alert(1)</script>", "- \n-\n\n\n- x", "+7 700 000 00 00")
+	f.Fuzz(func(t *testing.T, title, body, contact string) {
+		a := Ad{Site: "vakansii-kz", Slug: "x", Title: title, Body: body, Contact: contact, Employer: "E",
+			Pay: Pay{Currency: "KZT", Min: 1, Max: 2, Unit: "MONTH"}}
+		for shape := range shapes {
+			js, err := jobPostingJSON(a, "http://h", shape)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(js, []byte("</")) || bytes.Contains(js, []byte("<!--")) {
+				t.Fatalf("JSON-LD can end its script element: %s", js)
+			}
+			if !json.Valid(js) {
+				t.Fatalf("invalid JSON: %s", js)
+			}
+		}
+		d := descriptionHTML(a)
+		if strings.Count(d, "<p>") != strings.Count(d, "</p>") || strings.Count(d, "<ul>") != strings.Count(d, "</ul>") {
+			t.Fatalf("unbalanced description %q", d)
+		}
+	})
+}
