@@ -31,6 +31,12 @@ const (
 	LayoutClassifieds = "classifieds" // categories, each paginated, ad pages
 	LayoutCatalogue   = "catalogue"   // a marriage agency's profile catalogue
 	LayoutChannel     = "channel"     // a Telegram-style channel preview
+	// LayoutJSONLD is a job board with no list pages: ads are found
+	// through its sitemaps and read from schema.org JSON-LD.
+	LayoutJSONLD = "jsonld"
+	// LayoutFeed is a classifieds section with an RSS feed of every ad
+	// and ad pages carrying OpenGraph tags and schema.org microdata.
+	LayoutFeed = "feed"
 )
 
 // Site is one demo site and its ads, newest first.
@@ -96,15 +102,57 @@ type Ad struct {
 	Location string    `yaml:"location"`
 	Contact  string    `yaml:"contact"`
 	Posted   time.Time `yaml:"posted"`
-	Body     string    `yaml:"body"`
+	// Updated is when the ad was last edited; it defaults to Posted. Pages
+	// of the structured layouts send it as Last-Modified and sitemaps as
+	// lastmod.
+	Updated time.Time `yaml:"updated"`
+	// ValidThrough is when the ad expires, zero for never. An expired ad
+	// is still served and still in its site's sitemap, as on real sites,
+	// but a crawl must count it removed (see Stored).
+	ValidThrough time.Time `yaml:"valid_through"`
+	// Country is the ISO 3166-1 alpha-2 code of the country of the job,
+	// served as addressCountry by the structured layouts.
+	Country string `yaml:"country"`
+	// Employer is the name served as the hiring organization by the
+	// structured layouts.
+	Employer string `yaml:"employer"`
+	// Pay is Salary as numbers, served as baseSalary by the structured
+	// layouts.
+	Pay Pay `yaml:"pay"`
+	// Employment is a schema.org employmentType (FULL_TIME, PART_TIME,
+	// TEMPORARY, CONTRACTOR, ...); default FULL_TIME.
+	Employment string `yaml:"employment"`
+	Body       string `yaml:"body"`
 	// Broken says how the ad's page is broken on purpose (Broken*
 	// constants), "" for a sound page. It is never served.
 	Broken string `yaml:"broken"`
 }
 
+// Pay is a salary as numbers: Min to Max (equal for one amount) of
+// Currency (ISO 4217) per Unit (a schema.org unitText: HOUR, DAY, WEEK,
+// MONTH or YEAR).
+type Pay struct {
+	Currency string  `yaml:"currency"`
+	Min      float64 `yaml:"min"`
+	Max      float64 `yaml:"max"`
+	Unit     string  `yaml:"unit"`
+}
+
+// IsZero reports whether no pay is given.
+func (p Pay) IsZero() bool { return p == Pay{} }
+
 // Stored reports whether a crawl should deliver the ad: its page is
-// sound, or broken in a way a crawler reads past (BrokenMalformed).
-func (a Ad) Stored() bool { return a.Broken == "" || a.Broken == BrokenMalformed }
+// sound, or broken in a way a crawler reads past (BrokenMalformed), and
+// the ad has not expired. An expired ad (ValidThrough in the past) is
+// still served, but a crawl must count it removed, not deliver it.
+func (a Ad) Stored() bool {
+	return (a.Broken == "" || a.Broken == BrokenMalformed) && !a.Expired(time.Now())
+}
+
+// Expired reports whether the ad's ValidThrough is before now.
+func (a Ad) Expired(now time.Time) bool {
+	return !a.ValidThrough.IsZero() && a.ValidThrough.Before(now)
+}
 
 // Paragraphs splits the body at blank lines.
 func (a Ad) Paragraphs() []string {
@@ -214,7 +262,16 @@ var loadSites = sync.OnceValues(func() ([]Site, error) {
 	return sites, nil
 })
 
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var (
+	slugRE     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	countryRE  = regexp.MustCompile(`^[A-Z]{2}$`)
+	currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+	payUnits   = map[string]bool{"HOUR": true, "DAY": true, "WEEK": true, "MONTH": true, "YEAR": true}
+)
+
+func validPay(p Pay) bool {
+	return currencyRE.MatchString(p.Currency) && p.Min > 0 && p.Max >= p.Min && payUnits[p.Unit]
+}
 
 // parseSite decodes and checks one site file strictly.
 func parseSite(b []byte, name string) (Site, error) {
@@ -241,7 +298,7 @@ func parseSite(b []byte, name string) (Site, error) {
 		cats[c.ID] = true
 	}
 	switch s.Layout {
-	case LayoutBoard, LayoutCatalogue:
+	case LayoutBoard, LayoutCatalogue, LayoutJSONLD, LayoutFeed:
 	case LayoutClassifieds:
 		if len(cats) == 0 {
 			return Site{}, fmt.Errorf("demo: %s: classifieds without categories", name)
@@ -275,6 +332,23 @@ func parseSite(b []byte, name string) (Site, error) {
 			return Site{}, fmt.Errorf("demo: %s: ad %s: unknown broken kind %q", name, a.Slug, a.Broken)
 		case s.Layout == LayoutClassifieds && !cats[a.Category]:
 			return Site{}, fmt.Errorf("demo: %s: ad %s: category %q is not a category of the site", name, a.Slug, a.Category)
+		case !a.Updated.IsZero() && a.Updated.Before(a.Posted):
+			return Site{}, fmt.Errorf("demo: %s: ad %s: updated before posted", name, a.Slug)
+		case !a.ValidThrough.IsZero() && a.ValidThrough.Before(a.Posted):
+			return Site{}, fmt.Errorf("demo: %s: ad %s: valid_through before posted", name, a.Slug)
+		case a.Country != "" && !countryRE.MatchString(a.Country):
+			return Site{}, fmt.Errorf("demo: %s: ad %s: bad country %q", name, a.Slug, a.Country)
+		case !a.Pay.IsZero() && !validPay(a.Pay):
+			return Site{}, fmt.Errorf("demo: %s: ad %s: bad pay %+v", name, a.Slug, a.Pay)
+		}
+		if s.Layout == LayoutJSONLD || s.Layout == LayoutFeed {
+			// Structured data carries every field: none may be missing.
+			if a.Salary == "" || a.Pay.IsZero() || a.Location == "" || a.Country == "" || a.Employer == "" || a.Contact == "" {
+				return Site{}, fmt.Errorf("demo: %s: ad %s: salary, pay, location, country, employer and contact are required", name, a.Slug)
+			}
+		}
+		if a.Updated.IsZero() {
+			a.Updated = a.Posted
 		}
 		seen[a.Slug] = true
 	}

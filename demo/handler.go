@@ -1,9 +1,13 @@
 // Package demo serves lure's bundled demo sites: fictional regional
 // classifieds sites (a Moldovan job board, a Ukrainian classifieds site in
-// windows-1251, a marriage agency's catalogue, and a Telegram-style channel
-// preview) whose ads are written from the project's deception indicators,
-// so that a fresh checkout can crawl, score and review something without
-// touching the internet. Some pages are broken on purpose (slow, 500s,
+// windows-1251, a marriage agency's catalogue, a Telegram-style channel
+// preview, a Kazakhstani job board read only through its sitemaps and
+// schema.org JSON-LD, and a Kyrgyz classifieds section read through its
+// RSS feed, OpenGraph tags and microdata) whose ads are written from the
+// project's deception indicators, so that a fresh checkout can crawl,
+// score and review something without touching the internet. The
+// structured sites' ad pages answer conditional GETs (ETag,
+// Last-Modified), and one of their ads is expired (validThrough past). Some pages are broken on purpose (slow, 500s,
 // redirect loops, a 50 MB page, an endless pagination trap, missing
 // fields, malformed HTML) to exercise a crawler's defences. It serves HTML
 // and keeps the ad corpus (with the expected label of each ad, for tests);
@@ -51,7 +55,11 @@ var funcs = template.FuncMap{
 		h.Write([]byte(a.Slug))
 		return 40 + int(h.Sum32()%900)
 	},
-	"lines": func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"lines":       func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") },
+	"num":         num,
+	"isEmail":     isEmail,
+	"vacancyPath": func(a Ad) string { return VacancyPath(a.Site, a.Slug) },
+	"itemPath":    func(a Ad) string { return ItemPath(a.Site, a.Slug) },
 }
 
 func parse(files ...string) *template.Template {
@@ -70,10 +78,23 @@ var (
 	channelTmpl    = parse("channel.html")
 )
 
-const robotsTxt = "User-agent: *\nDisallow: /*/search\nDisallow: /*/private/\nAllow: /\n"
+// robotsTxt returns the robots.txt of the demo host: the rules, then the
+// sitemaps of the sites that have them, absolute on the request's host.
+func robotsTxt(r *http.Request, sites []Site) string {
+	var b strings.Builder
+	b.WriteString("User-agent: *\nDisallow: /*/search\nDisallow: /*/private/\nAllow: /\n")
+	for _, s := range sites {
+		if s.Layout == LayoutJSONLD {
+			fmt.Fprintf(&b, "\nSitemap: %s%s", baseURL(r), SitemapIndexPath(s.ID))
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
 
 // Handler returns an http.Handler serving every demo site under
-// "/<site-id>/", a /robots.txt, an index page at "/" and the platforms'
+// "/<site-id>/", a /robots.txt (naming the sitemaps, absolute on the
+// request's host), an index page at "/" and the platforms'
 // moderation page at ModerationPath, whose POST actions remove and restore
 // ads (in memory, per Handler). Everything else is GET and HEAD only.
 func Handler() http.Handler {
@@ -87,7 +108,7 @@ func Handler() http.Handler {
 	}
 	mux.HandleFunc("GET /robots.txt", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte(robotsTxt))
+		w.Write([]byte(robotsTxt(r, sites)))
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		render(w, indexTmpl, "index", sites, "", nil)
@@ -113,6 +134,10 @@ func Handler() http.Handler {
 		case LayoutChannel:
 			mux.HandleFunc("GET /"+s.ID+"/s/"+s.Channel, h.channel)
 			mux.HandleFunc("GET /"+s.ID+"/"+s.Channel+"/{n}", h.channelPost)
+		case LayoutJSONLD:
+			h.jsonLDRoutes(mux)
+		case LayoutFeed:
+			h.feedRoutes(mux)
 		}
 		mux.HandleFunc("GET /"+s.ID+"/loop/{slug}/{step}", h.loop)
 	}
@@ -232,11 +257,23 @@ func malform(b []byte) []byte {
 // becomes a clean 500 rather than half a page, then encodes it in the
 // given charset ("" for UTF-8) and applies mutate, if set.
 func render(w http.ResponseWriter, t *template.Template, name string, data any, cs string, mutate func([]byte) []byte) {
+	out, ct, ok := execute(w, t, name, data, cs, mutate)
+	if !ok {
+		return
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.Write(out)
+}
+
+// execute renders a page as render does and returns it with its content
+// type; on an error it answers 500 itself and returns false.
+func execute(w http.ResponseWriter, t *template.Template, name string, data any, cs string, mutate func([]byte) []byte) ([]byte, string, bool) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		slog.Error("demo: render", "template", name, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return nil, "", false
 	}
 	out := buf.Bytes()
 	ct := "text/html; charset=utf-8"
@@ -245,16 +282,14 @@ func render(w http.ResponseWriter, t *template.Template, name string, data any, 
 		b, err := enc.Bytes(out)
 		if err != nil {
 			http.Error(w, "internal error", http.StatusInternalServerError)
-			return
+			return nil, "", false
 		}
 		out, ct = b, "text/html; charset=windows-1251"
 	}
 	if mutate != nil {
 		out = mutate(out)
 	}
-	w.Header().Set("Content-Type", ct)
-	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
-	w.Write(out)
+	return out, ct, true
 }
 
 // snippet returns the start of an ad's body, cut at a rune boundary.

@@ -63,6 +63,10 @@ func (s Site) link(i int) string {
 		return ProfilePath(s.ID, a.Slug)
 	case LayoutChannel:
 		return "/" + s.ID + "/" + s.Channel + "/" + strconv.Itoa(len(s.Ads)-i)
+	case LayoutJSONLD:
+		return VacancyPath(s.ID, a.Slug)
+	case LayoutFeed:
+		return ItemPath(s.ID, a.Slug)
 	}
 	return AdPath(s.ID, a.Slug)
 }

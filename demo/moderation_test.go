@@ -65,13 +65,19 @@ func TestModerationRemoveRestore(t *testing.T) {
 			}
 			a, link := s.Ads[i], s.link(i)
 			list := s.Home()
-			if s.Layout == LayoutClassifieds {
+			switch s.Layout {
+			case LayoutClassifieds:
 				list = CategoryPath(s.ID, a.Category, 1)
+			case LayoutJSONLD: // no list pages: the newest ad is in the first sitemap
+				list = SitemapPaths(s.ID)[0]
 			}
 			listed := func() bool {
 				code, body := getBody(t, srv.URL, list)
 				if code != http.StatusOK {
 					t.Fatalf("GET %s: %d", list, code)
+				}
+				if s.Layout == LayoutJSONLD {
+					return strings.Contains(gunzip(t, body), "<loc>"+srv.URL+link+"</loc>")
 				}
 				return strings.Contains(body, `href="`+link+`"`)
 			}
