@@ -20,7 +20,7 @@ func TestDimsDemoCoverage(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The countries of crawler/sites/*.yaml.
-	home := map[string]string{"rabota-md": "MD", "doska-ua": "UA", "svaha-intl": "UA"}
+	home := map[string]string{"rabota-md": "MD", "doska-ua": "UA", "svaha-intl": "UA", "vakansii-kz": "KZ", "bazar-kg": "KG"}
 	sites, err := demo.Sites()
 	if err != nil {
 		t.Fatal(err)
