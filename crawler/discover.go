@@ -540,17 +540,21 @@ func siteIDFor(u *url.URL) string {
 	return id
 }
 
-// commonLang is the language the samples declare most often, or "".
+// commonLang is the language every sample declares, or "" when they
+// declare none or differ: a site that mixes languages is best left
+// without one, so that each ad's own (or detected) language counts.
 func commonLang(samples []Sample) string {
-	n := map[string]int{}
-	best := ""
+	lang := ""
 	for _, s := range samples {
-		if l := normLang(s.Structured.Lang); l != "" {
-			n[l]++
-			if n[l] > n[best] || (n[l] == n[best] && l < best) {
-				best = l
-			}
+		l := normLang(s.Structured.Lang)
+		switch {
+		case l == "":
+			return ""
+		case lang == "":
+			lang = l
+		case l != lang:
+			return ""
 		}
 	}
-	return best
+	return lang
 }

@@ -334,13 +334,16 @@ func truncate(s string, n int) string {
 
 var langRE = regexp.MustCompile(`^[a-z]{2,3}(-[a-z0-9]{1,8})*$`)
 
-// normLang lowercases a language tag and keeps it only if it looks like
-// one.
+// normLang returns the language subtag of a language tag, lowercase
+// ("ru" for "ru-RU"), or "" if it does not look like one.
 func normLang(s string) string {
 	s = strings.ToLower(strings.TrimSpace(strings.ReplaceAll(s, "_", "-")))
 	if len(s) > 16 || !langRE.MatchString(s) {
 		return ""
 	}
+	// The language alone: "ru-RU", "ru_RU" and "sr-Latn" are ru and sr,
+	// as the rule packs and statistics know them.
+	s, _, _ = strings.Cut(s, "-")
 	return s
 }
 

@@ -28,7 +28,8 @@ Usage:
                            score JSON Lines of ads, print one verdict per line
   lure rules test|lint [flags]
                            run every rule's own examples / check the rule packs
-  lure sites lint|try      check site profiles / show what a profile extracts from a page
+  lure sites add|lint|try  write a profile from what a site publishes / check site
+                           profiles / show what a profile extracts from a page
   lure eval      [flags] FILE...
                            measure the classifier on labelled ads (lure JSON Lines,
                            EMSCAD, DIFrauD, Russian vacancy CSVs)
