@@ -3,6 +3,7 @@ package crawler
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,7 +19,9 @@ import (
 type Structured struct {
 	// Source names where the fields came from, best first: "json-ld", "microdata", "opengraph", "text".
 	Sources []string
-	// Types are the schema.org types found (e.g. "JobPosting", "Organization"), deduplicated.
+	// Types are the schema.org types found (e.g. "JobPosting", "Organization"), deduplicated:
+	// those of JSON-LD (scripts in page order, an object before the objects it holds, these
+	// in the order of their property names), then those of microdata in page order.
 	Types []string
 	// Title is the posting's title; Body its description as plain text
 	// (HTML converted to text with one line per block, entities
@@ -90,8 +93,8 @@ type fieldSet struct {
 // site's own description. Fields are only taken from a JobPosting in JSON-LD and microdata; the
 // page's other types are only listed in Types. Broken JSON in one script is skipped, not fatal.
 // Bounds: at most 64 JSON-LD scripts, 1 MiB per script, JSON nesting depth 64, 10,000 values
-// decoded (a script that goes beyond is skipped, and so are the ones after it), so a hostile page
-// cannot make it slow or large. It never fails; an empty Structured means nothing found.
+// per page (a script that would go beyond what is left is skipped before it is decoded), so a
+// hostile page cannot make it slow or large. It never fails; an empty Structured means nothing found.
 func ExtractStructured(doc *goquery.Document) Structured {
 	var s Structured
 	if doc == nil || doc.Selection == nil || len(doc.Nodes) == 0 {
@@ -194,7 +197,7 @@ func readJSONLD(root *html.Node) *ldGraph {
 		if b.Len() > maxLDBytes {
 			return false
 		}
-		d.decode(ldBytes(b.String()))
+		d.decode(b.String())
 		return false
 	})
 	for _, m := range d.objects {
@@ -234,7 +237,10 @@ func isLDJSON(t string) bool {
 // ldBytes trims the comment and CDATA wrappers some pages put around a
 // script's JSON, and escapes the raw control characters (most often line
 // breaks) that pages leave inside JSON strings, which strict JSON forbids.
-func ldBytes(s string) []byte {
+// It also bounds, without decoding, what the JSON holds: values is at
+// least the number of values of any JSON text it begins with (one, plus
+// one per bracket and comma outside strings), depth its deepest nesting.
+func ldBytes(s string) (b []byte, values, depth int) {
 	s = strings.TrimPrefix(strings.TrimSpace(s), "\ufeff")
 	for _, p := range []string{"<!--", "//<![CDATA[", "<![CDATA["} {
 		s = strings.TrimSpace(strings.TrimPrefix(s, p))
@@ -242,13 +248,25 @@ func ldBytes(s string) []byte {
 	for _, p := range []string{"-->", "//]]>", "]]>"} {
 		s = strings.TrimSpace(strings.TrimSuffix(s, p))
 	}
-	out := make([]byte, 0, len(s))
-	in, esc := false, false
+	b = make([]byte, 0, len(s))
+	values = 1
+	in, esc, open := false, false, 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case !in:
-			in = c == '"'
+			switch c {
+			case '"':
+				in = true
+			case '[', '{':
+				values++
+				open++
+				depth = max(depth, open)
+			case ']', '}':
+				open--
+			case ',':
+				values++
+			}
 		case esc:
 			esc = false
 		case c == '\\':
@@ -256,109 +274,70 @@ func ldBytes(s string) []byte {
 		case c == '"':
 			in = false
 		case c == '\n':
-			out = append(out, '\\', 'n')
+			b = append(b, '\\', 'n')
 			continue
 		case c == '\t':
-			out = append(out, '\\', 't')
+			b = append(b, '\\', 't')
 			continue
 		case c < 0x20:
 			c = ' '
 		}
-		out = append(out, c)
+		b = append(b, c)
 	}
-	return out
+	return b, values, depth
 }
 
-// jsonDecoder decodes JSON values into any (objects as map[string]any,
-// numbers as json.Number) within a budget of values shared by all the
-// scripts of a page, and a nesting depth of maxJSONDepth. objects lists
-// every object decoded, in the order of their opening braces.
+// jsonDecoder decodes the JSON-LD scripts of a page into any (objects as
+// map[string]any with the schema.org prefix dropped from their keys,
+// numbers as json.Number), within a budget of values for the page and a
+// nesting depth of maxJSONDepth. objects lists every object decoded, an
+// object before those it holds, the members of an object in the order of
+// their names.
 type jsonDecoder struct {
-	dec     *json.Decoder
 	budget  int
 	objects []map[string]any
 }
 
-// errJSONLimit stops decoding a value that is too deep or too large.
-type errJSONLimit struct{}
-
-func (errJSONLimit) Error() string { return "crawler: JSON-LD beyond bounds" }
-
-// decode decodes the first JSON value of b. A value that is broken or
-// beyond the bounds is dropped with all its objects.
-func (d *jsonDecoder) decode(b []byte) (any, bool) {
-	if d.budget <= 0 {
+// decode decodes the first JSON value of a script's text. A script that
+// is broken, too deep or beyond what is left of the budget is dropped.
+func (d *jsonDecoder) decode(script string) (any, bool) {
+	b, values, depth := ldBytes(script)
+	if depth > maxJSONDepth || values > d.budget {
 		return nil, false
 	}
-	d.dec = json.NewDecoder(bytes.NewReader(b))
-	d.dec.UseNumber()
-	had := len(d.objects)
-	v, err := d.value(0)
-	d.dec = nil
-	if err != nil {
-		clear(d.objects[had:])
-		d.objects = d.objects[:had]
+	d.budget -= values
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return nil, false
 	}
+	d.walk(v)
 	return v, true
 }
 
-func (d *jsonDecoder) value(depth int) (any, error) {
-	tok, err := d.dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if d.budget--; d.budget < 0 {
-		return nil, errJSONLimit{}
-	}
-	delim, ok := tok.(json.Delim)
-	if !ok {
-		return tok, nil
-	}
-	if depth >= maxJSONDepth {
-		return nil, errJSONLimit{}
-	}
-	switch delim {
-	case '{':
-		m := map[string]any{}
-		d.objects = append(d.objects, m)
-		for d.dec.More() {
-			kt, err := d.dec.Token()
-			if err != nil {
-				return nil, err
+// walk lists the objects under v and normalises their keys; v is no
+// deeper than maxJSONDepth.
+func (d *jsonDecoder) walk(v any) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			d.walk(e)
+		}
+	case map[string]any:
+		d.objects = append(d.objects, x)
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			if n := stripSchema(k); n != k {
+				if _, ok := x[n]; !ok {
+					x[n] = x[k]
+				}
+				delete(x, k)
 			}
-			k, ok := kt.(string)
-			if !ok {
-				return nil, errJSONLimit{}
-			}
-			v, err := d.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			m[stripSchema(k)] = v
 		}
-		if _, err := d.dec.Token(); err != nil {
-			return nil, err
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			d.walk(x[k])
 		}
-		return m, nil
-	case '[':
-		var a []any
-		for d.dec.More() {
-			v, err := d.value(depth + 1)
-			if err != nil {
-				return nil, err
-			}
-			a = append(a, v)
-		}
-		if _, err := d.dec.Token(); err != nil {
-			return nil, err
-		}
-		if a == nil {
-			a = []any{}
-		}
-		return a, nil
 	}
-	return nil, errJSONLimit{}
 }
 
 // stripSchema drops the schema.org vocabulary prefix of a type or
