@@ -101,20 +101,20 @@ func ExtractStructured(doc *goquery.Document) Structured {
 		return s
 	}
 	root := doc.Nodes[0]
-	ld := readJSONLD(root)
-	mdTypes, mdPost := readMicrodata(root)
-	s.Types = mergeTypes(ld.types, mdTypes)
+	ps := scan(root)
+	ld := readJSONLD(ps.scripts)
+	s.Types = mergeTypes(ld.types, ps.mdTypes)
 
 	var sets [len(sourceNames)]fieldSet
 	if ld.posting != nil {
 		sets[0] = ld.job(ld.posting)
 	}
-	if mdPost != nil {
-		sets[1] = (&ldGraph{}).job(mdPost)
+	if ps.mdPosting != nil {
+		sets[1] = (&ldGraph{}).job(ps.mdPosting)
 	}
-	sets[2] = openGraph(root)
+	sets[2] = ps.og
 	if sets[0].title == "" && sets[1].title == "" && sets[2].title == "" {
-		sets[3].title = textTitle(root)
+		sets[3].title = textTitle(ps.h1, ps.title)
 	}
 	if sets[0].lang == "" && sets[1].lang == "" && sets[2].lang == "" {
 		sets[3].lang = htmlLang(root)
@@ -172,34 +172,99 @@ type ldGraph struct {
 	byID    map[string]map[string]any
 }
 
+// pageScan is what one walk over a page finds: the elements the
+// sources are read from.
+type pageScan struct {
+	scripts   []*html.Node // JSON-LD scripts, at most maxLDScripts
+	og        fieldSet     // from the meta elements
+	mdTypes   []string     // types of microdata items
+	mdPosting map[string]any
+	h1, title *html.Node
+}
+
+// scan walks the page once.
+func scan(root *html.Node) *pageScan {
+	ps := &pageScan{}
+	var ogDesc, desc, locale, published string
+	set := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	budget := maxJSONValues
+	walkElements(root, func(n *html.Node) bool {
+		if n.Namespace != "" {
+			return false
+		}
+		if hasAttr(n, "itemscope") {
+			ts := typesOf(attr(n, "itemtype"))
+			for _, t := range ts {
+				ps.mdTypes = addType(ps.mdTypes, t)
+			}
+			if ps.mdPosting == nil && slices.Contains(ts, "JobPosting") {
+				ps.mdPosting = microdataItem(n, &budget, 0)
+			}
+		}
+		switch n.DataAtom {
+		case atom.Script:
+			if isLDJSON(attr(n, "type")) && len(ps.scripts) < maxLDScripts {
+				ps.scripts = append(ps.scripts, n)
+			}
+			return false
+		case atom.H1:
+			if ps.h1 == nil {
+				ps.h1 = n
+			}
+		case atom.Title:
+			if ps.title == nil {
+				ps.title = n
+			}
+		case atom.Meta:
+			key := attr(n, "property")
+			if key == "" {
+				key = attr(n, "name")
+			}
+			content := truncate(attr(n, "content"), rawTextLimit)
+			switch strings.ToLower(strings.TrimSpace(key)) {
+			case "og:title":
+				set(&ps.og.title, oneLine(content))
+			case "og:description":
+				set(&ogDesc, cleanText(content))
+			case "description":
+				set(&desc, cleanText(content))
+			case "og:locale":
+				set(&locale, content)
+			case "article:published_time":
+				set(&published, content)
+			}
+		}
+		return true
+	})
+	ps.og.body = ogDesc
+	if ps.og.body == "" {
+		ps.og.body = desc
+	}
+	ps.og.lang = normLang(locale)
+	ps.og.posted = parseDate(published)
+	return ps
+}
+
 // readJSONLD decodes the page's JSON-LD scripts within the bounds, lists
 // the types of all their objects and finds the first JobPosting.
-func readJSONLD(root *html.Node) *ldGraph {
+func readJSONLD(scripts []*html.Node) *ldGraph {
 	g := &ldGraph{}
 	d := jsonDecoder{budget: maxJSONValues}
-	scripts := 0
-	walkElements(root, func(n *html.Node) bool {
-		if n.DataAtom != atom.Script || n.Namespace != "" {
-			return true
-		}
-		if !isLDJSON(attr(n, "type")) {
-			return false
-		}
-		if scripts++; scripts > maxLDScripts {
-			return false
-		}
+	for _, n := range scripts {
 		var b strings.Builder
 		for c := n.FirstChild; c != nil && b.Len() <= maxLDBytes; c = c.NextSibling {
 			if c.Type == html.TextNode {
 				b.WriteString(c.Data)
 			}
 		}
-		if b.Len() > maxLDBytes {
-			return false
+		if b.Len() <= maxLDBytes {
+			d.decode(b.String())
 		}
-		d.decode(b.String())
-		return false
-	})
+	}
 	for _, m := range d.objects {
 		ts := typesOf(m["@type"])
 		for _, t := range ts {
@@ -628,8 +693,8 @@ func (g *ldGraph) amount(v any, cur string) string {
 	v = g.resolve(v)
 	m, ok := v.(map[string]any)
 	if _, isValue := m["@value"]; !ok || isValue {
-		if _, isNum := v.(json.Number); isNum {
-			return joinNonEmpty(number(v), cur)
+		if n := number(v); isDecimal(n) {
+			return joinNonEmpty(n, cur)
 		}
 		return str(v)
 	}
@@ -671,14 +736,19 @@ func (g *ldGraph) amount(v any, cur string) string {
 	return joinNonEmpty(amount, cur, unit)
 }
 
-// number renders a number without trailing zeros of its fraction
-// ("1500.00" is "1500"), or a string as it is.
+// number renders a number without a fraction of zeros ("1500.00" is
+// "1500"), or a string as it is.
 func number(v any) string {
 	s := str(v)
-	if i := strings.IndexByte(s, '.'); i > 0 && strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") == 1 {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if i := strings.IndexByte(s, '.'); isDecimal(s) && i > 0 && strings.Trim(s[i+1:], "0") == "" {
+		s = s[:i]
 	}
 	return s
+}
+
+// isDecimal reports whether s is a plain decimal number, such as 1500 or 12.50.
+func isDecimal(s string) bool {
+	return s != "" && strings.Trim(s, "0123456789.") == "" && strings.Count(s, ".") <= 1 && s[0] != '.'
 }
 
 var unitNames = map[string]string{
@@ -811,30 +881,10 @@ func parseDate(s string) time.Time {
 	return time.Time{}
 }
 
-// readMicrodata lists the types of the page's microdata items and reads
-// the first JobPosting item into the form JSON-LD is decoded to: a map
-// from property name to value, a nested item being a map and any other
-// value the *html.Node it is read from.
-func readMicrodata(root *html.Node) (types []string, posting map[string]any) {
-	budget := maxJSONValues
-	walkElements(root, func(n *html.Node) bool {
-		if !hasAttr(n, "itemscope") {
-			return true
-		}
-		ts := typesOf(attr(n, "itemtype"))
-		for _, t := range ts {
-			types = addType(types, t)
-		}
-		if posting == nil && slices.Contains(ts, "JobPosting") {
-			posting = microdataItem(n, &budget, 0)
-		}
-		return true
-	})
-	return types, posting
-}
-
-// microdataItem reads the properties of the item n, within a budget of
-// properties.
+// microdataItem reads the properties of the microdata item n, within a
+// budget of properties, into the form JSON-LD is decoded to: a map from
+// property name to value, a nested item being a map and any other value
+// the *html.Node it is read from (see microdataValue).
 func microdataItem(n *html.Node, budget *int, depth int) map[string]any {
 	m := map[string]any{}
 	if ts := typesOf(attr(n, "itemtype")); len(ts) > 0 {
@@ -908,62 +958,8 @@ func microdataValue(n *html.Node) string {
 	return truncate(v, rawTextLimit)
 }
 
-// openGraph reads the OpenGraph and description meta elements.
-func openGraph(root *html.Node) fieldSet {
-	var f fieldSet
-	var ogDesc, desc, locale, published string
-	set := func(p *string, v string) {
-		if *p == "" {
-			*p = v
-		}
-	}
-	walkElements(root, func(n *html.Node) bool {
-		if n.DataAtom != atom.Meta {
-			return true
-		}
-		key := attr(n, "property")
-		if key == "" {
-			key = attr(n, "name")
-		}
-		content := truncate(attr(n, "content"), rawTextLimit)
-		switch strings.ToLower(strings.TrimSpace(key)) {
-		case "og:title":
-			set(&f.title, oneLine(content))
-		case "og:description":
-			set(&ogDesc, cleanText(content))
-		case "description":
-			set(&desc, cleanText(content))
-		case "og:locale":
-			set(&locale, content)
-		case "article:published_time":
-			set(&published, content)
-		}
-		return false
-	})
-	f.body = ogDesc
-	if f.body == "" {
-		f.body = desc
-	}
-	f.lang = normLang(locale)
-	f.posted = parseDate(published)
-	return f
-}
-
 // textTitle is the text of the first <h1>, else of <title>.
-func textTitle(root *html.Node) string {
-	var h1, title *html.Node
-	walkElements(root, func(n *html.Node) bool {
-		if n.Namespace != "" {
-			return false
-		}
-		switch {
-		case n.DataAtom == atom.H1 && h1 == nil:
-			h1 = n
-		case n.DataAtom == atom.Title && title == nil:
-			title = n
-		}
-		return h1 == nil
-	})
+func textTitle(h1, title *html.Node) string {
 	for _, n := range []*html.Node{h1, title} {
 		if n != nil {
 			if s := oneLine(nodesText([]*html.Node{n}, rawTextLimit)); s != "" {

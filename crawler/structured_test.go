@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -69,7 +70,7 @@ func TestExtractStructured(t *testing.T) {
 			Body:           "Căutăm culegători pentru sezonul de primăvară.\nCazare gratuită.\nPlata săptămânal.",
 			Org:            "Agenția Muncă Peste Hotare SRL",
 			Location:       "Huelva, Spania",
-			Salary:         "12.5 EUR per hour",
+			Salary:         "12.50 EUR per hour",
 			EmploymentType: "TEMPORARY, FULL_TIME",
 			Contact:        "+373 69 123 456",
 			Lang:           "ro",
@@ -343,6 +344,10 @@ func TestStructuredSalary(t *testing.T) {
 	cases := map[string]string{
 		`"1200 EUR"`: "1200 EUR",
 		`1200`:       "1200 EUR",
+		`"1200"`:     "1200 EUR",
+		`1200.0`:     "1200 EUR",
+		`"1.500"`:    "1.500 EUR",
+		`"до 1.500"`: "до 1.500",
 		`{"@type":"MonetaryAmount","currency":"USD","value":900}`:                                                      "900 USD",
 		`{"@type":"MonetaryAmount","currency":"USD","value":"900.00"}`:                                                 "900 USD",
 		`{"@type":"MonetaryAmount","currency":"USD","minValue":900,"maxValue":1100}`:                                   "900–1100 USD",
@@ -516,10 +521,12 @@ func FuzzJSONLD(f *testing.F) {
 		}
 		for _, m := range d.objects {
 			f := g.job(m)
-			checkStructured(t, Structured{Title: f.title, Body: f.body, Org: f.org, Location: f.location, Salary: f.salary,
-				EmploymentType: f.employmentType, Contact: f.contact, Lang: f.lang, Posted: f.posted, ValidThrough: f.validThrough,
-				Fields: fieldNames(Structured{Title: f.title, Body: f.body, Org: f.org, Location: f.location, Salary: f.salary,
-					EmploymentType: f.employmentType, Contact: f.contact, Lang: f.lang, Posted: f.posted, ValidThrough: f.validThrough})})
+			s := Structured{Title: f.title, Body: f.body, Org: f.org, Location: f.location, Salary: f.salary,
+				EmploymentType: f.employmentType, Contact: f.contact, Lang: f.lang, Posted: f.posted, ValidThrough: f.validThrough}
+			if s.Fields = fieldNames(s); s.Fields != nil {
+				s.Sources = []string{"json-ld"}
+			}
+			checkStructured(t, s)
 		}
 	})
 }
@@ -558,5 +565,60 @@ func BenchmarkExtractStructured(b *testing.B) {
 				ExtractStructured(doc)
 			}
 		})
+	}
+}
+
+// hostilePages are pages of DefaultMaxBodyBytes made to be slow to read.
+func hostilePages() map[string][]byte {
+	fill := func(prefix, unit, suffix string) []byte {
+		n := (DefaultMaxBodyBytes - len(prefix) - len(suffix)) / len(unit)
+		return []byte(prefix + strings.Repeat(unit, n) + suffix)
+	}
+	// The parser refuses pages nested deeper than 512 elements.
+	nest := func(open, close string) string { return strings.Repeat(open, 400) + strings.Repeat(close, 400) }
+	script := `<script type="application/ld+json">{"@type":"JobPosting","description":"` + strings.Repeat("<p>ж</p>", maxLDBytes/9-16) + `"}</script>`
+	return map[string][]byte{
+		"ld-scripts":     fill("<head>", script, ""),
+		"ld-values":      fill(`<script type="application/ld+json">[`, `{"@type":"T"},`, `1]</script>`),
+		"md-nested":      fill(`<div itemscope itemtype="https://schema.org/JobPosting">`, nest(`<div itemprop="title description name">`, "</div>"), ""),
+		"md-items":       fill(`<div itemscope itemtype="https://schema.org/JobPosting">`, `<div itemprop="jobLocation" itemscope><b itemprop="name"></b></div>`, ""),
+		"text-paragraph": fill("<div>", "<p>Работа в Европе для девушек.</p>", ""),
+		"text-nested":    fill("<main>", nest("<div><nav>x</nav>ж", "</div>"), ""),
+		"meta":           fill("<head>", `<meta property="og:title" content="ж">`, ""),
+	}
+}
+
+// BenchmarkExtractStructuredHostile measures ExtractStructured on pages
+// made to be slow (the page is parsed once, outside the loop).
+func BenchmarkExtractStructuredHostile(b *testing.B) {
+	pages := hostilePages()
+	for _, name := range slices.Sorted(maps.Keys(pages)) {
+		b.Run(name, func(b *testing.B) {
+			doc := structuredDoc(b, pages[name])
+			b.SetBytes(int64(len(pages[name])))
+			b.ReportAllocs()
+			for b.Loop() {
+				ExtractStructured(doc)
+			}
+		})
+	}
+}
+
+// TestStructuredBodyChoice checks that an OpenGraph description gives way
+// to the main text block only when that block is longer.
+func TestStructuredBodyChoice(t *testing.T) {
+	long := "Ищем девушек 18–30 лет для работы хостес в Дубае, перелёт и визу оплачиваем, жильё бесплатно."
+	cases := []struct{ og, main, want, source string }{
+		{og: long, main: "Коротко.", want: long, source: "opengraph"},
+		{og: "Коротко.", main: long, want: long, source: "text"},
+		{og: "", main: long, want: long, source: "text"},
+		{og: long, main: "", want: long, source: "opengraph"},
+	}
+	for _, c := range cases {
+		page := `<html><head><meta property="og:description" content="` + c.og + `"></head><body><nav><p>` + long + long + `</p></nav><main><p>` + c.main + `</p></main></body></html>`
+		s := ExtractStructured(structuredDoc(t, []byte(page)))
+		if s.Body != c.want || !slices.Equal(s.Sources, []string{c.source}) {
+			t.Errorf("og %q, main %q: body %q from %q", c.og, c.main, s.Body, s.Sources)
+		}
 	}
 }
