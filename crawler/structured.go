@@ -980,6 +980,20 @@ func htmlLang(root *html.Node) string {
 	return ""
 }
 
+// skippedAtoms and blockAtoms are skipped and blocks by atom, quicker to
+// look up.
+var skippedAtoms, blockAtoms = atomSet(skipped), atomSet(blocks)
+
+func atomSet(names map[string]bool) map[atom.Atom]bool {
+	m := map[atom.Atom]bool{}
+	for n := range names {
+		if a := atom.Lookup([]byte(n)); a != 0 {
+			m[a] = true
+		}
+	}
+	return m
+}
+
 // excludedTags never hold a page's main text.
 var excludedTags = map[atom.Atom]bool{
 	atom.Nav: true, atom.Header: true, atom.Footer: true, atom.Aside: true, atom.Form: true,
@@ -998,7 +1012,7 @@ func excluded(n *html.Node, withForm bool) bool {
 	if n.Type != html.ElementNode {
 		return false
 	}
-	if n.Namespace != "" || skipped[n.Data] || (excludedTags[n.DataAtom] && (n.DataAtom != atom.Form || !withForm)) {
+	if n.Namespace != "" || skippedAtoms[n.DataAtom] || (excludedTags[n.DataAtom] && (n.DataAtom != atom.Form || !withForm)) {
 		return true
 	}
 	return excludedRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))]
@@ -1094,7 +1108,7 @@ func isContainer(n *html.Node) bool {
 	case atom.Body:
 		return true
 	}
-	return blocks[n.Data]
+	return blockAtoms[n.DataAtom]
 }
 
 // cover returns the nodes that together hold root's content without its

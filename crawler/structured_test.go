@@ -622,3 +622,24 @@ func TestStructuredBodyChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONLDPrefixedKeys checks that "schema:title" is read as "title",
+// and that of a name given both ways only the plain one is kept and
+// walked: each object is listed once however deep the duplicates go.
+func TestJSONLDPrefixedKeys(t *testing.T) {
+	d := jsonDecoder{budget: maxJSONValues}
+	v, ok := d.decode(strings.Repeat(`{"a":`, 60) + `{"@type":"JobPosting","http://schema.org/title":"Кухар"}` + strings.Repeat(`,"schema:a":{"b":1}}`, 60))
+	if !ok {
+		t.Fatal("not decoded")
+	}
+	if len(d.objects) != 61 {
+		t.Errorf("%d objects, want 61", len(d.objects))
+	}
+	if n, depth := jsonSize(v, 0); n != 63 || depth != 61 {
+		t.Errorf("%d values, depth %d", n, depth)
+	}
+	g := &ldGraph{}
+	if f := g.job(d.objects[60]); f.title != "Кухар" {
+		t.Errorf("title %q", f.title)
+	}
+}
