@@ -126,7 +126,7 @@ func ExtractStructured(doc *goquery.Document) Structured {
 	}
 
 	var used [len(sourceNames)]bool
-	str := func(name string, get func(*fieldSet) string) string {
+	pick := func(name string, get func(*fieldSet) string) string {
 		for i := range sets {
 			if v := get(&sets[i]); v != "" {
 				used[i] = true
@@ -136,7 +136,7 @@ func ExtractStructured(doc *goquery.Document) Structured {
 		}
 		return ""
 	}
-	tm := func(name string, get func(*fieldSet) time.Time) time.Time {
+	pickTime := func(name string, get func(*fieldSet) time.Time) time.Time {
 		for i := range sets {
 			if v := get(&sets[i]); !v.IsZero() {
 				used[i] = true
@@ -146,16 +146,16 @@ func ExtractStructured(doc *goquery.Document) Structured {
 		}
 		return time.Time{}
 	}
-	s.Title = str("title", func(f *fieldSet) string { return f.title })
-	s.Body = str("body", func(f *fieldSet) string { return f.body })
-	s.Org = str("org", func(f *fieldSet) string { return f.org })
-	s.Location = str("location", func(f *fieldSet) string { return f.location })
-	s.Salary = str("salary", func(f *fieldSet) string { return f.salary })
-	s.EmploymentType = str("employment_type", func(f *fieldSet) string { return f.employmentType })
-	s.Contact = str("contact", func(f *fieldSet) string { return f.contact })
-	s.Lang = str("lang", func(f *fieldSet) string { return f.lang })
-	s.Posted = tm("posted", func(f *fieldSet) time.Time { return f.posted })
-	s.ValidThrough = tm("valid_through", func(f *fieldSet) time.Time { return f.validThrough })
+	s.Title = pick("title", func(f *fieldSet) string { return f.title })
+	s.Body = pick("body", func(f *fieldSet) string { return f.body })
+	s.Org = pick("org", func(f *fieldSet) string { return f.org })
+	s.Location = pick("location", func(f *fieldSet) string { return f.location })
+	s.Salary = pick("salary", func(f *fieldSet) string { return f.salary })
+	s.EmploymentType = pick("employment_type", func(f *fieldSet) string { return f.employmentType })
+	s.Contact = pick("contact", func(f *fieldSet) string { return f.contact })
+	s.Lang = pick("lang", func(f *fieldSet) string { return f.lang })
+	s.Posted = pickTime("posted", func(f *fieldSet) time.Time { return f.posted })
+	s.ValidThrough = pickTime("valid_through", func(f *fieldSet) time.Time { return f.validThrough })
 	for i, u := range used {
 		if u {
 			s.Sources = append(s.Sources, sourceNames[i])
@@ -185,7 +185,7 @@ type pageScan struct {
 // scan walks the page once.
 func scan(root *html.Node) *pageScan {
 	ps := &pageScan{}
-	var ogDesc, desc, locale, published string
+	var ogTitle, ogDesc, desc, locale, published string
 	set := func(p *string, v string) {
 		if *p == "" {
 			*p = v
@@ -227,11 +227,11 @@ func scan(root *html.Node) *pageScan {
 			content := truncate(attr(n, "content"), rawTextLimit)
 			switch strings.ToLower(strings.TrimSpace(key)) {
 			case "og:title":
-				set(&ps.og.title, oneLine(content))
+				set(&ogTitle, content)
 			case "og:description":
-				set(&ogDesc, cleanText(content))
+				set(&ogDesc, content)
 			case "description":
-				set(&desc, cleanText(content))
+				set(&desc, content)
 			case "og:locale":
 				set(&locale, content)
 			case "article:published_time":
@@ -240,9 +240,9 @@ func scan(root *html.Node) *pageScan {
 		}
 		return true
 	})
-	ps.og.body = ogDesc
-	if ps.og.body == "" {
-		ps.og.body = desc
+	ps.og.title = oneLine(ogTitle)
+	if ps.og.body = cleanText(ogDesc); ps.og.body == "" {
+		ps.og.body = cleanText(desc)
 	}
 	ps.og.lang = normLang(locale)
 	ps.og.posted = parseDate(published)
