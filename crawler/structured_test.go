@@ -59,7 +59,7 @@ func TestExtractStructured(t *testing.T) {
 			Salary:         "1500–2000 EUR per month",
 			EmploymentType: "FULL_TIME",
 			Contact:        "+90 555 123 45 67, hr@vektor-tur.example, +7 701 555 01 02",
-			Lang:           "ru-ru",
+			Lang:           "ru",
 			Posted:         day(2025, 11, 20, 6, 0),
 			ValidThrough:   day(2025, 12, 20, 0, 0),
 		}},
@@ -108,7 +108,7 @@ func TestExtractStructured(t *testing.T) {
 			Body:     "Догляд за літньою жінкою.\nПроживання в сім'ї безкоштовно.\nВиїзд через 3 дні.",
 			Location: "Вроцлав, PL",
 			Salary:   "25000 UAH",
-			Lang:     "uk-ua",
+			Lang:     "uk",
 			Posted:   day(2025, 11, 17, 0, 0),
 		}},
 		{file: "jsonld-entities.html", want: Structured{
@@ -142,7 +142,7 @@ func TestExtractStructured(t *testing.T) {
 				"Ищу серьёзные отношения с мужчиной из Европы. Готова к переезду, визу и билеты оплачивает агентство.\n" +
 				"Рост 170 см, не курю. Люблю путешествия и готовить. Английский начальный, переписка через переводчика агентства.\n" +
 				"Для связи с Анной оплатите пакет «Знакомство» — 150 € за 10 писем.",
-			Lang: "ru-ru",
+			Lang: "ru",
 		}},
 		{file: "og-profile-uk.html", want: Structured{
 			Sources: []string{"opengraph", "text"},
@@ -395,7 +395,7 @@ func TestStructuredEarlierSourceWins(t *testing.T) {
 <body><div itemscope itemtype="schema.org/JobPosting"><h1 itemprop="title">MD</h1><p itemprop="description">Descriere din microdate.</p>
 <meta itemprop="datePosted" content="2025-10-01"><meta itemprop="employmentType" content="PART_TIME"></div></body></html>`
 	s := ExtractStructured(structuredDoc(t, []byte(page)))
-	if s.Title != "LD" || s.Body != "Descriere din microdate." || s.EmploymentType != "PART_TIME" || s.Lang != "ru-ru" ||
+	if s.Title != "LD" || s.Body != "Descriere din microdate." || s.EmploymentType != "PART_TIME" || s.Lang != "ru" ||
 		!s.Posted.Equal(day(2025, 11, 1, 0, 0)) {
 		t.Errorf("%+v", s)
 	}
