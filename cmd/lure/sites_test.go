@@ -101,3 +101,47 @@ func TestSitesTry(t *testing.T) {
 		t.Errorf("off-host try: exit %d: %s", code, errOut.String())
 	}
 }
+
+func TestSitesAdd(t *testing.T) {
+	srv, err := demo.Start("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "sites")
+	add := func(url string, extra ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		args := append([]string{"sites", "add", "-out", dir, "-delay", "1ms"}, extra...)
+		code := run(append(args, url), strings.NewReader(""), &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	code, out := add(srv.URL() + "/vakansii-kz/")
+	if code != 0 {
+		t.Fatalf("sites add: exit %d\n%s", code, out)
+	}
+	for _, w := range []string{"robots.txt  found, names 1 sitemaps", "sitemap index, 3 entries", "ad pages    8 of 11 URLs match /vakansii-kz/vacancy/*",
+		"json-ld; types JobPosting", "salary", "KZT per month", "profile  wrote " + filepath.Join(dir, "vakansii-kz.yaml")} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
+	}
+	if strings.Contains(out, "+7 7") {
+		t.Errorf("output shows a contact unmasked:\n%s", out)
+	}
+	// The same site again: the profile is not overwritten without -force.
+	if code, out := add(srv.URL() + "/vakansii-kz/"); code == 0 || !strings.Contains(out, "exists; pass -force") {
+		t.Errorf("second add: exit %d\n%s", code, out)
+	}
+	if code, out := add(srv.URL()+"/bazar-kg/", "-kind", "job"); code != 0 || !strings.Contains(out, "rss, 8 entries") {
+		t.Errorf("feed site: exit %d\n%s", code, out)
+	}
+	var lint bytes.Buffer
+	if code := run([]string{"sites", "lint", dir}, strings.NewReader(""), &lint, &lint); code != 0 ||
+		!strings.Contains(lint.String(), "vakansii-kz (sitemap, job, 1 sitemaps") || !strings.Contains(lint.String(), "bazar-kg (feed, job, 1 feeds") {
+		t.Errorf("lint of the written profiles: exit %d\n%s", code, lint.String())
+	}
+	// A site that publishes no sitemap or feed: a clear reason, exit 1.
+	if code, out := add(srv.URL() + "/svaha-intl/"); code != 1 || !strings.Contains(out, "no usable sitemap or feed") {
+		t.Errorf("site without sitemaps or feeds: exit %d\n%s", code, out)
+	}
+}
