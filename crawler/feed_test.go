@@ -285,3 +285,38 @@ func TestFeedLinks(t *testing.T) {
 		t.Errorf("with <base> and a bad page URL: %q", got)
 	}
 }
+
+// FuzzReadFeed feeds arbitrary bytes to ReadFeed: it must not panic, must
+// deliver at most MaxFeedItems items with bounded, valid UTF-8 fields,
+// and must fail only with ErrBadFeed.
+func FuzzReadFeed(f *testing.F) {
+	addSeeds(f, "feed")
+	f.Add([]byte(`<rss><channel><item><title>a &amp;lt;b&gt;</title><link>https://a.example/</link><pubDate>Mon, 2 Jan 2006 15:04 MSK</pubDate></item></channel></rss>`))
+	f.Add([]byte(`<feed xml:base="https://a.example/d/"><entry xml:base="e/"><link href="../x"/><content type="xhtml"><div><p>x</p></div></content></entry></feed>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n := 0
+		format, err := ReadFeed(bytes.NewReader(data), func(it FeedItem) error {
+			n++
+			for name, v := range map[string]string{"link": it.Link, "guid": it.GUID, "title": it.Title, "summary": it.Summary} {
+				if !utf8.ValidString(v) {
+					t.Fatalf("%s %q is not valid UTF-8", name, v)
+				}
+			}
+			if len(it.Link) > MaxSitemapLocBytes || len(it.GUID) > MaxSitemapLocBytes ||
+				len(it.Title) > ad.MaxFieldBytes || len(it.Summary) > ad.MaxFieldBytes {
+				t.Fatalf("oversized item: link %d, guid %d, title %d, summary %d bytes",
+					len(it.Link), len(it.GUID), len(it.Title), len(it.Summary))
+			}
+			return nil
+		})
+		if n > MaxFeedItems {
+			t.Fatalf("%d items", n)
+		}
+		if err != nil && !errors.Is(err, ErrBadFeed) {
+			t.Fatalf("error %v does not wrap ErrBadFeed", err)
+		}
+		if err == nil && format != "rss" && format != "atom" {
+			t.Fatalf("format %q without an error", format)
+		}
+	})
+}
