@@ -57,8 +57,12 @@ const (
 // <entry> children of an Atom <feed>. Their fields are read from child
 // elements in the item's own namespace (so <media:title> is not the
 // title); only the first occurrence of each counts. Text fields keep at
-// most 256 KiB of input before being cleaned. A Link or GUID longer than
-// MaxSitemapLocBytes is dropped. A relative Atom href is resolved against
+// most 256 KiB of input before being cleaned; RSS titles and
+// descriptions are taken as HTML (feeds escape markup in both), Atom text
+// constructs by their type. The Atom link is the first with rel
+// "alternate" or none and an HTML or no media type, else the first with
+// that rel. A Link longer than MaxSitemapLocBytes is dropped, a GUID cut
+// to it. A relative Atom href is resolved against
 // the nearest absolute http(s) xml:base of the link, entry or feed, and is
 // otherwise kept as written, for the caller to resolve against the feed's
 // URL. An RSS <guid> is taken as the link when there is no <link>, it is
