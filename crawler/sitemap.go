@@ -94,6 +94,7 @@ func ReadSitemap(r io.Reader, fn func(SitemapEntry) error) (index bool, err erro
 			ErrBadSitemap, truncate(root.Name.Local, 64))
 	}
 	n := 0
+	var e sitemapEntryXML // reused: one allocation per file, not per entry
 	for {
 		tok, err := x.d.Token()
 		if err != nil {
@@ -112,7 +113,7 @@ func ReadSitemap(r io.Reader, fn func(SitemapEntry) error) (index bool, err erro
 			if n++; n > MaxSitemapEntries {
 				return index, fmt.Errorf("crawler: sitemap: %w: %w: more than %d", ErrBadSitemap, errTooManyItems, MaxSitemapEntries)
 			}
-			var e sitemapEntryXML
+			e = sitemapEntryXML{}
 			if err := x.d.DecodeElement(&e, &t); err != nil {
 				return index, x.fail("sitemap", ErrBadSitemap, err)
 			}
@@ -210,9 +211,9 @@ func (t *xmlText) read(d *xml.Decoder, start xml.StartElement) error {
 			t.rel = strings.ToLower(v)
 		}
 	}
-	var b []byte
+	var b strings.Builder
 	add := func(s []byte) {
-		room := maxXMLText - len(b)
+		room := maxXMLText - b.Len()
 		if len(s) > room {
 			t.over = true
 			for room > 0 && !utf8.RuneStart(s[room]) {
@@ -220,7 +221,7 @@ func (t *xmlText) read(d *xml.Decoder, start xml.StartElement) error {
 			}
 			s = s[:room]
 		}
-		b = append(b, s...)
+		b.Write(s)
 	}
 	depth := 0
 	for {
@@ -236,7 +237,7 @@ func (t *xmlText) read(d *xml.Decoder, start xml.StartElement) error {
 			}
 		case xml.EndElement:
 			if depth == 0 {
-				t.text = string(b)
+				t.text = b.String()
 				return nil
 			}
 			depth--
