@@ -89,7 +89,7 @@ func ReadFeed(r io.Reader, fn func(FeedItem) error) (format string, err error) {
 		return "", fmt.Errorf("crawler: feed: %w: root element <%s> is not <rss>, <rdf:RDF> or <feed>",
 			ErrBadFeed, truncate(root.Name.Local, 64))
 	}
-	feedBase := absBase(nil, attrBase(root.Attr))
+	feedBase := xmlBaseURL(nil, xmlBaseAttr(root.Attr))
 	n := 0
 	depth := 0 // 1 inside an RSS <channel>
 	for {
@@ -115,7 +115,7 @@ func ReadFeed(r io.Reader, fn func(FeedItem) error) (format string, err error) {
 				continue
 			}
 			if n++; n > MaxFeedItems {
-				return format, fmt.Errorf("crawler: feed: %w: %w: more than %d", ErrBadFeed, errTooManyItems, MaxFeedItems)
+				return format, fmt.Errorf("crawler: feed: %w: %w: more than %d", ErrBadFeed, errXMLTooMany, MaxFeedItems)
 			}
 			e := feedEntryXML{base: feedBase}
 			if err := x.d.DecodeElement(&e, &t); err != nil {
@@ -148,37 +148,37 @@ type feedEntryXML struct {
 // UnmarshalXML reads the fields of an item from its children in its own
 // namespace, plus <content:encoded>, <dc:date> and <atom:link>.
 func (e *feedEntryXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	e.base = absBase(e.base, attrBase(start.Attr))
-	return eachChild(d, func(c xml.StartElement) error {
+	e.base = xmlBaseURL(e.base, xmlBaseAttr(start.Attr))
+	return xmlEachChild(d, func(c xml.StartElement) error {
 		own := c.Name.Space == start.Name.Space
 		var t *xmlText
 		switch c.Name.Local {
 		case "title":
-			t = pick(own, &e.title)
+			t = feedPick(own, &e.title)
 		case "guid":
-			t = pick(own, &e.guid)
+			t = feedPick(own, &e.guid)
 		case "id":
-			t = pick(own, &e.guid)
+			t = feedPick(own, &e.guid)
 		case "description":
-			t = pick(own, &e.description)
+			t = feedPick(own, &e.description)
 		case "summary":
-			t = pick(own, &e.summary)
+			t = feedPick(own, &e.summary)
 		case "content":
-			t = pick(own, &e.content)
+			t = feedPick(own, &e.content)
 		case "pubDate":
-			t = pick(own, &e.pubDate)
+			t = feedPick(own, &e.pubDate)
 		case "published":
-			t = pick(own, &e.published)
+			t = feedPick(own, &e.published)
 		case "updated":
-			t = pick(own, &e.updated)
+			t = feedPick(own, &e.updated)
 		case "issued":
-			t = pick(own, &e.issued)
+			t = feedPick(own, &e.issued)
 		case "modified":
-			t = pick(own, &e.modified)
+			t = feedPick(own, &e.modified)
 		case "encoded": // content:encoded, whatever its prefix
-			t = pick(!own, &e.encoded)
+			t = feedPick(!own, &e.encoded)
 		case "date": // dc:date
-			t = pick(!own, &e.date)
+			t = feedPick(!own, &e.date)
 		case "link":
 			if own || c.Name.Space == atomNS || c.Name.Space == atom03NS {
 				return e.readLink(d, c)
@@ -191,8 +191,8 @@ func (e *feedEntryXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) erro
 	})
 }
 
-// pick returns t when ok, else nil.
-func pick(ok bool, t *xmlText) *xmlText {
+// feedPick returns t when ok, else nil.
+func feedPick(ok bool, t *xmlText) *xmlText {
 	if ok {
 		return t
 	}
@@ -215,7 +215,7 @@ func (e *feedEntryXML) readLink(d *xml.Decoder, start xml.StartElement) error {
 		return nil
 	}
 	if !e.altLink.set || (l.htmlType() && !e.altLink.htmlType()) {
-		l.href = resolveHref(absBase(e.base, l.base), l.href)
+		l.href = feedResolve(xmlBaseURL(e.base, l.base), l.href)
 		e.altLink = l
 	}
 	return nil
@@ -238,7 +238,7 @@ func (e *feedEntryXML) rssItem() FeedItem {
 			it.Link = ""
 		}
 	}
-	if it.Link == "" && (e.guid.perma == "" || e.guid.perma == "true") && isAbsHTTP(it.GUID) {
+	if it.Link == "" && (e.guid.perma == "" || e.guid.perma == "true") && isAbsHTTPURL(it.GUID) {
 		it.Link = it.GUID
 	}
 	if e.description.set {
@@ -285,16 +285,16 @@ func atomText(t *xmlText) string {
 // white space collapsed, cut to ad.MaxFieldBytes.
 func feedText(s string, isHTML bool) string {
 	if isHTML && strings.ContainsAny(s, "<&") {
-		s = htmlToText(s)
+		s = feedHTMLText(s)
 	}
 	return cleanText(s)
 }
 
-// htmlToText returns the text of an HTML fragment, with a line break
+// feedHTMLText returns the text of an HTML fragment, with a line break
 // around block elements and without the content of script, style and
 // the like. It tokenizes, building no tree, and stops after rawTextLimit
 // bytes of text.
-func htmlToText(s string) string {
+func feedHTMLText(s string) string {
 	z := html.NewTokenizer(strings.NewReader(s))
 	var b strings.Builder
 	skip := 0
@@ -344,8 +344,8 @@ func feedID(s string) string {
 	return truncate(strings.ToValidUTF8(strings.TrimSpace(s), "\uFFFD"), MaxSitemapLocBytes)
 }
 
-// attrBase is the xml:base attribute among attrs, or "".
-func attrBase(attrs []xml.Attr) string {
+// xmlBaseAttr is the xml:base attribute among attrs, or "".
+func xmlBaseAttr(attrs []xml.Attr) string {
 	for _, a := range attrs {
 		if a.Name.Local == "base" && (a.Name.Space == xmlNamespace || a.Name.Space == "xml") {
 			return strings.TrimSpace(a.Value)
@@ -354,10 +354,10 @@ func attrBase(attrs []xml.Attr) string {
 	return ""
 }
 
-// absBase is base when it is an absolute http(s) URL, else outer (the
+// xmlBaseURL is base when it is an absolute http(s) URL, else outer (the
 // base in scope before it). Relative bases are not chained: only the
 // simple case is resolved.
-func absBase(outer *url.URL, base string) *url.URL {
+func xmlBaseURL(outer *url.URL, base string) *url.URL {
 	if base == "" || len(base) > MaxSitemapLocBytes {
 		return outer
 	}
@@ -368,9 +368,9 @@ func absBase(outer *url.URL, base string) *url.URL {
 	return u
 }
 
-// resolveHref resolves href against base when href is relative and base
+// feedResolve resolves href against base when href is relative and base
 // is known, and returns it as written otherwise.
-func resolveHref(base *url.URL, href string) string {
+func feedResolve(base *url.URL, href string) string {
 	if base == nil || len(href) > MaxSitemapLocBytes {
 		return href
 	}
@@ -381,8 +381,8 @@ func resolveHref(base *url.URL, href string) string {
 	return base.ResolveReference(ref).String()
 }
 
-// isAbsHTTP reports whether s is an absolute http(s) URL with a host.
-func isAbsHTTP(s string) bool {
+// isAbsHTTPURL reports whether s is an absolute http(s) URL with a host.
+func isAbsHTTPURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
@@ -465,7 +465,7 @@ func FeedLinks(doc *goquery.Document, pageURL string) []string {
 	seen := map[string]bool{}
 	doc.Find("head link[rel][href]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
 		rel, _ := s.Attr("rel")
-		if !hasToken(rel, "alternate") {
+		if !relHasToken(rel, "alternate") {
 			return true
 		}
 		typ, _ := s.Attr("type")
@@ -496,9 +496,9 @@ func FeedLinks(doc *goquery.Document, pageURL string) []string {
 	return out
 }
 
-// hasToken reports whether the space-separated list s has tok, ignoring
+// relHasToken reports whether the space-separated list s has tok, ignoring
 // case.
-func hasToken(s, tok string) bool {
+func relHasToken(s, tok string) bool {
 	for f := range strings.FieldsSeq(s) {
 		if strings.EqualFold(f, tok) {
 			return true

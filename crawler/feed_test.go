@@ -39,30 +39,30 @@ func TestReadFeed(t *testing.T) {
 			GUID:      "vac-101",
 			Title:     "Waitress in Antalya & Istanbul",
 			Summary:   "High salary, free housing.\nVisa help & tickets",
-			Published: date("2026-12-01T06:30:00Z"),
+			Published: xmlTestTime("2026-12-01T06:30:00Z"),
 		},
 		{
 			Link:      "https://jobs.example/vacancy/102",
 			GUID:      "https://jobs.example/vacancy/102",
 			Title:     "Model for a photo shoot",
 			Summary:   "No experience needed.\nAge 18-25.",
-			Published: date("2026-12-02T10:00:00Z"),
+			Published: xmlTestTime("2026-12-02T10:00:00Z"),
 		},
 		{
 			GUID:      "https://jobs.example/vacancy/103",
 			Title:     "Nanny",
 			Summary:   "Family in Dubai. Contact on WhatsApp.",
-			Published: date("2026-12-03T05:00:00Z"),
+			Published: xmlTestTime("2026-12-03T05:00:00Z"),
 		},
 		{
 			Link:      "https://jobs.example/vacancy/104",
 			Title:     "Driver",
-			Published: date("2026-12-04T12:00:00Z"),
+			Published: xmlTestTime("2026-12-04T12:00:00Z"),
 		},
 		{
 			Link:      "https://jobs.example/vacancy/105",
 			Title:     "Cook",
-			Published: date("2026-12-05T04:59:59Z"),
+			Published: xmlTestTime("2026-12-05T04:59:59Z"),
 		},
 	}
 	tests := []struct {
@@ -78,7 +78,7 @@ func TestReadFeed(t *testing.T) {
 				Link:      "https://agency.example/news/1",
 				Title:     "Meet foreign grooms",
 				Summary:   "Tours to meet men from abroad.",
-				Published: date("2026-11-30T15:00:00Z"),
+				Published: xmlTestTime("2026-11-30T15:00:00Z"),
 			},
 			{Link: "https://agency.example/news/2", Title: "New profiles"},
 		}},
@@ -88,15 +88,15 @@ func TestReadFeed(t *testing.T) {
 				GUID:      "tag:agency.example,2026:1",
 				Title:     "Work in Europe",
 				Summary:   "Salary 3000 €\nPassport kept by employer",
-				Published: date("2026-11-29T08:00:00Z"),
-				Updated:   date("2026-11-30T11:00:00Z"),
+				Published: xmlTestTime("2026-11-29T08:00:00Z"),
+				Updated:   xmlTestTime("2026-11-30T11:00:00Z"),
 			},
 			{
 				Link:    "https://cdn.agency.example/base/two",
 				GUID:    "tag:agency.example,2026:2",
 				Title:   "Second",
 				Summary: "First paragraph.\nSecond & last.",
-				Updated: date("2026-12-01T00:00:00Z"),
+				Updated: xmlTestTime("2026-12-01T00:00:00Z"),
 			},
 			{
 				Link:    "https://agency.example/three",
@@ -109,14 +109,14 @@ func TestReadFeed(t *testing.T) {
 			Link:      "https://rabota.example/v/1",
 			Title:     "Требуются девушки в Турцию",
 			Summary:   "Зарплата от 2000$, жильё бесплатно",
-			Published: date("2026-11-30T09:00:00Z"),
+			Published: xmlTestTime("2026-11-30T09:00:00Z"),
 		}}},
 		{file: "koi8r.xml", format: "atom", want: []FeedItem{{
 			Link:      "https://znakomstva.example/m/1",
 			GUID:      "urn:koi8:1",
 			Title:     "Анкета Марины",
 			Summary:   "Ищу мужа за рубежом",
-			Published: date("2026-11-28T09:00:00Z"),
+			Published: xmlTestTime("2026-11-28T09:00:00Z"),
 		}}},
 		{file: "utf16.xml", format: "atom", want: []FeedItem{{GUID: "u16", Title: "utf16"}}},
 		{file: "malformed.xml", format: "rss", err: ErrBadFeed, want: []FeedItem{
@@ -175,8 +175,8 @@ func TestReadFeedLimits(t *testing.T) {
 	}
 	b.WriteString(`</channel></rss>`)
 	n := 0
-	_, err := ReadFeed(bytes.NewReader(gzipBytes(t, b.Bytes())), func(FeedItem) error { n++; return nil })
-	if !errors.Is(err, ErrBadFeed) || !errors.Is(err, errTooManyItems) || n != MaxFeedItems {
+	_, err := ReadFeed(bytes.NewReader(xmlGzip(t, b.Bytes())), func(FeedItem) error { n++; return nil })
+	if !errors.Is(err, ErrBadFeed) || !errors.Is(err, errXMLTooMany) || n != MaxFeedItems {
 		t.Errorf("%d items, %v; want too many after %d", n, err, MaxFeedItems)
 	}
 
@@ -188,10 +188,10 @@ func TestReadFeedLimits(t *testing.T) {
 		b.WriteString(pad)
 	}
 	b.WriteString(`<entry><id>2</id></entry></feed>`)
-	bomb := gzipBytes(t, b.Bytes())
+	bomb := xmlGzip(t, b.Bytes())
 	var ids []string
 	_, err = ReadFeed(bytes.NewReader(bomb), func(it FeedItem) error { ids = append(ids, it.GUID); return nil })
-	if !errors.Is(err, ErrBadFeed) || !errors.Is(err, errTooLarge) || !reflect.DeepEqual(ids, []string{"1"}) {
+	if !errors.Is(err, ErrBadFeed) || !errors.Is(err, errXMLTooLarge) || !reflect.DeepEqual(ids, []string{"1"}) {
 		t.Errorf("bomb of %d bytes: %v, %v; want too large after the first", len(bomb), ids, err)
 	}
 
@@ -229,7 +229,7 @@ func TestParseRFC822Time(t *testing.T) {
 	for in, want := range tests {
 		var w time.Time
 		if want != "" {
-			w = date(want)
+			w = xmlTestTime(want)
 		}
 		if got := parseRFC822Time(in); !got.Equal(w) {
 			t.Errorf("parseRFC822Time(%q) = %v, want %v", in, got, w)
@@ -237,7 +237,7 @@ func TestParseRFC822Time(t *testing.T) {
 	}
 }
 
-func TestHTMLToText(t *testing.T) {
+func TestFeedHTMLText(t *testing.T) {
 	tests := map[string]string{
 		"<p>One</p><p>Two &amp; three</p>":               "One\nTwo & three",
 		"a<br>b<br/>c":                                   "a\nb\nc",
@@ -290,7 +290,7 @@ func TestFeedLinks(t *testing.T) {
 // deliver at most MaxFeedItems items with bounded, valid UTF-8 fields,
 // and must fail only with ErrBadFeed.
 func FuzzReadFeed(f *testing.F) {
-	addSeeds(f, "feed")
+	xmlFuzzSeeds(f, "feed")
 	f.Add([]byte(`<rss><channel><item><title>a &amp;lt;b&gt;</title><link>https://a.example/</link><pubDate>Mon, 2 Jan 2006 15:04 MSK</pubDate></item></channel></rss>`))
 	f.Add([]byte(`<feed xml:base="https://a.example/d/"><entry xml:base="e/"><link href="../x"/><content type="xhtml"><div><p>x</p></div></content></entry></feed>`))
 	f.Fuzz(func(t *testing.T, data []byte) {

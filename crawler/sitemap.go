@@ -36,9 +36,9 @@ var ErrBadSitemap = errors.New("bad sitemap")
 
 // Errors wrapped next to ErrBadSitemap or ErrBadFeed when a limit is hit.
 var (
-	errTooLarge      = errors.New("input too large")
-	errTextRunTooBig = errors.New("text run too long")
-	errTooManyItems  = errors.New("too many entries")
+	errXMLTooLarge = errors.New("input too large")
+	errXMLTextRun  = errors.New("text run too long")
+	errXMLTooMany  = errors.New("too many entries")
 )
 
 // maxSitemapTextRun bounds the bytes of a sitemap between two '<'. The
@@ -111,7 +111,7 @@ func ReadSitemap(r io.Reader, fn func(SitemapEntry) error) (index bool, err erro
 				continue
 			}
 			if n++; n > MaxSitemapEntries {
-				return index, fmt.Errorf("crawler: sitemap: %w: %w: more than %d", ErrBadSitemap, errTooManyItems, MaxSitemapEntries)
+				return index, fmt.Errorf("crawler: sitemap: %w: %w: more than %d", ErrBadSitemap, errXMLTooMany, MaxSitemapEntries)
 			}
 			e = sitemapEntryXML{}
 			if err := x.d.DecodeElement(&e, &t); err != nil {
@@ -136,7 +136,7 @@ type sitemapEntryXML struct {
 // UnmarshalXML keeps the first <loc> and <lastmod> in the element's own
 // namespace and skips everything else.
 func (e *sitemapEntryXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) error {
-	return eachChild(d, func(c xml.StartElement) error {
+	return xmlEachChild(d, func(c xml.StartElement) error {
 		if c.Name.Space == start.Name.Space {
 			switch c.Name.Local {
 			case "loc":
@@ -149,9 +149,9 @@ func (e *sitemapEntryXML) UnmarshalXML(d *xml.Decoder, start xml.StartElement) e
 	})
 }
 
-// eachChild calls fn for each child element of the element just started,
+// xmlEachChild calls fn for each child element of the element just started,
 // which must consume it, and returns at the element's end.
-func eachChild(d *xml.Decoder, fn func(xml.StartElement) error) error {
+func xmlEachChild(d *xml.Decoder, fn func(xml.StartElement) error) error {
 	for {
 		tok, err := d.Token()
 		if err != nil {
@@ -256,7 +256,7 @@ const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 // xmlStream is an XML decoder over a bounded, decompressed, UTF-8 input.
 type xmlStream struct {
 	d   *xml.Decoder
-	src *errReader
+	src *xmlSourceReader
 	gz  *gzip.Reader
 }
 
@@ -266,7 +266,7 @@ type xmlStream struct {
 // declared encoding), and other encodings decoded through
 // charset.NewReaderLabel.
 func openXML(r io.Reader, limit int64, maxRun int) (*xmlStream, error) {
-	x := &xmlStream{src: &errReader{r: r}}
+	x := &xmlStream{src: &xmlSourceReader{r: r}}
 	br := bufio.NewReader(x.src)
 	var in io.Reader = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -277,7 +277,7 @@ func openXML(r io.Reader, limit int64, maxRun int) (*xmlStream, error) {
 		x.gz = gz
 		in = gz
 	}
-	br = bufio.NewReader(&boundedReader{r: in, n: limit, maxRun: maxRun})
+	br = bufio.NewReader(&xmlBoundedReader{r: in, n: limit, maxRun: maxRun})
 	in = br
 	bom := false
 	switch head, _ := br.Peek(3); {
@@ -337,13 +337,13 @@ func (x *xmlStream) fail(what string, bad, err error) error {
 	return fmt.Errorf("crawler: %s: %w: %w", what, bad, err)
 }
 
-// errReader remembers the first error of r other than io.EOF.
-type errReader struct {
+// xmlSourceReader remembers the first error of r other than io.EOF.
+type xmlSourceReader struct {
 	r   io.Reader
 	err error
 }
 
-func (e *errReader) Read(p []byte) (int, error) {
+func (e *xmlSourceReader) Read(p []byte) (int, error) {
 	n, err := e.r.Read(p)
 	if err != nil && err != io.EOF && e.err == nil {
 		e.err = err
@@ -351,9 +351,9 @@ func (e *errReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// boundedReader fails with errTooLarge once more than n bytes are read,
-// and with errTextRunTooBig after more than maxRun bytes without a '<'.
-type boundedReader struct {
+// xmlBoundedReader fails with errXMLTooLarge once more than n bytes are read,
+// and with errXMLTextRun after more than maxRun bytes without a '<'.
+type xmlBoundedReader struct {
 	r      io.Reader
 	n      int64 // bytes left
 	run    int   // bytes since the last '<'
@@ -361,7 +361,7 @@ type boundedReader struct {
 	err    error
 }
 
-func (b *boundedReader) Read(p []byte) (int, error) {
+func (b *xmlBoundedReader) Read(p []byte) (int, error) {
 	if b.err != nil {
 		return 0, b.err
 	}
@@ -369,7 +369,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 		var one [1]byte
 		k, err := io.ReadFull(b.r, one[:])
 		if k > 0 {
-			b.err = errTooLarge
+			b.err = errXMLTooLarge
 			return 0, b.err
 		}
 		return 0, err
@@ -387,7 +387,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 			b.run += i
 		}
 		if b.run > b.maxRun {
-			b.err = errTextRunTooBig
+			b.err = errXMLTextRun
 			return 0, b.err
 		}
 		if i < 0 {

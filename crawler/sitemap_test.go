@@ -22,7 +22,7 @@ import (
 	"unicode/utf8"
 )
 
-func date(s string) time.Time {
+func xmlTestTime(s string) time.Time {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		panic(err)
@@ -49,12 +49,12 @@ func readSitemapFile(t *testing.T, name string) ([]SitemapEntry, bool, error) {
 
 func TestReadSitemap(t *testing.T) {
 	urlset := []SitemapEntry{
-		{Loc: "https://jobs.example/vacancy/1", LastMod: date("2026-11-02T00:00:00Z")},
-		{Loc: "https://jobs.example/vacancy/2?lang=ru&city=chisinau", LastMod: date("2026-11-03T08:15:30Z")},
-		{Loc: "https://jobs.example/vacancy/3?a=1&b=2", LastMod: date("2026-11-01T00:00:00Z")},
+		{Loc: "https://jobs.example/vacancy/1", LastMod: xmlTestTime("2026-11-02T00:00:00Z")},
+		{Loc: "https://jobs.example/vacancy/2?lang=ru&city=chisinau", LastMod: xmlTestTime("2026-11-03T08:15:30Z")},
+		{Loc: "https://jobs.example/vacancy/3?a=1&b=2", LastMod: xmlTestTime("2026-11-01T00:00:00Z")},
 		{Loc: "https://jobs.example/vacancy/4"},
-		{Loc: "https://jobs.example/vacancy/5", LastMod: date("2026-11-05T08:00:00Z")},
-		{Loc: "https://jobs.example/vacancy/6", LastMod: date("2026-11-06T08:00:01.5Z")},
+		{Loc: "https://jobs.example/vacancy/5", LastMod: xmlTestTime("2026-11-05T08:00:00Z")},
+		{Loc: "https://jobs.example/vacancy/6", LastMod: xmlTestTime("2026-11-06T08:00:01.5Z")},
 	}
 	tests := []struct {
 		file  string
@@ -68,7 +68,7 @@ func TestReadSitemap(t *testing.T) {
 		{file: "urlset.xml", want: urlset},
 		{file: "urlset-gzipped.xml", want: urlset},
 		{file: "prefixed.xml", want: []SitemapEntry{
-			{Loc: "https://agency.example/profile/anna", LastMod: date("2026-01-01T00:00:00Z")},
+			{Loc: "https://agency.example/profile/anna", LastMod: xmlTestTime("2026-01-01T00:00:00Z")},
 			{Loc: "https://agency.example/profile/olga"},
 		}},
 		{file: "bom.xml", want: []SitemapEntry{
@@ -76,7 +76,7 @@ func TestReadSitemap(t *testing.T) {
 			{Loc: "https://jobs.example/работа/2"},
 		}},
 		{file: "index.xml.gz", index: true, want: []SitemapEntry{
-			{Loc: "https://jobs.example/sitemaps/child-1.xml.gz", LastMod: date("2026-12-01T00:00:00Z")},
+			{Loc: "https://jobs.example/sitemaps/child-1.xml.gz", LastMod: xmlTestTime("2026-12-01T00:00:00Z")},
 			{Loc: "https://jobs.example/sitemaps/child-2.xml.gz"},
 		}},
 		{file: "longloc.xml", want: []SitemapEntry{
@@ -171,13 +171,13 @@ func TestReadSitemapFnError(t *testing.T) {
 	}
 }
 
-// failingReader returns data, then err.
-type failingReader struct {
+// xmlFailingReader returns data, then err.
+type xmlFailingReader struct {
 	data []byte
 	err  error
 }
 
-func (f *failingReader) Read(p []byte) (int, error) {
+func (f *xmlFailingReader) Read(p []byte) (int, error) {
 	if len(f.data) == 0 {
 		return 0, f.err
 	}
@@ -199,11 +199,11 @@ func TestReadSitemapReadError(t *testing.T) {
 			for i := range 5000 {
 				fmt.Fprintf(&b, "<url><loc>https://jobs.example/%d</loc></url>", i)
 			}
-			c := gzipBytes(t, b.Bytes())
+			c := xmlGzip(t, b.Bytes())
 			data = c[:len(c)/2]
 		}
 		n := 0
-		_, err := ReadSitemap(&failingReader{data: data, err: broken}, func(SitemapEntry) error { n++; return nil })
+		_, err := ReadSitemap(&xmlFailingReader{data: data, err: broken}, func(SitemapEntry) error { n++; return nil })
 		if !errors.Is(err, broken) || errors.Is(err, ErrBadSitemap) {
 			t.Errorf("gzip %v: error %v, want the read error, not ErrBadSitemap", gz, err)
 		}
@@ -213,7 +213,7 @@ func TestReadSitemapReadError(t *testing.T) {
 	}
 }
 
-func gzipBytes(t testing.TB, b []byte) []byte {
+func xmlGzip(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
@@ -234,8 +234,8 @@ func TestReadSitemapTooManyEntries(t *testing.T) {
 	}
 	b.WriteString(`</urlset>`)
 	n := 0
-	_, err := ReadSitemap(bytes.NewReader(gzipBytes(t, b.Bytes())), func(SitemapEntry) error { n++; return nil })
-	if !errors.Is(err, ErrBadSitemap) || !errors.Is(err, errTooManyItems) {
+	_, err := ReadSitemap(bytes.NewReader(xmlGzip(t, b.Bytes())), func(SitemapEntry) error { n++; return nil })
+	if !errors.Is(err, ErrBadSitemap) || !errors.Is(err, errXMLTooMany) {
 		t.Errorf("error %v, want too many entries", err)
 	}
 	if n != MaxSitemapEntries {
@@ -245,7 +245,7 @@ func TestReadSitemapTooManyEntries(t *testing.T) {
 
 // bombWriter writes a urlset of one entry followed by more than
 // MaxSitemapBytes of padding elements.
-func writeBomb(w io.Writer) error {
+func writeSitemapBomb(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`<urlset><url><loc>https://jobs.example/first</loc></url>`)
 	pad := "<x>" + strings.Repeat(" ", 64<<10) + "</x>"
@@ -259,7 +259,7 @@ func writeBomb(w io.Writer) error {
 func TestReadSitemapGzipBomb(t *testing.T) {
 	var c bytes.Buffer
 	w, _ := gzip.NewWriterLevel(&c, gzip.BestCompression)
-	if err := writeBomb(w); err != nil {
+	if err := writeSitemapBomb(w); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
@@ -270,7 +270,7 @@ func TestReadSitemapGzipBomb(t *testing.T) {
 	}
 	var got []string
 	_, err := ReadSitemap(&c, func(e SitemapEntry) error { got = append(got, e.Loc); return nil })
-	if !errors.Is(err, ErrBadSitemap) || !errors.Is(err, errTooLarge) {
+	if !errors.Is(err, ErrBadSitemap) || !errors.Is(err, errXMLTooLarge) {
 		t.Errorf("error %v, want too large", err)
 	}
 	if !reflect.DeepEqual(got, []string{"https://jobs.example/first"}) {
@@ -299,7 +299,7 @@ func TestReadSitemapExactLimit(t *testing.T) {
 			if err != nil || len(got) != 2 {
 				t.Errorf("a file of %d bytes: %v, %v", size, got, err)
 			}
-		} else if !errors.Is(err, errTooLarge) || len(got) != 2 {
+		} else if !errors.Is(err, errXMLTooLarge) || len(got) != 2 {
 			// The last entry ends before the limit; </urlset> does not.
 			t.Errorf("a file of %d bytes: %v, %v; want too large after both entries", size, got, err)
 		}
@@ -311,7 +311,7 @@ func TestReadSitemapLongTextRun(t *testing.T) {
 		strings.Repeat("b", maxSitemapTextRun+1) + `</loc></url></urlset>`
 	var got []string
 	_, err := ReadSitemap(strings.NewReader(doc), func(e SitemapEntry) error { got = append(got, e.Loc); return nil })
-	if !errors.Is(err, ErrBadSitemap) || !errors.Is(err, errTextRunTooBig) {
+	if !errors.Is(err, ErrBadSitemap) || !errors.Is(err, errXMLTextRun) {
 		t.Errorf("error %v, want text run too long", err)
 	}
 	if len(got) != 1 {
@@ -339,7 +339,7 @@ func TestParseW3CTime(t *testing.T) {
 		got := parseW3CTime(in)
 		var w time.Time
 		if want != "" {
-			w = date(want)
+			w = xmlTestTime(want)
 		}
 		if !got.Equal(w) {
 			t.Errorf("parseW3CTime(%q) = %v, want %v", in, got, w)
@@ -405,13 +405,13 @@ func TestRobotsSitemapsLimits(t *testing.T) {
 	}
 
 	broken := errors.New("connection reset")
-	if _, err := RobotsSitemaps(&failingReader{data: []byte("Sitemap: https://a.example/\n"), err: broken}); !errors.Is(err, broken) {
+	if _, err := RobotsSitemaps(&xmlFailingReader{data: []byte("Sitemap: https://a.example/\n"), err: broken}); !errors.Is(err, broken) {
 		t.Errorf("read error %v, want it wrapped", err)
 	}
 }
 
-// writeURLSet writes a urlset of n URLs with paths of about pathLen bytes.
-func writeURLSet(w io.Writer, prefix string, n, pathLen int) error {
+// writeTestURLSet writes a urlset of n URLs with paths of about pathLen bytes.
+func writeTestURLSet(w io.Writer, prefix string, n, pathLen int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" +
 		`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
@@ -436,7 +436,7 @@ func TestReadSitemapMemoryBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := writeURLSet(f, "https://jobs.example/vacancies", MaxSitemapEntries, 160); err != nil {
+	if err := writeTestURLSet(f, "https://jobs.example/vacancies", MaxSitemapEntries, 160); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.Close(); err != nil {
@@ -483,9 +483,9 @@ func TestReadSitemapMemoryBounded(t *testing.T) {
 	}
 }
 
-// benchIndex is a generated gzip sitemap index of 4 gzip sitemaps of
+// sitemapBenchFiles is a generated gzip sitemap index of 4 gzip sitemaps of
 // 50,000 URLs each, built once.
-var benchIndex = sync.OnceValue(func() map[string][]byte {
+var sitemapBenchFiles = sync.OnceValue(func() map[string][]byte {
 	files := map[string][]byte{}
 	var idx bytes.Buffer
 	idx.WriteString(`<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`)
@@ -494,7 +494,7 @@ var benchIndex = sync.OnceValue(func() map[string][]byte {
 		fmt.Fprintf(&idx, "<sitemap><loc>https://jobs.example/%s</loc><lastmod>2026-12-01</lastmod></sitemap>", name)
 		var c bytes.Buffer
 		w := gzip.NewWriter(&c)
-		if err := writeURLSet(w, fmt.Sprintf("https://jobs.example/c%d/vacancy", i), MaxSitemapEntries, 40); err != nil {
+		if err := writeTestURLSet(w, fmt.Sprintf("https://jobs.example/c%d/vacancy", i), MaxSitemapEntries, 40); err != nil {
 			panic(err)
 		}
 		if err := w.Close(); err != nil {
@@ -520,7 +520,7 @@ var benchIndex = sync.OnceValue(func() map[string][]byte {
 // after a GC before the reads).
 func BenchmarkReadSitemapIndex200k(b *testing.B) {
 	dir := b.TempDir()
-	for name, data := range benchIndex() {
+	for name, data := range sitemapBenchFiles() {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -595,8 +595,8 @@ func BenchmarkReadSitemapIndex200k(b *testing.B) {
 	b.ReportMetric(float64(base)/(1<<20), "base-MB")
 }
 
-// addSeeds adds the files of testdata/dir as fuzz seeds.
-func addSeeds(f *testing.F, dir string) {
+// xmlFuzzSeeds adds the files of testdata/dir as fuzz seeds.
+func xmlFuzzSeeds(f *testing.F, dir string) {
 	f.Helper()
 	names, err := filepath.Glob(filepath.Join("testdata", dir, "*"))
 	if err != nil || len(names) == 0 {
@@ -616,7 +616,7 @@ func addSeeds(f *testing.F, dir string) {
 // trimmed, valid UTF-8 loc of at most MaxSitemapLocBytes, and must fail
 // only with ErrBadSitemap.
 func FuzzReadSitemap(f *testing.F) {
-	addSeeds(f, "sitemap")
+	xmlFuzzSeeds(f, "sitemap")
 	f.Add([]byte(`<urlset><url><loc>https://a.example/</loc><lastmod>2026-01-02T03:04:05+01:00</lastmod></url></urlset>`))
 	f.Add([]byte(`<?xml version="1.0" encoding="koi8-r"?><sitemapindex><sitemap><loc>https://a.example/s.xml</loc></sitemap></sitemapindex>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -640,7 +640,7 @@ func FuzzReadSitemap(f *testing.F) {
 // FuzzRobotsSitemaps feeds arbitrary bytes to RobotsSitemaps: it must not
 // panic and must return at most 1000 distinct absolute http(s) URLs.
 func FuzzRobotsSitemaps(f *testing.F) {
-	addSeeds(f, "sitemap")
+	xmlFuzzSeeds(f, "sitemap")
 	f.Add([]byte("Sitemap: https://a.example/s.xml\nsitemap:http://b.example/#x\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := RobotsSitemaps(bytes.NewReader(data))
@@ -652,7 +652,7 @@ func FuzzRobotsSitemaps(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, u := range got {
-			if !isAbsHTTP(u) || len(u) > MaxSitemapLocBytes || seen[u] {
+			if !isAbsHTTPURL(u) || len(u) > MaxSitemapLocBytes || seen[u] {
 				t.Fatalf("bad or repeated URL %q", u)
 			}
 			seen[u] = true
