@@ -22,6 +22,7 @@ import (
 type SitemapEntry struct {
 	Loc     string    // absolute URL as written, whitespace-trimmed
 	LastMod time.Time // zero when absent or unparseable (W3C datetime: YYYY, YYYY-MM, YYYY-MM-DD, with time and zone)
+	Sitemap bool      // a <sitemap> of a sitemap index: Loc is a sitemap, not a page
 }
 
 // Limits of one sitemap file.
@@ -121,7 +122,7 @@ func ReadSitemap(r io.Reader, fn func(SitemapEntry) error) (index bool, err erro
 			if loc == "" || e.loc.over || len(loc) > MaxSitemapLocBytes {
 				continue
 			}
-			if err := fn(SitemapEntry{Loc: loc, LastMod: parseW3CTime(e.lastMod.text)}); err != nil {
+			if err := fn(SitemapEntry{Loc: loc, LastMod: parseW3CTime(e.lastMod.text), Sitemap: index}); err != nil {
 				return index, err
 			}
 		}
@@ -429,9 +430,9 @@ func parseW3CTime(s string) time.Time {
 	return time.Time{}
 }
 
-// maxRobotsBytes and maxRobotsSitemaps bound RobotsSitemaps.
+// maxRobotsSitemapBytes and maxRobotsSitemaps bound RobotsSitemaps.
 const (
-	maxRobotsBytes    = 512 << 10
+	maxRobotsSitemapBytes    = 512 << 10
 	maxRobotsSitemaps = 1000
 )
 
@@ -442,12 +443,12 @@ const (
 // absolute http(s) URLs, or are longer than MaxSitemapLocBytes, are
 // skipped. URLs are returned in the form url.URL.String gives.
 func RobotsSitemaps(r io.Reader) ([]string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxRobotsBytes+1))
+	b, err := io.ReadAll(io.LimitReader(r, maxRobotsSitemapBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("crawler: robots.txt: %w", err)
 	}
-	if len(b) > maxRobotsBytes {
-		b = b[:maxRobotsBytes]
+	if len(b) > maxRobotsSitemapBytes {
+		b = b[:maxRobotsSitemapBytes]
 		if i := bytes.LastIndexAny(b, "\r\n"); i >= 0 {
 			b = b[:i]
 		} else {

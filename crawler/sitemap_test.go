@@ -76,8 +76,8 @@ func TestReadSitemap(t *testing.T) {
 			{Loc: "https://jobs.example/работа/2"},
 		}},
 		{file: "index.xml.gz", index: true, want: []SitemapEntry{
-			{Loc: "https://jobs.example/sitemaps/child-1.xml.gz", LastMod: xmlTestTime("2026-12-01T00:00:00Z")},
-			{Loc: "https://jobs.example/sitemaps/child-2.xml.gz"},
+			{Loc: "https://jobs.example/sitemaps/child-1.xml.gz", LastMod: xmlTestTime("2026-12-01T00:00:00Z"), Sitemap: true},
+			{Loc: "https://jobs.example/sitemaps/child-2.xml.gz", Sitemap: true},
 		}},
 		{file: "longloc.xml", want: []SitemapEntry{
 			{Loc: "https://jobs.example/ok/1"},
@@ -395,7 +395,7 @@ func TestRobotsSitemapsLimits(t *testing.T) {
 	// dropped rather than returned truncated.
 	b.Reset()
 	b.WriteString("Sitemap: https://jobs.example/first.xml\n")
-	for b.Len() < maxRobotsBytes-30 {
+	for b.Len() < maxRobotsSitemapBytes-30 {
 		b.WriteString("Disallow: /private/\n")
 	}
 	b.WriteString("Sitemap: https://jobs.example/cut-by-the-limit.xml\nSitemap: https://jobs.example/late.xml\n")
