@@ -432,8 +432,8 @@ func parseW3CTime(s string) time.Time {
 
 // maxRobotsSitemapBytes and maxRobotsSitemaps bound RobotsSitemaps.
 const (
-	maxRobotsSitemapBytes    = 512 << 10
-	maxRobotsSitemaps = 1000
+	maxRobotsSitemapBytes = 512 << 10
+	maxRobotsSitemaps     = 1000
 )
 
 // RobotsSitemaps returns the absolute http(s) URLs of the "Sitemap:" lines
