@@ -76,7 +76,7 @@ func TestScreeningWiring(t *testing.T) {
 	}
 	defer func() { stop(); a.consumersWG.Wait() }()
 	if dopts.Scorer == nil || len(h.hooks) != 1 || dopts.Screening.Rate != 3 || dopts.Screening.Burst != 7 ||
-		dopts.Screening.Concurrency != 5 || !dopts.WebhookAllowPrivate || len(dopts.Sites) != 4 {
+		dopts.Screening.Concurrency != 5 || !dopts.WebhookAllowPrivate || len(dopts.Sites) != 6 {
 		t.Fatalf("scorer %v, %d hooks, limits %+v, allow private %v, sites %v", dopts.Scorer, len(h.hooks), dopts.Screening, dopts.WebhookAllowPrivate, dopts.Sites)
 	}
 
@@ -249,7 +249,7 @@ func TestDashboardSites(t *testing.T) {
 			t.Errorf("%s: hosts %q", s.Name, s.Hosts)
 		}
 	}
-	if !slices.Equal(names, []string{"doska-ua", "rabota-md", "svaha-intl", "tg-kordon"}) {
+	if !slices.Equal(names, []string{"bazar-kg", "doska-ua", "rabota-md", "svaha-intl", "tg-kordon", "vakansii-kz"}) {
 		t.Errorf("sites %q", names)
 	}
 }
