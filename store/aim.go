@@ -108,11 +108,11 @@ func clamp(n, def, most int) int {
 func (s *Store) aimRows(ctx context.Context, dim, prevFrom, from, to string, o AimOptions) ([]AimRow, error) {
 	rows, err := s.db.QueryContext(ctx, `
 SELECT `+dimSQL[dim][0]+`,
-	coalesce(sum(d.day >= ?2), 0),
+	coalesce(sum(CASE WHEN d.day >= ?2 THEN d.total ELSE 0 END), 0),
 	coalesce(sum(CASE WHEN d.day >= ?2 THEN d.flagged ELSE 0 END), 0),
 	coalesce(sum(CASE WHEN d.day < ?2 THEN d.flagged ELSE 0 END), 0)
-FROM ad_dims d
-WHERE d.day >= ?1 AND d.day <= ?3
+FROM (SELECT day, site, region, 1 AS total, flagged FROM ad_dims WHERE day >= ?1 AND day <= ?3
+	UNION ALL SELECT day, site, region, total, risky FROM campaign_purged WHERE day >= ?1 AND day <= ?3) d
 GROUP BY 1`, prevFrom, from, to)
 	if err != nil {
 		return nil, err

@@ -22,4 +22,7 @@ var AuditActions = []string{
 	"notice_reopen", "notice_export", "notice_drop_item",
 	// Webhook subscriptions of the screening API.
 	"webhook_create", "webhook_update",
+	// Retention: a purge run (counts only) and the erasure of a contact
+	// (a hash of it, never the contact).
+	"retention_purge", "erase_contact",
 }

@@ -161,13 +161,23 @@ GROUP BY d.week`, from, to)
 	if err != nil {
 		return Campaign{}, wrap("campaign", err)
 	}
-	err = scanWeeks(rows, func(week, _ string, total, risky int) {
+	addWeek := func(week, _ string, total, risky int) {
 		if i, ok := at[week]; ok {
 			c.Weeks[i].add(total, risky)
 			c.add(total, risky)
 		}
-	})
+	}
+	if err := scanWeeks(rows, addWeek); err != nil {
+		return Campaign{}, wrap("campaign", err)
+	}
+	// The ads retention removed count on from their aggregates.
+	rows, err = s.db.QueryContext(ctx, `
+SELECT week, sum(total), sum(risky) FROM campaign_purged
+WHERE day >= ? AND day <= ? GROUP BY week`, from, to)
 	if err != nil {
+		return Campaign{}, wrap("campaign", err)
+	}
+	if err := scanWeeks(rows, addWeek); err != nil {
 		return Campaign{}, wrap("campaign", err)
 	}
 	for _, dim := range Dims {
@@ -234,7 +244,7 @@ GROUP BY 1, 2`, from, to)
 		return nil, false, err
 	}
 	byValue := map[string]*DimRow{}
-	err = scanWeeks(rows, func(week, value string, total, risky int) {
+	add := func(week, value string, total, risky int) {
 		i, ok := at[week]
 		if !ok {
 			return
@@ -246,8 +256,14 @@ GROUP BY 1, 2`, from, to)
 		}
 		r.add(total, risky)
 		r.Weekly[i].add(total, risky)
-	})
-	if err != nil {
+	}
+	if err := scanWeeks(rows, add); err != nil {
+		return nil, false, err
+	}
+	if rows, err = s.purgedDimension(ctx, dim, from, to); err != nil {
+		return nil, false, err
+	}
+	if err := scanWeeks(rows, add); err != nil {
 		return nil, false, err
 	}
 	out := make([]DimRow, 0, len(byValue))
@@ -269,6 +285,19 @@ GROUP BY 1, 2`, from, to)
 	return out, false, nil
 }
 
+// purgedDimension reads the aggregates of the ads retention removed for
+// one dimension, as rows of (value, week, total, risky).
+func (s *Store) purgedDimension(ctx context.Context, dim, from, to string) (*sql.Rows, error) {
+	if dim == DimDestination || dim == DimSignal {
+		return s.db.QueryContext(ctx, `
+SELECT value, week, sum(total), sum(risky) FROM campaign_purged_facts
+WHERE dim = ? AND day >= ? AND day <= ? GROUP BY 1, 2`, dim, from, to)
+	}
+	return s.db.QueryContext(ctx, `
+SELECT `+dim+`, week, sum(total), sum(risky) FROM campaign_purged
+WHERE day >= ? AND day <= ? GROUP BY 1, 2`, from, to)
+}
+
 // writeDims rewrites the ad_dims row of one ad, inside tx, after its ads
 // row was written.
 func writeDims(ctx context.Context, tx execer, v ad.Verdict) error {
@@ -285,7 +314,7 @@ FROM ads WHERE id = ?`, v.Entities.Region, v.Entities.Category, v.Ad.ID)
 // time when the store holds no ads.
 func (s *Store) LatestCampaignDay(ctx context.Context) (time.Time, error) {
 	var d sql.NullString
-	if err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM ad_dims`).Scan(&d); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT max(day) FROM (SELECT max(day) AS day FROM ad_dims UNION ALL SELECT max(day) FROM campaign_purged)`).Scan(&d); err != nil {
 		return time.Time{}, fmt.Errorf("store: latest campaign day: %w", err)
 	}
 	if !d.Valid || d.String == "" {
