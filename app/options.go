@@ -18,6 +18,7 @@ import (
 
 	"github.com/lurewatch/lure/dashboard"
 	"github.com/lurewatch/lure/notice"
+	"github.com/lurewatch/lure/store"
 	"github.com/lurewatch/lure/stream"
 )
 
@@ -121,6 +122,11 @@ type Options struct {
 	// loopback, private, link-local, unspecified and multicast addresses
 	// (webhook.Options.AllowPrivate); by default they are refused.
 	WebhookAllowPrivate bool
+	// Retention is how long the serve role keeps each class of personal
+	// data (store.Retention); it applies it at start and then daily. The
+	// zero value keeps everything; lure run passes store.DefaultRetention
+	// unless told otherwise.
+	Retention store.Retention
 }
 
 // Defaults of the zero fields of Options.
@@ -196,6 +202,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Recrawl < 0 || o.DrainTimeout < 0 || o.NoticeOverdue < 0 {
 		return errors.New("app: durations must not be negative")
+	}
+	if err := o.Retention.Validate(); err != nil {
+		return fmt.Errorf("app: %w", err)
 	}
 	if o.ScoreRate < 0 || o.ScoreBurst < 0 || o.ScoreConcurrency < 0 {
 		return errors.New("app: score rate, burst and concurrency must not be negative")

@@ -271,7 +271,7 @@ func (a *App) startServe(ctx, consumeCtx context.Context) error {
 	// may add indexer hooks, set dashboard options and start consumers or
 	// workers on consumeCtx.
 	sc := serveContext{ctx: ctx, consumeCtx: consumeCtx, store: st, pack: pack, indexer: h, dashboard: &dopts}
-	for _, start := range []func(serveContext) error{a.startNotices, a.startScreening, a.startCampaign, a.startNetwork} {
+	for _, start := range []func(serveContext) error{a.startNotices, a.startScreening, a.startCampaign, a.startNetwork, a.startRetention} {
 		if err := start(sc); err != nil {
 			return err
 		}
