@@ -42,6 +42,10 @@ Usage:
                            manage dashboard users and API tokens
   lure reindex   [--data-dir DIR]
                            rebuild the search index from the store (offline)
+  lure purge     [--data-dir DIR] [--dry-run|--apply] [-v] [--retain-* D]
+                           remove what the retention periods no longer allow (offline)
+  lure erase     [--data-dir DIR] --contact VALUE [--dry-run]
+                           erase one phone, e-mail or handle everywhere (offline)
   lure version
 
 Run "lure COMMAND -h" for the flags of a command.
@@ -69,6 +73,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdUsers(ctx, rest, stdin, stdout, stderr)
 	case "reindex":
 		err = cmdReindex(ctx, rest, stdout, stderr)
+	case "purge":
+		err = cmdPurge(ctx, rest, stdout, stderr)
+	case "erase":
+		err = cmdErase(ctx, rest, stdout, stderr)
 	case "score":
 		err = cmdScore(ctx, rest, stdin, stdout, stderr)
 	case "rules":

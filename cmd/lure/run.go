@@ -39,6 +39,7 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.IntVar(&o.ScoreBurst, "score-burst", 0, fmt.Sprintf("screening API: burst of ads per API token, also the largest batch (default %d)", app.DefaultScoreBurst))
 	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to "+durationText(app.DefaultScoreSlotWait)+", then get 503 (default 2 per CPU)")
 	fs.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (receivers on a private network)")
+	retentionFlags(fs, &o.Retention)
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
