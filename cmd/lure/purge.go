@@ -122,8 +122,8 @@ func cmdPurge(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "retention: unflagged ads %s, snapshots %s, contacts %s\n",
 		retentionText(r.Unflagged), retentionText(r.Snapshots), retentionText(r.Contacts))
-	fmt.Fprintf(stdout, "%s %d ads, %d snapshot references (%d files), the contacts of %d ads; kept %d ads of open cases\n",
-		verb, len(res.Ads), len(res.Snapshots)+len(res.Ads), res.SnapshotFiles, len(res.Contacts), res.Kept)
+	fmt.Fprintf(stdout, "%s %d ads, the snapshots of %d kept ads, %d snapshot files, the contacts of %d ads; kept %d ads of open cases\n",
+		verb, len(res.Ads), len(res.Snapshots), res.SnapshotFiles, len(res.Contacts), res.Kept)
 	if *verbose {
 		for _, l := range []struct {
 			what string
