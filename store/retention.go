@@ -475,7 +475,7 @@ func newMatcher(values []string) *matcher {
 	m := &matcher{}
 	var lits []string
 	for _, v := range values {
-		v = strings.TrimSpace(v)
+		v = strings.TrimSpace(strings.ToValidUTF8(v, ""))
 		if v == "" {
 			continue
 		}
@@ -489,7 +489,9 @@ func newMatcher(values []string) *matcher {
 	if len(lits) > 0 {
 		// Longest first, so that a value is not cut by one of its parts.
 		slices.SortFunc(lits, func(a, b string) int { return len(b) - len(a) })
-		m.literal = regexp.MustCompile(`(?i)` + strings.Join(lits, "|"))
+		// Quoted valid UTF-8 always compiles; a value too large for the
+		// regexp engine is matched by its digits alone.
+		m.literal, _ = regexp.Compile(`(?i)` + strings.Join(lits, "|"))
 	}
 	return m
 }

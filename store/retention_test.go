@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -24,10 +26,14 @@ func snapRef(i int) string { return fmt.Sprintf("sha256:%064x", i) }
 //   - old flagged ads f0..f2 with a phone (contacts past retention);
 //   - old unflagged ads n0 (in an open notice), c0 (confirmed), c1 (in c0's
 //     network), w0 (in a withdrawn notice: not protected).
-func retentionFixture(t *testing.T, n int) *Store {
+func retentionFixture(t testing.TB, n int) *Store {
 	t.Helper()
 	ctx := context.Background()
-	s, _ := openTemp(t)
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "lure.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
 	old, young := retNow.AddDate(0, 0, -400), retNow.AddDate(0, 0, -10)
 	mk := func(id string, flagged bool, crawled time.Time, ref string) ad.Verdict {
 		score := 20.0
@@ -361,6 +367,41 @@ func TestMatcher(t *testing.T) {
 	} {
 		if got := m.match(s); got != want {
 			t.Errorf("match(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func FuzzMatcher(f *testing.F) {
+	f.Add("+37369123456", "Звоните +373 (69) 12-34-56 или ion@mail.md", `{"a":["069 123 456",1,{"b":"x"}]}`)
+	f.Add("@rabota_ion", "t.me/rabota_ion, @Rabota_Ion", `not json +373`)
+	f.Add("", "", "")
+	f.Fuzz(func(t *testing.T, key, text, js string) {
+		if len(key) > maxEraseValueBytes || len(text) > 1<<14 || len(js) > 1<<14 {
+			return
+		}
+		m := newMatcher([]string{key})
+		_ = m.replace(text, erasedPlaceholder)
+		out := eraseJSON(js, m)
+		if json.Valid([]byte(js)) && !json.Valid([]byte(out)) {
+			t.Fatalf("eraseJSON(%q) = %q: not JSON", js, out)
+		}
+		v := ad.Verdict{Ad: ad.Ad{Title: text, Body: text, Contact: key},
+			Hits:     []ad.Hit{{Evidence: []ad.Span{{Field: "contact", Text: key}, {Field: "body", Text: text}}}},
+			Entities: ad.Entities{Phones: []string{key}, Emails: []string{text}}}
+		redactContacts(&v)
+		if v.Ad.Contact != "" || len(v.Entities.Phones) != 0 || len(v.Hits[0].Evidence) != 1 {
+			t.Fatalf("redactContacts left %+v", v)
+		}
+	})
+}
+
+func BenchmarkPurge10k(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		s := retentionFixture(b, 10000)
+		b.StartTimer()
+		if _, err := s.Purge(context.Background(), retNow, DefaultRetention, false); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -140,3 +140,15 @@ func TestEraseCommand(t *testing.T) {
 		t.Errorf("no --contact: exit %d", code)
 	}
 }
+
+func FuzzParseRetention(f *testing.F) {
+	for _, s := range []string{"180d", "0", "36h", "1.5d", "-1d", "1e300d", "NaNd", "Infd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseRetention(s)
+		if err == nil && (d < 0 || d > maxRetention) {
+			t.Fatalf("parseRetention(%q) = %v", s, d)
+		}
+	})
+}
