@@ -405,3 +405,13 @@ func BenchmarkPurge10k(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkEraseContact10k(b *testing.B) {
+	s := retentionFixture(b, 10000)
+	e := Erasure{Keys: []string{"+37369000001"}, Actor: "admin"}
+	for b.Loop() {
+		if _, err := s.EraseContact(context.Background(), e, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
