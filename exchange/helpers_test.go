@@ -22,7 +22,7 @@ func fill(salary, name string) string {
 
 // ad1 is a seeded ad: its contacts and text.
 type ad1 struct {
-	id, site, region, body string
+	id, site, region, body  string
 	phones, emails, handles []string
 	day                     int
 }

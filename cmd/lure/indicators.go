@@ -253,4 +253,3 @@ func indicatorsList(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	return nil
 }
-
