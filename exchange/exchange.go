@@ -249,35 +249,15 @@ func templateMatches(ctx context.Context, st *store.Store) ([]store.TemplateMatc
 	if len(ts) == 0 {
 		return nil, nil
 	}
-	sigs := make([]network.Signature, len(ts))
-	bucket := map[[2]uint64][]int{}
-	for i, t := range ts {
-		b, err := hex.DecodeString(t.Value)
-		if err != nil || sigs[i].UnmarshalBinary(b) != nil {
-			continue // checked at import; a bad row matches nothing
-		}
-		for band, k := range bands(&sigs[i]) {
-			key := [2]uint64{uint64(band), k}
-			bucket[key] = append(bucket[key], i)
-		}
-	}
+	x := newTemplateIndex(ts)
 	var out []store.TemplateMatch
 	err = st.EachNetworkSignature(ctx, func(adID string, raw []byte) error {
 		var sig network.Signature
 		if sig.UnmarshalBinary(raw) != nil || sig.Empty() {
 			return nil
 		}
-		seen := map[int]bool{}
-		for band, k := range bands(&sig) {
-			for _, i := range bucket[[2]uint64{uint64(band), k}] {
-				if seen[i] {
-					continue
-				}
-				seen[i] = true
-				if network.Similarity(sigs[i], sig) >= network.DefaultThreshold {
-					out = append(out, store.TemplateMatch{IndicatorID: ts[i].ID, AdID: adID})
-				}
-			}
+		for _, id := range x.near(&sig) {
+			out = append(out, store.TemplateMatch{IndicatorID: id, AdID: adID})
 		}
 		return ctx.Err()
 	})

@@ -584,3 +584,42 @@ func (s *Store) PartnerIndicators(ctx context.Context, partner string, limit int
 	}
 	return out, wrap("partner indicators", rows.Err())
 }
+
+// PartnerIndicatorsVersion returns a number that grows whenever
+// indicators are added (the largest row ID), for caches of them.
+func (s *Store) PartnerIndicatorsVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM partner_indicators`).Scan(&v)
+	return v, wrap("partner indicators version", err)
+}
+
+// HashedIndicatorsIn returns which of hashes partners shared as hashed
+// contacts (at most MaxIDs asked at once).
+func (s *Store) HashedIndicatorsIn(ctx context.Context, hashes []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	if len(hashes) > MaxIDs {
+		return nil, fmt.Errorf("store: hashed indicators: %d hashes, limit %d", len(hashes), MaxIDs)
+	}
+	args := make([]any, 0, len(hashes)+1)
+	args = append(args, IndicatorTemplate)
+	for _, h := range hashes {
+		args = append(args, h)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT value FROM partner_indicators WHERE hashed = 1 AND kind <> ? AND value IN (?`+
+		strings.Repeat(", ?", len(hashes)-1)+`)`, args...)
+	if err != nil {
+		return nil, wrap("hashed indicators", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, wrap("hashed indicators", err)
+		}
+		out[v] = true
+	}
+	return out, wrap("hashed indicators", rows.Err())
+}
