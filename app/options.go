@@ -121,6 +121,11 @@ type Options struct {
 	// loopback, private, link-local, unspecified and multicast addresses
 	// (webhook.Options.AllowPrivate); by default they are refused.
 	WebhookAllowPrivate bool
+	// ShareKey is the key shared with partner organisations (lure
+	// indicators): with it, ads are matched against partners' hashed
+	// contacts as they are indexed; without it, only against their
+	// templates and plain contacts. At least exchange.KeyMin bytes.
+	ShareKey []byte
 }
 
 // Defaults of the zero fields of Options.

@@ -42,6 +42,9 @@ Usage:
                            manage dashboard users and API tokens
   lure reindex   [--data-dir DIR]
                            rebuild the search index from the store (offline)
+  lure indicators export|import|match|list
+                           share indicators of confirmed ads with partner
+                           organisations (STIX 2.1 / MISP)
   lure version
 
 Run "lure COMMAND -h" for the flags of a command.
@@ -69,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdUsers(ctx, rest, stdin, stdout, stderr)
 	case "reindex":
 		err = cmdReindex(ctx, rest, stdout, stderr)
+	case "indicators":
+		err = cmdIndicators(ctx, rest, stdout, stderr)
 	case "score":
 		err = cmdScore(ctx, rest, stdin, stdout, stderr)
 	case "rules":
