@@ -2,6 +2,7 @@ package app
 
 import (
 	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/exchange"
 	"github.com/lurewatch/lure/network"
 )
 
@@ -27,11 +28,24 @@ func (a *App) startNetwork(sc serveContext) error {
 		return err
 	}
 	sc.indexer.batchHooks = append(sc.indexer.batchHooks, e.BatchHook)
+	// After the engine's hook, which saves the ads the matcher links to.
+	m, err := exchange.NewMatcher(sc.store, a.opts.ShareKey)
+	if err != nil {
+		return err
+	}
+	sc.indexer.batchHooks = append(sc.indexer.batchHooks, m.BatchHook)
 	sc.dashboard.Networks = dashboard.NewNetworkViews(nets, sc.store, network.Weights{})
 	a.consumersWG.Add(1)
 	go func() {
 		defer a.consumersWG.Done()
 		e.Backfill(sc.consumeCtx, nets)
+		// Ads that arrived while lure was stopped meet the partners'
+		// indicators now.
+		if res, err := exchange.Match(sc.consumeCtx, sc.store, a.opts.ShareKey); err != nil {
+			a.opts.Logger.Warn("exchange: match partner indicators", "err", err)
+		} else if res.New > 0 {
+			a.opts.Logger.Info("exchange: ads newly known to partners", "links", res.New)
+		}
 	}()
 	return nil
 }

@@ -51,7 +51,7 @@ func TestStartNetwork(t *testing.T) {
 	if err := a.startNetwork(serveContext{ctx: ctx, consumeCtx: ctx, store: st, indexer: h, dashboard: &dopts}); err != nil {
 		t.Fatal(err)
 	}
-	if dopts.Networks == nil || len(h.batchHooks) != 1 || len(h.hooks) != 0 {
+	if dopts.Networks == nil || len(h.batchHooks) != 2 || len(h.hooks) != 0 {
 		t.Fatalf("startNetwork wired %d batch hooks and %d hooks, Networks %v", len(h.batchHooks), len(h.hooks), dopts.Networks)
 	}
 	a.consumersWG.Wait()     // the backlog

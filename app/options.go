@@ -127,6 +127,11 @@ type Options struct {
 	// zero value keeps everything; lure run passes store.DefaultRetention
 	// unless told otherwise.
 	Retention store.Retention
+	// ShareKey is the key shared with partner organisations (lure
+	// indicators): with it, ads are matched against partners' hashed
+	// contacts as they are indexed; without it, only against their
+	// templates and plain contacts. At least exchange.KeyMin bytes.
+	ShareKey []byte
 }
 
 // Defaults of the zero fields of Options.

@@ -37,17 +37,23 @@ func TestParseGoBench(t *testing.T) {
 }
 
 func TestParsePipeline(t *testing.T) {
-	ps, err := ParsePipeline(open(t, "pipeline.txt"))
+	ps, err := ParsePipeline(open(t, "pipeline.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ps) != 2 || ps[0].Broker != "embedded" || ps[0].Ads != 2000 || ps[0].AdsPerS != 77 ||
-		ps[0].P50 != 10259*time.Millisecond || ps[1].P95 != 1200*time.Millisecond {
+	if len(ps) != 2 || ps[0].Broker != "embedded" || ps[0].Ads != 2000 || ps[0].AdsPerS != 1273 ||
+		ps[0].BrokerMsgsPerS != 21000 || ps[0].P95SAtRate != 0.48 || ps[1].P95S != 1.2 || ps[1].Rate != 1000 {
 		t.Fatalf("%+v", ps)
+	}
+	if got := Seconds(ps[0].P95S); got != 3010*time.Millisecond {
+		t.Errorf("Seconds(3.01) = %v", got)
 	}
 	for _, tc := range []struct{ name, in string }{
 		{"empty", ""},
-		{"bad duration", "| embedded | 10 | 5 | soon | 1s |\n"},
+		{"no brokers", `{"ads_per_s": 5}`},
+		{"negative", `{"brokers":[{"broker":"x","ads":1,"ads_per_s":-1}]}`},
+		{"no ads", `{"brokers":[{"broker":"x","ads":0}]}`},
+		{"markdown", "| embedded | 10 | 5 | 1s | 1s |\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := ParsePipeline(strings.NewReader(tc.in)); err == nil {
@@ -130,9 +136,9 @@ func FuzzParseGoBench(f *testing.F) {
 }
 
 func FuzzParsePipeline(f *testing.F) {
-	b, _ := os.ReadFile(filepath.Join("testdata", "pipeline.txt"))
+	b, _ := os.ReadFile(filepath.Join("testdata", "pipeline.json"))
 	f.Add(string(b))
-	f.Add("| a | 1 | 2 | 3s | 4s |")
+	f.Add(`{"brokers":[{"broker":"a","ads":1}]}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		ps, err := ParsePipeline(strings.NewReader(s))
 		if err == nil && len(ps) == 0 {

@@ -102,7 +102,7 @@ func Index(ctx context.Context, o IndexOptions) ([]Row, error) {
 	if n, err := ix.Count(); err != nil || n != uint64(len(vs)) {
 		return nil, fmt.Errorf("bench: index holds %d of %d ads (%v)", n, len(vs), err)
 	}
-	words := queryWords(vs)
+	words := QueryWords(vs)
 	r := rand.New(rand.NewPCG(1, 2))
 	qs := make([]string, o.Queries)
 	for i := range qs {
@@ -162,9 +162,9 @@ func Index(ctx context.Context, o IndexOptions) ([]Row, error) {
 	}, nil
 }
 
-// queryWords returns the distinct words of four letters or more in the
+// QueryWords returns the distinct words of four letters or more in the
 // titles and bodies of vs.
-func queryWords(vs []ad.Verdict) []string {
+func QueryWords(vs []ad.Verdict) []string {
 	seen := map[string]bool{}
 	for _, v := range vs[:min(len(vs), 200)] {
 		for _, w := range strings.FieldsFunc(v.Ad.Title+" "+v.Ad.Body, func(r rune) bool { return !unicode.IsLetter(r) }) {

@@ -80,9 +80,9 @@ func Network(ctx context.Context, o NetworkOptions) ([]Row, error) {
 	w := float64(o.Window)
 	perFirst, perLast := float64(first.Microseconds())/w, float64(last.Microseconds())/w
 	rows := []Row{{
-		Name:     fmt.Sprintf("network: assign %s ads to clusters (MinHash + LSH + union-find)", count(o.N)),
-		Result:   fmt.Sprintf("%.0f ads/s · %.1f µs/ad at %s", float64(n)/total.Seconds(), perLast, count(o.N)),
-		Baseline: fmt.Sprintf("%.1f µs/ad at the first %s", perFirst, count(o.Window)),
+		Name:     fmt.Sprintf("network: assign %s ads to clusters (MinHash + LSH + union-find)", Count(o.N)),
+		Result:   fmt.Sprintf("%.0f ads/s · %.1f µs/ad at %s", float64(n)/total.Seconds(), perLast, Count(o.N)),
+		Baseline: fmt.Sprintf("%.1f µs/ad at the first %s", perFirst, Count(o.Window)),
 		Ratio:    fmt.Sprintf("%.2f×", perFirst/perLast),
 		Note: fmt.Sprintf("%s in all (one goroutine, memory only, shingling included); Go heap %.0f MB after, %.0f B/ad",
 			total.Round(time.Millisecond), float64(ms.HeapAlloc)/1e6, float64(ms.HeapAlloc)/float64(n)),
@@ -92,12 +92,12 @@ func Network(ctx context.Context, o NetworkOptions) ([]Row, error) {
 		return nil, err
 	}
 	rows = append(rows, Row{
-		Name:     fmt.Sprintf("network: near-duplicate search, %s ads", count(o.BruteN)),
+		Name:     fmt.Sprintf("network: near-duplicate search, %s ads", Count(o.BruteN)),
 		Result:   fmt.Sprintf("%.1f µs/ad (engine: LSH buckets)", lsh),
 		Baseline: fmt.Sprintf("%.1f µs/ad (brute force: every earlier signature)", brute),
 		Ratio:    fmt.Sprintf("%.1f×", brute/lsh),
 		Note: fmt.Sprintf("both include shingling and MinHash (%.1f µs/ad); brute force grows linearly with the ads held: ≈ %.1f ms/ad at %s",
-			sign, (sign+(brute-sign)*float64(o.N)/float64(o.BruteN))/1e3, count(o.N)),
+			sign, (sign+(brute-sign)*float64(o.N)/float64(o.BruteN))/1e3, Count(o.N)),
 	})
 	return rows, nil
 }
@@ -145,7 +145,8 @@ func bruteForce(ctx context.Context, n int) (lsh, brute, sign float64, err error
 	return us(lshTotal), us(bruteTotal), us(signTotal), nil
 }
 
-func count(n int) string {
+// Count writes a number of ads briefly: 100000 as "100k", 1000000 as "1M".
+func Count(n int) string {
 	switch {
 	case n >= 1_000_000 && n%1_000_000 == 0:
 		return fmt.Sprintf("%dM", n/1_000_000)

@@ -2,8 +2,10 @@ package bench
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -45,54 +47,73 @@ func ParseGoBench(r io.Reader) ([]GoBench, error) {
 	return out, sc.Err()
 }
 
-// PipelineResult is one row of the pipeline benchmark's table
-// (scripts/kafka/bench).
+// PipelineResult is the pipeline benchmark's result for one broker
+// (scripts/kafka/bench -json). Times are in seconds.
 type PipelineResult struct {
-	Broker   string
-	Ads      int
-	AdsPerS  float64
-	P50, P95 time.Duration
+	Broker string `json:"broker"`
+	Ads    int    `json:"ads"`
+	// AdsPerS is the throughput at saturation (every ad produced at once),
+	// P50S and P95S its produce→indexed latencies.
+	AdsPerS float64 `json:"ads_per_s"`
+	P50S    float64 `json:"p50_s"`
+	P95S    float64 `json:"p95_s"`
+	// BrokerMsgsPerS is the raw broker limit measured in the same run:
+	// the same messages produced and consumed with no work between.
+	BrokerMsgsPerS float64 `json:"broker_msgs_per_s"`
+	// Rate is the fixed offered rate (ads/s) of the second run, and
+	// P50SAtRate and P95SAtRate its produce→indexed latencies.
+	Rate       float64 `json:"rate"`
+	P50SAtRate float64 `json:"p50_s_at_rate"`
+	P95SAtRate float64 `json:"p95_s_at_rate"`
 }
 
-// ParsePipeline reads the Markdown table printed by scripts/kafka/bench:
-// | broker | ads | ads/s | p50 produce→indexed | p95 produce→indexed |.
+// PipelineReport is what scripts/kafka/bench -json prints: one JSON
+// object whose top-level fields are the first broker's (the embedded
+// one), for scripts, and Brokers every broker measured.
+type PipelineReport struct {
+	PipelineResult
+	Brokers []PipelineResult `json:"brokers"`
+}
+
+// maxPipelineJSON bounds the report ParsePipeline reads.
+const maxPipelineJSON = 1 << 20
+
+// ParsePipeline reads the report of scripts/kafka/bench -json and returns
+// its brokers' results, each checked: a broker name, ads > 0 and finite,
+// non-negative numbers.
 func ParsePipeline(r io.Reader) ([]PipelineResult, error) {
-	var out []PipelineResult
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if !strings.HasPrefix(line, "|") {
-			continue
-		}
-		cells := strings.Split(strings.Trim(line, "|"), "|")
-		if len(cells) != 5 {
-			continue
-		}
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		ads, err := strconv.Atoi(cells[1])
-		if err != nil {
-			continue // header or separator
-		}
-		var p PipelineResult
-		p.Broker, p.Ads = cells[0], ads
-		if p.AdsPerS, err = strconv.ParseFloat(cells[2], 64); err != nil {
-			return nil, fmt.Errorf("bench: pipeline row %q: %w", line, err)
-		}
-		if p.P50, err = time.ParseDuration(cells[3]); err != nil {
-			return nil, fmt.Errorf("bench: pipeline row %q: %w", line, err)
-		}
-		if p.P95, err = time.ParseDuration(cells[4]); err != nil {
-			return nil, fmt.Errorf("bench: pipeline row %q: %w", line, err)
-		}
-		out = append(out, p)
-	}
-	if err := sc.Err(); err != nil {
+	b, err := io.ReadAll(io.LimitReader(r, maxPipelineJSON+1))
+	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("bench: no pipeline results in the output")
+	if len(b) > maxPipelineJSON {
+		return nil, fmt.Errorf("bench: pipeline report larger than %d bytes", maxPipelineJSON)
 	}
-	return out, nil
+	var rep PipelineReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		return nil, fmt.Errorf("bench: pipeline report: %w", err)
+	}
+	if len(rep.Brokers) == 0 {
+		return nil, fmt.Errorf("bench: no pipeline results in the report")
+	}
+	for _, p := range rep.Brokers {
+		if p.Broker == "" || p.Ads <= 0 {
+			return nil, fmt.Errorf("bench: pipeline result %+v: no broker or no ads", p)
+		}
+		for _, v := range []float64{p.AdsPerS, p.P50S, p.P95S, p.BrokerMsgsPerS, p.Rate, p.P50SAtRate, p.P95SAtRate} {
+			if v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("bench: pipeline result of %s: bad number %v", p.Broker, v)
+			}
+		}
+	}
+	return rep.Brokers, nil
+}
+
+// Seconds turns seconds into a duration rounded for a table.
+func Seconds(s float64) time.Duration {
+	d := time.Duration(s * float64(time.Second))
+	if d >= time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(100 * time.Microsecond)
 }

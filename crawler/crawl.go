@@ -1,7 +1,14 @@
 // Package crawler fetches ad pages from the sites described by site
 // profiles (YAML, see crawler/sites) with Colly, reads each ad with goquery
 // selectors (or, for Telegram channel previews, the built-in post layout)
-// into an ad.Ad, and hands new or changed ads to a Sink. It is polite
+// into an ad.Ad, and hands new or changed ads to a Sink. Sites that
+// publish machine-readable data need no selectors: a sitemap profile
+// takes its ad pages from the site's sitemaps (ReadSitemap: robots.txt,
+// nested and gzipped indexes, streamed), a feed profile from its RSS or
+// Atom feeds (ReadFeed), and both read each page's schema.org JobPosting,
+// OpenGraph tags and main text (ExtractStructured), recrawling by
+// lastmod and conditional GET. Discover looks at a site and suggests such
+// a profile (`lure sites add`). It is polite
 // (robots.txt, per-host delay and parallelism, an identifying User-Agent,
 // bounded retries that honour Retry-After), bounds every page in time and
 // size, decodes legacy charsets to UTF-8, and remembers what it sent in a

@@ -512,15 +512,26 @@ func sectionPrefix(p string) string {
 }
 
 // siteIDFor derives a site ID from a root URL: the section's first path
-// segment when there is one, else the host without "www." and port.
+// segment when there is one (and it has Latin letters or digits), else
+// the host without "www." and port.
 func siteIDFor(u *url.URL) string {
-	name := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	if seg := strings.Split(strings.Trim(sectionPrefix(u.Path), "/"), "/")[0]; seg != "" {
-		name = seg
+		if id := slugID(seg); id != "" {
+			return id
+		}
 	}
+	if id := slugID(strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")); id != "" {
+		return id
+	}
+	return "site"
+}
+
+// slugID keeps the Latin letters and digits of s, lowercase, with one
+// dash for each run of anything else, at most 60 bytes.
+func slugID(s string) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(name) {
+	for _, r := range strings.ToLower(s) {
 		switch {
 		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 			b.WriteRune(r)
@@ -533,9 +544,6 @@ func siteIDFor(u *url.URL) string {
 	id := strings.TrimSuffix(b.String(), "-")
 	if len(id) > 60 {
 		id = strings.TrimSuffix(id[:60], "-")
-	}
-	if id == "" {
-		id = "site"
 	}
 	return id
 }

@@ -36,6 +36,7 @@ const (
 	DefaultMaxPages    = 100
 	DefaultRecrawl     = time.Hour
 	DefaultRecheckMax  = 200
+	DefaultMaxAds      = 5000
 	// MaxRecheckMax bounds RecheckMax.
 	MaxRecheckMax = 100000
 )
@@ -93,6 +94,11 @@ type Profile struct {
 	// MaxPages bounds the list pages visited in one crawl; 0 means
 	// DefaultMaxPages.
 	MaxPages int `yaml:"max_pages"`
+	// MaxAds bounds the ad pages a sitemap or feed site fetches in one
+	// crawl; 0 means DefaultMaxAds. Pages past it stay listed (so they
+	// are not taken as removed) and are fetched by later crawls, which
+	// skip the pages already read and unchanged.
+	MaxAds int `yaml:"max_ads"`
 	// MaxDepth bounds the link depth from a start URL (a start page is
 	// depth 1, its next page and its ads depth 2, ...); 0 means no limit
 	// other than MaxPages.
@@ -426,6 +432,9 @@ func (p *Profile) Validate() error {
 	if p.MaxDepth < 0 {
 		bad("max_depth", "must not be negative")
 	}
+	if p.MaxAds < 0 {
+		bad("max_ads", "must not be negative")
+	}
 	if p.RecheckMax < -1 || p.RecheckMax > MaxRecheckMax {
 		bad("recheck_max", "%d must be -1 (off), 0 (default %d) or up to %d", p.RecheckMax, DefaultRecheckMax, MaxRecheckMax)
 	}
@@ -505,6 +514,9 @@ func (p Profile) withDefaults() Profile {
 	}
 	if p.RecheckMax == 0 {
 		p.RecheckMax = DefaultRecheckMax
+	}
+	if p.MaxAds == 0 {
+		p.MaxAds = DefaultMaxAds
 	}
 	if p.Type == "" {
 		p.Type = TypeHTML

@@ -44,6 +44,8 @@ type siteCrawl struct {
 	sinkMu *sync.Mutex
 	c      *colly.Collector
 	lists  atomic.Int64 // list pages queued
+	// adsQueued counts the ad pages a sitemap or feed crawl queued.
+	adsQueued atomic.Int64
 
 	requested sync.Map // URLs queued in this crawl
 

@@ -400,12 +400,14 @@ func (b *xmlBoundedReader) Read(p []byte) (int, error) {
 }
 
 // w3cLayouts are the W3C datetime profile of ISO 8601 and the variants
-// sitemaps commonly use.
+// sitemaps and schema.org dates commonly use.
 var w3cLayouts = []string{
 	time.RFC3339Nano,
 	"2006-01-02T15:04Z07:00",
 	"2006-01-02T15:04:05.999999999Z0700",
 	"2006-01-02T15:04Z0700",
+	"2006-01-02T15:04:05Z07",
+	"20060102",
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02T15:04",
 	"2006-01-02 15:04:05.999999999Z07:00",

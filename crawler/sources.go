@@ -231,6 +231,12 @@ func (s *siteCrawl) offer(raw string, lastmod time.Time) {
 			return
 		}
 	}
+	if s.adsQueued.Add(1) > int64(s.p.MaxAds) {
+		if s.adsQueued.Load() == int64(s.p.MaxAds)+1 {
+			s.log.Info("crawler: max_ads reached; the other ad pages wait for the next crawl", "max_ads", s.p.MaxAds)
+		}
+		return
+	}
 	s.enqueueDated(raw, "ad", 2, lastmod.UTC())
 }
 

@@ -243,6 +243,25 @@ func TestRunSitemapSite(t *testing.T) {
 	}
 }
 
+func TestRunSitemapSiteMaxAds(t *testing.T) {
+	site := newJobSite(t, 7)
+	st := openState(t)
+	sink, rem := &collector{}, &removals{}
+	p := site.profile(TypeSitemap)
+	p.MaxAds = 3
+	for i, want := range []int{3, 3, 1, 0} {
+		if err := Run(t.Context(), Options{Profiles: []Profile{p}, Sink: sink, Removals: rem, State: st, MaxRetries: -1}); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(sink.take()); got != want {
+			t.Errorf("crawl %d: %d ads sent, want %d", i+1, got, want)
+		}
+	}
+	if got := rem.take(); len(got) != 0 {
+		t.Errorf("ads not yet fetched were taken as removed: %v", got)
+	}
+}
+
 func urlsOf(ads []ad.Ad) []string {
 	var out []string
 	for _, a := range ads {

@@ -852,17 +852,6 @@ func (g *ldGraph) lang(v any) string {
 	return ""
 }
 
-// isoLayouts are the ISO 8601 forms parsePosted does not know.
-var isoLayouts = []string{
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04:05Z0700",
-	"2006-01-02T15:04Z0700",
-	"2006-01-02T15:04:05Z07",
-	"2006-01-02T15:04",
-	"2006-01-02 15:04:05Z07:00",
-	"20060102",
-}
-
 // parseDate parses a date as parsePosted does, or in full ISO 8601 with
 // a zone, and returns it in UTC; the zero time when it cannot.
 func parseDate(s string) time.Time {
@@ -870,15 +859,7 @@ func parseDate(s string) time.Time {
 	if t, ok := parsePosted(s); ok {
 		return t.UTC()
 	}
-	if len(s) > 64 {
-		return time.Time{}
-	}
-	for _, l := range isoLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
+	return parseW3CTime(s)
 }
 
 // microdataItem reads the properties of the microdata item n, within a

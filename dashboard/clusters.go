@@ -128,6 +128,7 @@ type clusterData struct {
 	C        ClusterView
 	Weights  network.Weights
 	Statuses []statusOption
+	Known    []store.KnownPartner // partner organisations that shared an indicator of its ads
 }
 
 // handleCluster shows one network: its ads, timeline, sites, cities,
@@ -150,7 +151,7 @@ func (s *server) handleCluster(w http.ResponseWriter, r *http.Request) {
 	}
 	title := "Network " + c.ID
 	s.render(w, r, http.StatusOK, "cluster", view{Title: title, Nav: "clusters",
-		Data: clusterData{C: c, Weights: s.opts.Networks.Weights(), Statuses: statusOptions}})
+		Data: clusterData{C: c, Weights: s.opts.Networks.Weights(), Statuses: statusOptions, Known: s.clusterKnownTo(r.Context(), c.ID)}})
 }
 
 // clusterChange builds the review change for every ad of a cluster.

@@ -234,9 +234,10 @@ type adData struct {
 	Statuses []statusOption
 	Snapshot bool // the archived page can be shown
 	Me       string
-	Positive float64    // sum of positive weights
-	Negative float64    // sum of negative weights
-	Network  *AdNetwork // the ad's recruiter network; nil when unknown
+	Positive float64              // sum of positive weights
+	Negative float64              // sum of negative weights
+	Network  *AdNetwork           // the ad's recruiter network; nil when unknown
+	Known    []store.KnownPartner // partner organisations that shared an indicator of the ad
 }
 
 var fieldLabels = map[string]string{
@@ -279,6 +280,7 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("dashboard: related ads", "err", err)
 	}
 	d.Network = s.adNetwork(ctx, v.Ad.ID)
+	d.Known = s.knownTo(ctx, v.Ad.ID)
 	d.Statuses, d.Snapshot, d.Me = statusOptions, s.opts.Snapshots != nil && v.Ad.Snapshot != "", who(r).Name
 	for _, h := range v.Hits {
 		if h.Weight >= 0 {

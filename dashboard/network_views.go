@@ -99,6 +99,13 @@ func (v *NetworkViews) facts(ctx context.Context, cluster, self string, contacts
 	if f.Times, err = v.st.ClusterTimes(ctx, cluster); err != nil {
 		return f, fmt.Errorf("network: %w", err)
 	}
+	if ps, ok := v.ads.(PartnerStore); ok {
+		known, err := ps.ClusterKnownTo(ctx, cluster)
+		if err != nil {
+			return f, fmt.Errorf("network: %w", err)
+		}
+		f.Partners = len(known)
+	}
 	return f, nil
 }
 

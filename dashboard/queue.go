@@ -16,7 +16,7 @@ import (
 )
 
 // queueParams are the queue's filter parameters, in display order.
-var queueParams = []string{"site", "country", "lang", "kind", "band", "signal", "status", "assignee", "from", "to", "order"}
+var queueParams = []string{"site", "country", "lang", "kind", "band", "signal", "status", "assignee", "known", "from", "to", "order"}
 
 type queueRow struct {
 	V      ad.Verdict
@@ -81,7 +81,7 @@ func queueFilter(q url.Values, me string) (store.Filter, error) {
 	flagged := true
 	f := store.Filter{Flagged: &flagged, Site: q.Get("site"), Lang: q.Get("lang"), Kind: q.Get("kind"),
 		Band: q.Get("band"), Signal: q.Get("signal"), Destination: q.Get("country"),
-		Status: q.Get("status"), Assignee: q.Get("assignee"), Newest: q.Get("order") == "newest"}
+		Status: q.Get("status"), Assignee: q.Get("assignee"), Newest: q.Get("order") == "newest", Known: q.Get("known") == "1"}
 	if f.Assignee == "me" {
 		f.Assignee = me
 	}

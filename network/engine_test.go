@@ -187,6 +187,7 @@ func TestScore(t *testing.T) {
 		{"burst", Facts{Times: burst}, 20},
 		{"spread out", Facts{Times: []time.Time{t0, t0.Add(48 * time.Hour), t0.Add(96 * time.Hour)}}, 0},
 		{"everything, capped", Facts{ContactAds: 9, ContactCities: 9, Confirmed: 2, Times: burst}, 100},
+		{"known to a partner", Facts{Partners: 1}, 30},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := Score(tc.f, Weights{}); got.Score != tc.want {

@@ -47,4 +47,5 @@ func ExampleScore() {
 	// contact_cities true 20
 	// confirmed false 40
 	// burst false 20
+	// partner_known false 30
 }

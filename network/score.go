@@ -16,6 +16,7 @@ import (
 //	contact_cities  a contact of the ad is used in ≥ ContactCities cities  (default 3 cities, weight 20)
 //	confirmed       the ad's network holds another ad an analyst confirmed (weight 40)
 //	burst           ≥ BurstAds ads of the network within BurstWindow       (default 5 ads in 24h, weight 20)
+//	partner_known   a partner organisation shared an indicator of the network (weight 30)
 //
 // The network of an ad is its cluster: ads linked to it by a shared
 // contact or a near-duplicate template, directly or through other ads.
@@ -30,12 +31,13 @@ type Weights struct {
 	BurstAds            int     // default 5
 	BurstWindow         time.Duration
 	BurstWeight         float64 // default 20
+	PartnerWeight       float64 // default 30
 }
 
 // DefaultWeights returns the documented defaults.
 func DefaultWeights() Weights {
 	return Weights{ContactAds: 3, ContactAdsWeight: 20, ContactCities: 3, ContactCitiesWeight: 20,
-		ConfirmedWeight: 40, BurstAds: 5, BurstWindow: 24 * time.Hour, BurstWeight: 20}
+		ConfirmedWeight: 40, BurstAds: 5, BurstWindow: 24 * time.Hour, BurstWeight: 20, PartnerWeight: 30}
 }
 
 // WithDefaults returns w with every zero field set to its default, the
@@ -66,6 +68,9 @@ func (w Weights) WithDefaults() Weights {
 	if w.BurstWeight == 0 {
 		w.BurstWeight = d.BurstWeight
 	}
+	if w.PartnerWeight == 0 {
+		w.PartnerWeight = d.PartnerWeight
+	}
 	return w
 }
 
@@ -75,6 +80,7 @@ type Facts struct {
 	ContactCities int         // the most cities of one of the contacts
 	Confirmed     int         // confirmed ads in the network (other than the ad itself)
 	Times         []time.Time // when the network's ads were seen, sorted
+	Partners      int         // partner organisations that shared an indicator (contact or template) of the network's ads
 }
 
 // Feature is one network feature and whether it fired.
@@ -104,6 +110,8 @@ func Score(f Facts, w Weights) Explanation {
 			Detail: fmt.Sprintf("%d confirmed ads share a contact or template with it", f.Confirmed)},
 		{Name: "burst", Fired: burst >= w.BurstAds, Weight: w.BurstWeight,
 			Detail: fmt.Sprintf("%d ads within %s (fires at %d)", burst, window(w.BurstWindow), w.BurstAds)},
+		{Name: "partner_known", Fired: f.Partners > 0, Weight: w.PartnerWeight,
+			Detail: fmt.Sprintf("known to %d partner organisations (shared indicators)", f.Partners)},
 	}
 	var e Explanation
 	for _, x := range fs {

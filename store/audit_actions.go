@@ -2,7 +2,7 @@ package store
 
 // AuditActions lists every action the audit log records, grouped by
 // subject: review decisions, accounts and tokens, exports, takedown
-// notices, webhook subscriptions, recruiter networks. The audit page offers them as its action
+// notices, webhook subscriptions, recruiter networks, shared indicators. The audit page offers them as its action
 // filter; a test checks that every action written anywhere in the tree is
 // listed here, so add a new action to this list when you audit it.
 var AuditActions = []string{
@@ -25,4 +25,6 @@ var AuditActions = []string{
 	// Retention: a purge run (counts only) and the erasure of a contact
 	// (a hash of it, never the contact).
 	"retention_purge", "erase_contact",
+	// Indicators shared with partner organisations (STIX 2.1 or MISP).
+	"indicators_export", "indicators_import",
 }

@@ -34,6 +34,8 @@ type Filter struct {
 	Signal string
 	// Destination matches ads naming this destination country.
 	Destination string
+	// Known matches ads known to a partner organisation (see KnownTo).
+	Known bool
 	// Since and Until bound the crawl time: Since <= crawled < Until.
 	Since, Until time.Time
 	// Newest orders by crawl time (newest first) instead of score.
@@ -77,6 +79,9 @@ func (f Filter) where() (string, []any, error) {
 			conds = append(conds, "id IN ("+c.sub+")")
 			args = append(args, c.val)
 		}
+	}
+	if f.Known {
+		conds = append(conds, "id IN (SELECT ad_id FROM partner_known)")
 	}
 	if !f.Since.IsZero() {
 		conds = append(conds, "crawled >= ?")

@@ -46,6 +46,9 @@ Usage:
                            remove what the retention periods no longer allow (offline)
   lure erase     [--data-dir DIR] --contact VALUE [--dry-run]
                            erase one phone, e-mail or handle everywhere (offline)
+  lure indicators export|import|match|list
+                           share indicators of confirmed ads with partner
+                           organisations (STIX 2.1 / MISP)
   lure version
 
 Run "lure COMMAND -h" for the flags of a command.
@@ -77,6 +80,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = cmdPurge(ctx, rest, stdout, stderr)
 	case "erase":
 		err = cmdErase(ctx, rest, stdout, stderr)
+	case "indicators":
+		err = cmdIndicators(ctx, rest, stdout, stderr)
 	case "score":
 		err = cmdScore(ctx, rest, stdin, stdout, stderr)
 	case "rules":

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/lurewatch/lure/app"
+	"github.com/lurewatch/lure/exchange"
 	"github.com/lurewatch/lure/stream"
 )
 
@@ -40,6 +41,7 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	fs.IntVar(&o.ScoreConcurrency, "score-concurrency", 0, "screening API: requests scored at once across all tokens; others wait up to "+durationText(app.DefaultScoreSlotWait)+", then get 503 (default 2 per CPU)")
 	fs.BoolVar(&o.WebhookAllowPrivate, "webhook-allow-private", false, "let webhooks reach loopback, private and link-local addresses (receivers on a private network)")
 	retentionFlags(fs, &o.Retention)
+	shareKey := fs.String("share-key-file", os.Getenv("LURE_SHARE_KEY_FILE"), "key shared with partner organisations, to mark ads known to them as they arrive (env LURE_SHARE_KEY_FILE)")
 	level := fs.String("log-level", "info", "debug, info, warn or error")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -53,6 +55,11 @@ func cmdRun(ctx context.Context, cmd string, args []string, stderr io.Writer) er
 	}
 	o.Logger = logger
 	o.DataDir = *dataDir
+	if *shareKey != "" {
+		if o.ShareKey, err = exchange.LoadKey(*shareKey); err != nil {
+			return err
+		}
+	}
 	o.Brokers = splitList(*brokers)
 	if err := kafka.apply(&o); err != nil {
 		return err

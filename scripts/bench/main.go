@@ -23,6 +23,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,15 +33,27 @@ import (
 )
 
 func main() {
-	part := flag.String("part", "", "internal: run one measurement (index, crawler, network) and print its rows as JSON")
-	n := flag.Int("n", 10000, "internal: ads for -part index and -part network")
+	part := flag.String("part", "", "internal: run one measurement (index, dashboard, crawler, network) and print its rows as JSON")
+	n := flag.Int("n", 10000, "internal: ads for -part index, dashboard and network")
 	networkN := flag.Int("network-n", 1_000_000, "ads assigned to clusters by the network benchmark")
 	sizes := flag.String("sizes", "10000,100000", "flagged-ad counts of the Bleve measurements")
 	queries := flag.Int("queries", 300, "searches timed per index size")
 	pipelineN := flag.Int("pipeline-n", 5000, "ads through the pipeline benchmark (scripts/kafka/bench)")
 	benchtime := flag.String("benchtime", "2s", "go test -benchtime of the classifier benchmark")
 	out := flag.String("out", "", "also write the table with how to reproduce it to this file (BENCHMARKS.md)")
+	cpuprofile := flag.String("cpuprofile", "", "with -part: write a CPU profile of the measurement to this file")
 	flag.Parse()
+	if *cpuprofile != "" && *part != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
@@ -67,6 +80,13 @@ func runPart(ctx context.Context, part string, n, queries int) error {
 		}
 		defer os.RemoveAll(dir)
 		rows, err = bench.Index(ctx, bench.IndexOptions{Dir: filepath.Join(dir, "ix"), N: n, Queries: queries})
+	case "dashboard":
+		dir, derr := os.MkdirTemp("", "lure-bench-dashboard-")
+		if derr != nil {
+			return derr
+		}
+		defer os.RemoveAll(dir)
+		rows, err = dashboardRows(ctx, dir, n)
 	case "crawler":
 		rows, err = bench.Crawler(ctx)
 	case "network":
@@ -190,7 +210,7 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int,
 	if err := build(pbin, "build", "-o", pbin, "./scripts/kafka/bench"); err != nil {
 		return err
 	}
-	b, rss, err = measured(ctx, root, pbin, "-n", strconv.Itoa(pipelineN), "-kafka", "")
+	b, rss, err = measured(ctx, root, pbin, "-n", strconv.Itoa(pipelineN), "-rate", strconv.Itoa(pipelineRate), "-json", "-kafka", "")
 	if err != nil {
 		return err
 	}
@@ -199,9 +219,16 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int,
 		return err
 	}
 	for _, p := range prs {
-		rows = append(rows, bench.Row{Name: "pipeline, " + p.Broker + " broker (produce → classify → store + index)",
-			Result:  fmt.Sprintf("%.0f ads/s · produce→indexed p50 %v p95 %v", p.AdsPerS, p.P50, p.P95),
-			PeakRSS: rss, Note: fmt.Sprintf("%d ads, scripts/kafka/bench", p.Ads)})
+		rows = append(rows, bench.Row{Name: "pipeline, " + p.Broker + " broker (produce → classify → store + index), saturation",
+			Result:   fmt.Sprintf("%.0f ads/s · produce→indexed p50 %v p95 %v", p.AdsPerS, bench.Seconds(p.P50S), bench.Seconds(p.P95S)),
+			Baseline: fmt.Sprintf("%.0f msgs/s (raw broker: produce + consume, no work)", p.BrokerMsgsPerS),
+			Ratio:    fmt.Sprintf("%.2f×", p.AdsPerS/p.BrokerMsgsPerS),
+			PeakRSS:  rss, Note: fmt.Sprintf("%d ads, scripts/kafka/bench -json", p.Ads)})
+		if p.Rate > 0 {
+			rows = append(rows, bench.Row{Name: fmt.Sprintf("pipeline, %s broker, fixed offered rate %d ads/s", p.Broker, pipelineRate),
+				Result:  fmt.Sprintf("produce→indexed p50 %v p95 %v", bench.Seconds(p.P50SAtRate), bench.Seconds(p.P95SAtRate)),
+				PeakRSS: rss, Note: fmt.Sprintf("%d ads offered at %.0f ads/s (measured)", p.Ads, p.Rate)})
+		}
 	}
 
 	for _, s := range strings.Split(sizes, ",") {
@@ -211,6 +238,16 @@ func runAll(ctx context.Context, sizes string, queries, pipelineN, networkN int,
 		}
 		step("index: " + s + " flagged ads")
 		b, rss, err := measured(ctx, root, self, "-part", "index", "-n", s, "-queries", strconv.Itoa(queries))
+		if err != nil {
+			return err
+		}
+		if rows, err = appendRows(rows, b, rss); err != nil {
+			return err
+		}
+	}
+	if largest := largestSize(sizes); largest > 0 {
+		step(fmt.Sprintf("dashboard: %d users at %d flagged ads", dashboardUsers, largest))
+		b, rss, err := measured(ctx, root, self, "-part", "dashboard", "-n", strconv.Itoa(largest))
 		if err != nil {
 			return err
 		}
@@ -265,7 +302,15 @@ func reproduce(args []string) string {
 - **screening API**: ` + "`go test -run '^$' -bench '^BenchmarkScoreAPI$' -cpu 1 ./dashboard`" + ` — POST /api/v1/score over
   loopback HTTP with a viewer token, one development-corpus ad per request (and batches of 20, in the note); the
   baseline is classifier.Score called directly on the same ads in the same process. Latencies are per request.
-- **pipeline**: ` + "`go run ./scripts/kafka/bench -n 5000`" + ` (add a real Apache Kafka with scripts/kafka/bench.sh).
+- **pipeline**: ` + "`go run ./scripts/kafka/bench -n 5000 -rate 1000 -json`" + ` (add a real Apache Kafka with scripts/kafka/bench.sh):
+  the raw broker limit first (the same messages produced and consumed by a group that does nothing), then the
+  pipeline at saturation (every ad produced at once; the ratio is ads/s over the broker's msgs/s), then the
+  pipeline at a fixed offered rate of 1,000 ads/s (ticks of 10 ms), whose latency is what a steady stream of
+  crawled ads sees.
+- **dashboard**: ` + "`go run ./scripts/bench -part dashboard -n 100000`" + ` — fills a store and an index with that many
+  generated flagged ads, serves the dashboard over loopback HTTP and has 50 users, each with an analyst API
+  token, open 40 pages each at once (queue, queue filtered by site and page, a one/two-word search, an ad
+  page, in turn); the baseline is one user alone in the same run. ` + "`-cpuprofile FILE`" + ` profiles a part.
 - **Bleve**: generated flagged ads (internal/pipelinetest templates scored by the default pack) indexed with
   index.PutAll, then one/two-word searches through index.Search; ` + "`-sizes 10000,100000`" + ` sets the sizes.
   The generator varies few templates, so postings are longer than on real data.
@@ -288,6 +333,20 @@ func appendRows(rows []bench.Row, b []byte, rss int64) ([]bench.Row, error) {
 	}
 	return append(rows, got...), nil
 }
+
+// largestSize is the largest of the comma-separated sizes, or 0.
+func largestSize(sizes string) int {
+	n := 0
+	for _, s := range strings.Split(sizes, ",") {
+		if v, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+			n = max(n, v)
+		}
+	}
+	return n
+}
+
+// pipelineRate is the offered rate (ads/s) of the fixed-rate pipeline run.
+const pipelineRate = 1000
 
 // sitemapLimitMB is the peak memory a 200,000-URL sitemap index may cost.
 const sitemapLimitMB = 100
