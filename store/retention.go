@@ -299,7 +299,8 @@ func inList(ids []string) (string, []any) {
 
 // adTables are the tables keyed by ad ID, children first; ads itself is
 // removed last. audit_log is append-only and keeps its entries.
-var adTables = []string{"ad_contacts", "ad_signals", "ad_destinations", "ad_dims", "network_contacts", "network_ads",
+var adTables = []string{"ad_contacts", "ad_signals", "ad_destinations", "ad_dims",
+	"partner_ad_hashes", "partner_template_matches", "network_contacts", "network_ads",
 	"reviews", "notice_items", "ad_removals", "webhook_deliveries"}
 
 // AdTables lists the tables holding rows keyed by an ad ID (besides ads
@@ -408,6 +409,12 @@ func rewriteAds(ctx context.Context, tx *sql.Tx, ids []string, edit func(*ad.Ver
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE status <> 'pending' AND ad_id IN `+in, args...); err != nil {
+		return err
+	}
+	// The keyed hashes of their contacts that matched partners'
+	// indicators: the next match with the share key hashes the contacts
+	// left again.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM partner_ad_hashes WHERE ad_id IN `+in, args...); err != nil {
 		return err
 	}
 	for _, c := range clusters {
@@ -599,9 +606,11 @@ type EraseReport struct {
 	// deletes the files.
 	SnapshotRefs []string `json:"snapshot_refs"`
 	// NoticeItems and Deliveries count the notice items and webhook
-	// events rewritten or removed.
-	NoticeItems int `json:"notice_items"`
-	Deliveries  int `json:"deliveries"`
+	// events rewritten or removed, PartnerIndicators the indicators
+	// partners sent with the contact in the clear (removed).
+	NoticeItems       int `json:"notice_items"`
+	Deliveries        int `json:"deliveries"`
+	PartnerIndicators int `json:"partner_indicators"`
 	// Hash is ContactHash of the first key.
 	Hash string `json:"hash"`
 }
@@ -664,6 +673,10 @@ func (s *Store) EraseContact(ctx context.Context, e Erasure, dryRun bool) (Erase
 		return EraseReport{}, err
 	}
 	rep.NoticeItems, rep.Deliveries = len(items), len(deliveries)
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM partner_indicators WHERE hashed = 0 AND kind <> 'template' AND value IN `+in,
+		args...).Scan(&rep.PartnerIndicators); err != nil {
+		return EraseReport{}, wrap("erase", err)
+	}
 	if dryRun {
 		return rep, nil
 	}
@@ -684,6 +697,9 @@ func (s *Store) EraseContact(ctx context.Context, e Erasure, dryRun bool) (Erase
 				return err
 			}
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM partner_indicators WHERE hashed = 0 AND kind <> 'template' AND value IN `+in, args...); err != nil {
+			return err
+		}
 		for key, js := range items {
 			nid, adID, _ := strings.Cut(key, "/")
 			if _, err := tx.ExecContext(ctx, `UPDATE notice_items SET item_json = ? WHERE notice_id = ? AND ad_id = ?`,
@@ -701,7 +717,7 @@ func (s *Store) EraseContact(ctx context.Context, e Erasure, dryRun bool) (Erase
 		}
 		return appendAudit(ctx, tx, time.Now().UTC(), e.Actor, "erase_contact", "", nil, map[string]any{
 			"contact_sha256": rep.Hash, "ads": len(rep.Ads), "snapshots": len(rep.SnapshotRefs),
-			"notice_items": rep.NoticeItems, "deliveries": rep.Deliveries,
+			"notice_items": rep.NoticeItems, "deliveries": rep.Deliveries, "partner_indicators": rep.PartnerIndicators,
 		})
 	})
 	if err != nil {

@@ -95,6 +95,9 @@ func retentionFixture(t testing.TB, n int) *Store {
 	exec(`INSERT INTO notices (id, site, status, created_by, created_at, updated_at) VALUES (2, 's', 'withdrawn', 'ann', ?, ?)`, now, now)
 	exec(`INSERT INTO notice_items (notice_id, ad_id, pos, item_json) VALUES (1, 'n0', 0, '{}')`)
 	exec(`INSERT INTO notice_items (notice_id, ad_id, pos, item_json) VALUES (2, 'w0', 0, '{}')`)
+	exec(`INSERT INTO partner_indicators (id, partner, tlp, kind, hashed, value, imported_at) VALUES (1, 'p', 'amber', 'template', 0, 'ab', ?)`, now)
+	exec(`INSERT INTO partner_ad_hashes (hash, ad_id) VALUES ('h1', 'o0007'), ('h2', 'y1')`)
+	exec(`INSERT INTO partner_template_matches (indicator_id, ad_id) VALUES (1, 'o0014'), (1, 'y1')`)
 	exec(`INSERT INTO webhook_subscriptions (id, name, url, sites, secret, created_at, updated_at) VALUES (1, 'p', 'https://p', '[]', 'x', ?, ?)`, now, now)
 	exec(`INSERT INTO webhook_deliveries (event_id, subscription_id, ad_id, content_hash, payload, next_at, created_at, updated_at)
 		VALUES ('e1', 1, 'o0001', 'h', '{}', ?, ?, ?)`, now, now, now)
@@ -181,6 +184,13 @@ func TestPurge(t *testing.T) {
 		}
 		if orphans != 0 {
 			t.Errorf("%s: %d rows of removed ads", tb, orphans)
+		}
+	}
+	for _, tb := range []string{"partner_ad_hashes", "partner_template_matches"} {
+		var left int
+		s.db.QueryRow(`SELECT count(*) FROM ` + tb + ` WHERE ad_id = 'y1'`).Scan(&left)
+		if left != 1 {
+			t.Errorf("%s: the kept ad's row is gone", tb)
 		}
 	}
 	var nads int
@@ -300,12 +310,16 @@ func TestEraseContact(t *testing.T) {
 	if _, err := s.db.Exec(`INSERT INTO network_contacts (contact, kind, ad_id) VALUES ('+37369123456', 'phone', 'a1')`); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.db.Exec(`INSERT INTO partner_indicators (partner, tlp, kind, hashed, value, imported_at) VALUES
+		('p', 'amber', 'phone', 0, '+37369123456', ?), ('p', 'amber', 'phone', 1, 'c0ffee', ?)`, now, now); err != nil {
+		t.Fatal(err)
+	}
 	e := Erasure{Keys: []string{"+37369123456"}, Written: []string{"069 123 456"}, Actor: "admin"}
 	dry, err := s.EraseContact(ctx, e, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(dry.Ads, []string{"a1", "a2"}) || dry.NoticeItems != 1 || len(dry.SnapshotRefs) != 2 {
+	if !reflect.DeepEqual(dry.Ads, []string{"a1", "a2"}) || dry.NoticeItems != 1 || len(dry.SnapshotRefs) != 2 || dry.PartnerIndicators != 1 {
 		t.Fatalf("dry run: %+v", dry)
 	}
 	if v, _ := s.Get(ctx, "a1"); len(v.Entities.Phones) != 1 {
@@ -323,6 +337,7 @@ func TestEraseContact(t *testing.T) {
 		`SELECT count(*) FROM ad_contacts WHERE contact = '+37369123456'`,
 		`SELECT count(*) FROM network_contacts WHERE contact = '+37369123456'`,
 		`SELECT count(*) FROM notice_items WHERE item_json LIKE '%123%456%'`,
+		`SELECT count(*) FROM partner_indicators WHERE value LIKE '%123%456%'`,
 		`SELECT count(*) FROM audit_log WHERE after LIKE '%123%456%' OR before LIKE '%123%456%'`,
 	} {
 		var n int

@@ -92,8 +92,8 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *dry {
 		verb = "would erase from"
 	}
-	fmt.Fprintf(stdout, "contact sha256:%s: %s %d ads, %d snapshot files, %d notice items, %d webhook events\n",
-		res.Hash, verb, len(res.Ads), res.SnapshotFiles, res.NoticeItems, res.Deliveries)
+	fmt.Fprintf(stdout, "contact sha256:%s: %s %d ads, %d snapshot files, %d notice items, %d webhook events, %d partner indicators\n",
+		res.Hash, verb, len(res.Ads), res.SnapshotFiles, res.NoticeItems, res.Deliveries, res.PartnerIndicators)
 	if *dry {
 		fmt.Fprintln(stdout, "dry run: nothing changed")
 	}
