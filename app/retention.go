@@ -21,7 +21,7 @@ import (
 // every RetentionEvery (see startRetention); lure purge applies it
 // offline (Purge), and lure erase erases one contact (Erase).
 //
-// What a purge removes, besides the store rows (store.Purge): the search
+// What a purge removes, besides the store rows (store.Privacy.Purge): the search
 // index documents of the removed ads (the redacted ones are indexed
 // again), and the snapshot files no remaining ad refers to. The crawler's
 // state (DataPaths.Crawl) is the crawler's alone and is left as it is:
@@ -61,7 +61,7 @@ type retention struct {
 
 // purge applies the retention at now.
 func (r *retention) purge(ctx context.Context, now time.Time, dryRun bool) (PurgeResult, error) {
-	rep, err := r.store.Purge(ctx, now, r.policy, dryRun)
+	rep, err := r.store.Privacy().Purge(ctx, now, r.policy, dryRun)
 	res := PurgeResult{PurgeReport: rep}
 	if err != nil {
 		return res, fmt.Errorf("app: purge: %w", err)
@@ -258,7 +258,7 @@ type EraseResult struct {
 }
 
 // Erase erases one contact from a data directory offline (store, index,
-// snapshots; see store.EraseContact). It fails with ErrDataDirInUse while
+// snapshots; see store.Privacy.EraseContact). It fails with ErrDataDirInUse while
 // another process serves the directory.
 func Erase(ctx context.Context, o EraseOptions) (EraseResult, error) {
 	r, closeAll, err := openRetention(ctx, o.DataDir, !o.DryRun)
@@ -270,7 +270,7 @@ func Erase(ctx context.Context, o EraseOptions) (EraseResult, error) {
 }
 
 func (r *retention) erase(ctx context.Context, e store.Erasure, dryRun bool) (EraseResult, error) {
-	rep, err := r.store.EraseContact(ctx, e, dryRun)
+	rep, err := r.store.Privacy().EraseContact(ctx, e, dryRun)
 	res := EraseResult{EraseReport: rep}
 	if err != nil {
 		return res, fmt.Errorf("app: erase: %w", err)

@@ -29,6 +29,13 @@ import (
 // analyst confirmed, and every ad of a recruiter network in which an
 // analyst confirmed an ad.
 
+// Privacy applies retention and erasure to the store; get it with
+// Store.Privacy.
+type Privacy struct{ s *Store }
+
+// Privacy returns the retention and erasure operations of the store.
+func (s *Store) Privacy() *Privacy { return &Privacy{s: s} }
+
 // Retention is how long each class of data is kept; 0 keeps it forever.
 type Retention struct {
 	// Unflagged is how long an ad that is not flagged is kept. Past it,
@@ -126,7 +133,8 @@ func queryIDs(ctx context.Context, q interface {
 // redacted ones (Contacts) and deletes the snapshot files (SnapshotRefs).
 // It works in batches: an error leaves the batches done so far applied,
 // and a later Purge finishes the work.
-func (s *Store) Purge(ctx context.Context, now time.Time, r Retention, dryRun bool) (PurgeReport, error) {
+func (p *Privacy) Purge(ctx context.Context, now time.Time, r Retention, dryRun bool) (PurgeReport, error) {
+	s := p.s
 	if err := r.Validate(); err != nil {
 		return PurgeReport{}, err
 	}
@@ -279,13 +287,6 @@ func (s *Store) unreferencedAfter(ctx context.Context, ids []string) ([]string, 
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// SnapshotReferenced reports whether any ad refers to snapshot ref.
-func (s *Store) SnapshotReferenced(ctx context.Context, ref string) (bool, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM ads WHERE `+snapshotRefSQL+` = ?`, ref).Scan(&n)
-	return n > 0, wrap("snapshot referenced", err)
 }
 
 // inList is "(?, ?, ...)" for ids, with ids as arguments.
@@ -626,7 +627,8 @@ var ErrNoContact = errors.New("store: no contact to erase")
 // ads are dropped. The audit log records a hash of the contact, never the
 // contact. With dryRun nothing is written. Entries the audit log already
 // holds are append-only and kept.
-func (s *Store) EraseContact(ctx context.Context, e Erasure, dryRun bool) (EraseReport, error) {
+func (p *Privacy) EraseContact(ctx context.Context, e Erasure, dryRun bool) (EraseReport, error) {
+	s := p.s
 	var keys []string
 	for _, k := range append(append([]string{}, e.Keys...), e.Written...) {
 		if k = strings.TrimSpace(k); k != "" && len(k) <= maxEraseValueBytes && !slices.Contains(keys, k) {

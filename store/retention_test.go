@@ -146,14 +146,14 @@ func TestPurge(t *testing.T) {
 	}
 	before := tableCounts(t, s)
 
-	dry, err := s.Purge(ctx, retNow, DefaultRetention, true)
+	dry, err := s.Privacy().Purge(ctx, retNow, DefaultRetention, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := tableCounts(t, s); !reflect.DeepEqual(got, before) {
 		t.Fatalf("dry run changed the store:\n%v\n%v", before, got)
 	}
-	rep, err := s.Purge(ctx, retNow, DefaultRetention, false)
+	rep, err := s.Privacy().Purge(ctx, retNow, DefaultRetention, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +249,7 @@ func TestPurge(t *testing.T) {
 	}
 
 	// Purging again removes nothing and keeps the counts.
-	again, err := s.Purge(ctx, retNow, DefaultRetention, false)
+	again, err := s.Privacy().Purge(ctx, retNow, DefaultRetention, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -269,14 +269,14 @@ func TestPurge(t *testing.T) {
 func TestPurgeZeroKeepsForever(t *testing.T) {
 	s := retentionFixture(t, 20)
 	before := tableCounts(t, s)
-	rep, err := s.Purge(context.Background(), retNow, Retention{}, false)
+	rep, err := s.Privacy().Purge(context.Background(), retNow, Retention{}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Ads)+len(rep.Snapshots)+len(rep.Contacts) != 0 || !reflect.DeepEqual(tableCounts(t, s), before) {
 		t.Errorf("zero retention removed something: %+v", rep)
 	}
-	if _, err := s.Purge(context.Background(), retNow, Retention{Unflagged: -1}, false); err == nil {
+	if _, err := s.Privacy().Purge(context.Background(), retNow, Retention{Unflagged: -1}, false); err == nil {
 		t.Error("negative retention accepted")
 	}
 }
@@ -315,7 +315,7 @@ func TestEraseContact(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := Erasure{Keys: []string{"+37369123456"}, Written: []string{"069 123 456"}, Actor: "admin"}
-	dry, err := s.EraseContact(ctx, e, true)
+	dry, err := s.Privacy().EraseContact(ctx, e, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestEraseContact(t *testing.T) {
 	if v, _ := s.Get(ctx, "a1"); len(v.Entities.Phones) != 1 {
 		t.Fatal("dry run erased")
 	}
-	rep, err := s.EraseContact(ctx, e, false)
+	rep, err := s.Privacy().EraseContact(ctx, e, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestEraseContact(t *testing.T) {
 	if !strings.Contains(after, ContactHash("+37369123456")) {
 		t.Errorf("audit entry %s lacks the hash", after)
 	}
-	if _, err := s.EraseContact(ctx, Erasure{}, false); err == nil {
+	if _, err := s.Privacy().EraseContact(ctx, Erasure{}, false); err == nil {
 		t.Error("empty erasure accepted")
 	}
 }
@@ -415,7 +415,7 @@ func BenchmarkPurge10k(b *testing.B) {
 		b.StopTimer()
 		s := retentionFixture(b, 10000)
 		b.StartTimer()
-		if _, err := s.Purge(context.Background(), retNow, DefaultRetention, false); err != nil {
+		if _, err := s.Privacy().Purge(context.Background(), retNow, DefaultRetention, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -425,7 +425,7 @@ func BenchmarkEraseContact10k(b *testing.B) {
 	s := retentionFixture(b, 10000)
 	e := Erasure{Keys: []string{"+37369000001"}, Actor: "admin"}
 	for b.Loop() {
-		if _, err := s.EraseContact(context.Background(), e, true); err != nil {
+		if _, err := s.Privacy().EraseContact(context.Background(), e, true); err != nil {
 			b.Fatal(err)
 		}
 	}
