@@ -35,6 +35,7 @@ func (a *App) startNetwork(sc serveContext) error {
 	}
 	sc.indexer.batchHooks = append(sc.indexer.batchHooks, m.BatchHook)
 	sc.dashboard.Networks = dashboard.NewNetworkViews(nets, sc.store, network.Weights{})
+	sc.dashboard.Indicators = a.newIndicatorExporter(sc.store)
 	a.consumersWG.Add(1)
 	go func() {
 		defer a.consumersWG.Done()

@@ -79,6 +79,9 @@ type Options struct {
 	// Notices configure takedown notices: the notifier and when a sent
 	// notice is overdue.
 	Notices notice.Options
+	// Indicators, if set, lets admins export indicators for partners at
+	// /admin/indicators.
+	Indicators IndicatorExporter
 	// Scorer, if set, serves POST /api/v1/score (the screening API);
 	// nil answers 503 there.
 	Scorer Scorer
@@ -199,6 +202,8 @@ func New(opts Options) (http.Handler, error) {
 	handle("GET /export/labels.jsonl", routeExport, page(analyst, s.handleExportLabels))
 	handle("GET /audit", routeAudit, page(admin, s.handleAudit))
 	handle("GET /admin/users", routeAdmin, page(admin, s.handleUsers))
+	handle("GET /admin/indicators", routeAdmin, page(admin, s.handleIndicators))
+	handle("POST /admin/indicators", routeAdmin, page(admin, s.handleExportIndicators))
 	handle("POST /admin/users", routeAdmin, page(admin, s.handleCreateUser))
 	handle("POST /admin/users/{name}", routeAdmin, page(admin, s.handleUpdateUser))
 	handle("POST /admin/tokens", routeAdmin, page(admin, s.handleCreateToken))

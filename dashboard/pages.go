@@ -21,7 +21,7 @@ var webFS embed.FS
 // pages holds one template set per page, each with the shared layout.
 type pages map[string]*template.Template
 
-var pageNames = []string{"list", "search", "ad", "error", "login", "stats", "audit", "users", "snapshot", "notices", "notice", "notice_print", "webhooks", "campaign", "aim", "clusters", "cluster"}
+var pageNames = []string{"list", "search", "ad", "error", "login", "stats", "audit", "users", "snapshot", "notices", "notice", "notice_print", "webhooks", "campaign", "aim", "clusters", "cluster", "indicators"}
 
 var funcs = template.FuncMap{
 	"time": func(t time.Time) string {

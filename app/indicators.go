@@ -1,0 +1,39 @@
+package app
+
+import (
+	"context"
+	"io"
+
+	"github.com/lurewatch/lure/dashboard"
+	"github.com/lurewatch/lure/exchange"
+	"github.com/lurewatch/lure/store"
+)
+
+// indicatorExporter serves the dashboard's indicator export with package
+// exchange, under the node's share key.
+type indicatorExporter struct {
+	store *store.Store
+	key   []byte
+	org   string
+}
+
+func (e *indicatorExporter) CanHash() bool { return len(e.key) > 0 }
+
+func (e *indicatorExporter) ExportIndicators(ctx context.Context, actor string, req dashboard.IndicatorExport, w io.Writer) (int, error) {
+	opts := exchange.ExportOptions{Since: req.Since, MinConfirmed: req.MinConfirmed, Plain: req.Plain, Org: e.org, TLP: req.TLP}
+	if !req.Plain {
+		opts.Key = e.key
+	}
+	set, err := exchange.Export(ctx, e.store, actor, req.Format, opts, w)
+	return len(set.Indicators), err
+}
+
+// newIndicatorExporter is the exporter of the serve role: the sending
+// organisation is the notifier of takedown notices, else "lure".
+func (a *App) newIndicatorExporter(st *store.Store) *indicatorExporter {
+	org := a.opts.NotifierName
+	if org == "" {
+		org = "lure"
+	}
+	return &indicatorExporter{store: st, key: a.opts.ShareKey, org: org}
+}
