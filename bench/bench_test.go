@@ -113,7 +113,8 @@ func TestCrawler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || !strings.HasSuffix(rows[0].Result, "pages/s") {
+	if len(rows) != 2 || !strings.HasSuffix(rows[0].Result, "pages/s") || !strings.Contains(rows[0].Name, "without the 1 deliberately slow page") ||
+		!strings.Contains(rows[0].Baseline, "with the slow pages") || !strings.Contains(rows[1].Name, "slow pages included") {
 		t.Fatalf("%+v", rows)
 	}
 }
