@@ -30,10 +30,17 @@ func (e *indicatorExporter) ExportIndicators(ctx context.Context, actor string, 
 
 // newIndicatorExporter is the exporter of the serve role: the sending
 // organisation is the notifier of takedown notices, else "lure".
-func (a *App) newIndicatorExporter(st *store.Store) *indicatorExporter {
+func (a *App) newIndicatorExporter(st *store.Store) dashboard.IndicatorExporter {
 	org := a.opts.NotifierName
 	if org == "" {
 		org = "lure"
 	}
-	return &indicatorExporter{store: st, key: a.opts.ShareKey, org: org}
+	return NewIndicatorExporter(st, a.opts.ShareKey, org)
+}
+
+// NewIndicatorExporter returns the dashboard's indicator export over st:
+// package exchange, contacts hashed under key (nil: plain exports only),
+// org the sending organisation.
+func NewIndicatorExporter(st *store.Store, key []byte, org string) dashboard.IndicatorExporter {
+	return &indicatorExporter{store: st, key: key, org: org}
 }

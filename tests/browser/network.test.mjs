@@ -52,7 +52,7 @@ test('analyst: networks list, network page, ad link, whole-network decision', as
   }
   assert.doesNotMatch(await page.locator('svg.netgraph text').allTextContents().then((a) => a.join(' ')), /9995550011/);
   assert.ok(await page.locator('svg.timeline rect').count() >= 1);
-  assert.ok(await page.locator('table.netfeatures tr').count() === 4, 'the four network features are explained');
+  assert.ok(await page.locator('table.netfeatures tr').count() === 5, 'the five network features (partner knowledge included) are explained');
   await shot(page, 'network-02-cluster');
 
   // The ad page links to its network, next to (not inside) the ad's own score.
@@ -71,6 +71,31 @@ test('analyst: networks list, network page, ad link, whole-network decision', as
   await page.goto(BASE + '/ads/t-net-x');
   await page.goto(BASE + '/clusters?sort=risk');
   assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script from ad content ran');
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
+// After the whole-network decision above, the confirmed ads' contacts and
+// template are indicators an admin can share with partners.
+test('admin: share the confirmed network\'s indicators as a MISP event, contacts hashed', async () => {
+  const { ctx, page, problems } = await login('admin1', { csp: true });
+  await page.click('nav a[href="/admin/indicators"]');
+  assert.equal(await page.locator('nav a.active').textContent(), 'Indicators');
+  assert.match(await page.textContent('main'), /HMAC-SHA256/);
+  await page.selectOption('select[name=format]', 'misp');
+  await page.selectOption('select[name=tlp]', 'green');
+  await shot(page, 'network-03-indicators');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('form.panel button[type=submit]')]);
+  assert.match(download.suggestedFilename(), /^lure-indicators-\d{8}\.misp\.json$/);
+  const chunks = [];
+  for await (const c of await download.createReadStream()) chunks.push(c);
+  const text = Buffer.concat(chunks).toString('utf8');
+  const event = JSON.parse(text).Event;
+  assert.ok(event.Attribute.length >= 1, 'the confirmed network gives indicators');
+  assert.ok(event.Tag.some((t) => t.name === 'tlp:green'));
+  assert.doesNotMatch(text, /9995550011/, 'no plain phone number in a default export');
+  await page.goto(BASE + '/audit?q=indicators_export');
+  assert.match(await page.textContent('table.audit-log'), /indicators_export/);
   assert.deepEqual(problems, []);
   await ctx.close();
 });
