@@ -101,20 +101,30 @@ type Related struct {
 // MaxRelated bounds Related's answer.
 const MaxRelated = 200
 
+// MaxRelatedCandidates bounds the ads Related ranks: an ad whose contacts
+// other ads share more than this many times (a number on thousands of
+// ads) is ranked among the first MaxRelatedCandidates found, so that one
+// page never sorts a whole network. The network page covers such ads.
+const MaxRelatedCandidates = 2000
+
 // Related returns up to limit other ads sharing a phone, email or
-// messenger handle with ad id, riskiest first.
+// messenger handle with ad id, riskiest first (among at most
+// MaxRelatedCandidates of them).
 func (s *Store) Related(ctx context.Context, id string, limit int) ([]Related, error) {
 	if limit <= 0 || limit > MaxRelated {
 		limit = MaxRelated
 	}
 	rows, err := s.db.QueryContext(ctx, `
-SELECT c2.contact, a.id, a.title, a.site, a.score, a.band
-FROM ad_contacts c1
-JOIN ad_contacts c2 ON c2.contact = c1.contact AND c2.ad_id <> c1.ad_id
-JOIN ads a ON a.id = c2.ad_id
-WHERE c1.ad_id = ?
-ORDER BY a.score DESC, a.id, c2.contact
-LIMIT ?`, id, limit)
+WITH cand AS (
+	SELECT c2.contact, c2.ad_id
+	FROM ad_contacts c1
+	JOIN ad_contacts c2 ON c2.contact = c1.contact AND c2.ad_id <> c1.ad_id
+	WHERE c1.ad_id = ?
+	LIMIT ?)
+SELECT cand.contact, a.id, a.title, a.site, a.score, a.band
+FROM cand JOIN ads a ON a.id = cand.ad_id
+ORDER BY a.score DESC, a.id, cand.contact
+LIMIT ?`, id, MaxRelatedCandidates, limit)
 	if err != nil {
 		return nil, wrap("related", err)
 	}
