@@ -67,13 +67,7 @@ func (r *retention) purge(ctx context.Context, now time.Time, dryRun bool) (Purg
 		return res, fmt.Errorf("app: purge: %w", err)
 	}
 	if dryRun {
-		for _, ref := range rep.SnapshotRefs {
-			if p, ok := snapshotPath(r.snapshots, ref); ok {
-				if _, err := os.Stat(p); err == nil {
-					res.SnapshotFiles++
-				}
-			}
-		}
+		res.SnapshotFiles = countSnapshots(r.snapshots, rep.SnapshotRefs)
 		return res, nil
 	}
 	if err := r.unindex(ctx, rep.Ads); err != nil {
@@ -276,13 +270,7 @@ func (r *retention) erase(ctx context.Context, e store.Erasure, dryRun bool) (Er
 		return res, fmt.Errorf("app: erase: %w", err)
 	}
 	if dryRun {
-		for _, ref := range rep.SnapshotRefs {
-			if p, ok := snapshotPath(r.snapshots, ref); ok {
-				if _, err := os.Stat(p); err == nil {
-					res.SnapshotFiles++
-				}
-			}
-		}
+		res.SnapshotFiles = countSnapshots(r.snapshots, rep.SnapshotRefs)
 		return res, nil
 	}
 	if err := r.reindex(ctx, rep.Ads); err != nil {
@@ -290,6 +278,20 @@ func (r *retention) erase(ctx context.Context, e store.Erasure, dryRun bool) (Er
 	}
 	res.SnapshotFiles, err = removeSnapshots(r.snapshots, rep.SnapshotRefs)
 	return res, err
+}
+
+// countSnapshots counts the snapshot files of refs that exist under dir:
+// what a dry run would remove.
+func countSnapshots(dir string, refs []string) int {
+	n := 0
+	for _, ref := range refs {
+		if p, ok := snapshotPath(dir, ref); ok {
+			if _, err := os.Stat(p); err == nil {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // openRetention opens a data directory's store, and with write its index
