@@ -99,6 +99,10 @@ type compiled struct {
 	// word: "(?:паспорт|документ)\pL* …" does not match inside
 	// "загранпаспорт" unless that word is one of its alternatives.)
 	anchored []*regexp.Regexp
+	// conj[k] are the conjunct literal sets of regex[k] (indexes into
+	// Classifier.conj): it runs on a field only when a literal of each of
+	// them occurs there.
+	conj [][]int
 	// refs are, for a combination rule, the rule indexes each reference
 	// of When.All and When.AnyN.Of stands for; rulesOf the rule indexes
 	// of all references of When.RulesN.Of together, each once.
@@ -123,7 +127,8 @@ type Classifier struct {
 	cyrillic     []bool // per rule: written for a Cyrillic-script language
 	serbian      []bool // per rule: written for Serbian, Bosnian or Croatian (Latin)
 	regions      []regionRef
-	pool         sync.Pool // *scoring
+	conj         [][]string // conjunct literal sets of all regexes
+	pool         sync.Pool  // *scoring
 }
 
 // New compiles a pack. It fails when a pattern normalises to nothing or
@@ -216,8 +221,14 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 					return nil, fmt.Errorf("classifier: rule %s: %w", r.ID, err)
 				}
 			}
+			var conj []int
+			for _, set := range conjunctLiterals(re, lits) {
+				conj = append(conj, len(c.conj))
+				c.conj = append(c.conj, set)
+			}
 			c.rules[i].regex = append(c.rules[i].regex, x)
 			c.rules[i].anchored = append(c.rules[i].anchored, anchored)
+			c.rules[i].conj = append(c.rules[i].conj, conj)
 		}
 		if len(r.Regex) > 0 {
 			c.regexRules = append(c.regexRules, i)
@@ -339,6 +350,7 @@ type scoring struct {
 	a         *ad.Ad
 	fired     []bool
 	triggered []bool  // per rule: a regex pre-filter literal was seen in the field
+	conj      []uint8 // per conjunct literal set: unknown, conjPresent or conjAbsent in the field
 	uncounted []uint8 // per rule: fired but counts 0, and why (quotes.go)
 	starts    []start // where anchored regexes may match in the field
 	evidence  [][]ad.Span
@@ -354,6 +366,33 @@ type scoring struct {
 	dims      dimHits           // origin regions and job categories seen
 	home      []string          // the site's countries (else the language's): not destinations
 }
+
+// conjuncts reports whether a literal of each of the conjunct sets
+// occurs in the field's text t. What a set gave is kept for the rest of
+// the field (s.conj, cleared with it).
+func (s *scoring) conjuncts(t string, sets []int) bool {
+	for _, k := range sets {
+		if s.conj[k] == 0 {
+			s.conj[k] = conjAbsent
+			for _, l := range s.c.conj[k] {
+				if strings.Contains(t, l) {
+					s.conj[k] = conjPresent
+					break
+				}
+			}
+		}
+		if s.conj[k] == conjAbsent {
+			return false
+		}
+	}
+	return true
+}
+
+// Values of scoring.conj.
+const (
+	conjPresent = 1 + iota
+	conjAbsent
+)
 
 // wordStart reports whether byte i of s starts a word (or is not a
 // letter itself).
@@ -391,6 +430,7 @@ func (c *Classifier) getScoring(a *ad.Ad) *scoring {
 		s = &scoring{c: c,
 			fired:     make([]bool, len(c.rules)),
 			triggered: make([]bool, len(c.rules)),
+			conj:      make([]uint8, len(c.conj)),
 			uncounted: make([]uint8, len(c.rules)),
 			evidence:  make([][]ad.Span, len(c.rules)),
 		}
@@ -640,8 +680,8 @@ func (s *scoring) field(f, orig string) {
 		}
 		s.triggered[ri] = false
 		for k, re := range r.regex {
-			if r.anchored[k] != nil {
-				continue // run at its starts below
+			if r.anchored[k] != nil || !s.conjuncts(t.S, r.conj[k]) {
+				continue // anchored: run at its starts below
 			}
 			for _, m := range re.FindAllStringIndex(t.S, s.c.opts.MaxEvidence) {
 				if m[1] > m[0] {
@@ -652,7 +692,7 @@ func (s *scoring) field(f, orig string) {
 	}
 	clear(s.triggered)
 	for k, st := range s.starts {
-		if k > 0 && st == s.starts[k-1] || !applies(c.rules[st.rule].Kind, s.a.Kind) {
+		if k > 0 && st == s.starts[k-1] || !applies(c.rules[st.rule].Kind, s.a.Kind) || !s.conjuncts(t.S, c.rules[st.rule].conj[st.rx]) {
 			continue
 		}
 		if m := c.rules[st.rule].anchored[st.rx].FindStringIndex(window(t.S, st.at, maxRegexMatch)); m != nil && m[1] > m[0] {
@@ -660,6 +700,7 @@ func (s *scoring) field(f, orig string) {
 		}
 	}
 	s.starts = s.starts[:0]
+	clear(s.conj)
 	if s.translit && wantTranslit(t.S) {
 		tt := s.buf.Translit(t, s.a.Lang == "uk")
 		c.ac.scan(tt.S, func(id, i, j int) {

@@ -3,6 +3,7 @@ package classifier
 import (
 	"fmt"
 	"regexp/syntax"
+	"slices"
 	"strings"
 )
 
@@ -192,4 +193,45 @@ func prefixLiterals(expr string) ([]string, bool) {
 		}
 	}
 	return set, true
+}
+
+// maxConjuncts bounds the literal sets kept per regex by conjuncts.
+const maxConjuncts = 4
+
+// conjunctLiterals returns further literal sets every match of expr
+// contains, one per part of its top-level concatenation that has one
+// ("(?:зарплат|оплат)\pL* … (?:в конце|после) (?:сезон|контракт)\pL*"
+// gives the second and third sets): a regex runs only where each of them
+// occurs somewhere in the field, so a common first word alone does not
+// start it. Sets equal to skip (the literals the regex is already
+// triggered on) and sets with a string shorter than minLiteralBytes are
+// left out; the longest are kept.
+func conjunctLiterals(expr string, skip []string) [][]string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op != syntax.OpConcat {
+		return nil
+	}
+	var sets [][]string
+	for _, sub := range re.Sub {
+		set, ok := exact(sub)
+		if !ok {
+			set, ok = required(sub)
+		}
+		if !ok || minLen(set) < minLiteralBytes || slices.Equal(set, skip) {
+			continue
+		}
+		sets = append(sets, set)
+	}
+	slices.SortStableFunc(sets, func(a, b []string) int { return minLen(b) - minLen(a) })
+	if len(sets) > maxConjuncts {
+		sets = sets[:maxConjuncts]
+	}
+	return sets
 }
