@@ -32,17 +32,35 @@ type automaton struct {
 	ncls  int
 	dense int     // states [0, dense) have full rows
 	next  []int32 // state*ncls + column -> state, ^state when it has outputs
-	// the deep states' trie edges, sorted by column: edges of state s are
-	// edgeCls/edgeTo[edgeAt[s-dense]:edgeAt[s-dense+1]]
-	edgeAt  []int32
+	// deep[s-dense] is deep state s: its failure link and trie edges,
+	// the first edge inline (most deep states have one), the others in
+	// edgeCls/edgeTo from at. One record per state, so that a step costs
+	// one cache line, not one per array.
+	deep    []deepState
 	edgeCls []uint16
 	edgeTo  []int32 // state, ^state when it has outputs
-	fail    []int32
-	hasOut  []bool    // state has outputs
-	out     [][]int32 // state -> patterns ending here (including suffixes)
-	pats    []pattern
-	wordLo  []bool // pattern starts with a word rune
-	wordHi  []bool // pattern ends with a word rune
+	// the patterns ending in state s (including suffixes) are
+	// outID[outAt[s]:outAt[s+1]]
+	outAt []int32
+	outID []int32
+	pats  []pattern
+	meta  []patMeta // per pattern, what scan reads of it
+}
+
+// deepState is a state past the full rows.
+type deepState struct {
+	fail int32
+	to   int32 // the first edge's state (flagged as in next)
+	at   int32 // index in edgeCls/edgeTo of the edges after the first
+	cls  uint16
+	n    uint16 // edges
+}
+
+// patMeta is what scan needs of a pattern, packed.
+type patMeta struct {
+	len            int32
+	stem, sub      bool
+	wordLo, wordHi bool // the pattern starts/ends with a word rune
 }
 
 // maxDenseBytes bounds the full-row part of the table; a variable so
@@ -56,7 +74,7 @@ type edge struct {
 }
 
 func newAutomaton(pats []pattern) *automaton {
-	a := &automaton{pats: pats}
+	a := &automaton{pats: pats, meta: make([]patMeta, len(pats))}
 	a.ncls = 1
 	for _, p := range pats {
 		for i := 0; i < len(p.text); i++ {
@@ -93,8 +111,8 @@ func newAutomaton(pats []pattern) *automaton {
 		out[s] = append(out[s], int32(id))
 		first, _ := utf8.DecodeRuneInString(p.text)
 		last, _ := utf8.DecodeLastRuneInString(p.text)
-		a.wordLo = append(a.wordLo, textnorm.IsWord(first))
-		a.wordHi = append(a.wordHi, textnorm.IsWord(last))
+		a.meta[id] = patMeta{len: int32(len(p.text)), stem: p.stem, sub: p.sub,
+			wordLo: textnorm.IsWord(first), wordHi: textnorm.IsWord(last)}
 	}
 	// Breadth-first order, failure links and merged outputs.
 	n := len(kids)
@@ -130,16 +148,14 @@ func newAutomaton(pats []pattern) *automaton {
 	for i, old := range order {
 		idx[old] = int32(i)
 	}
-	a.fail = make([]int32, n)
-	a.out = make([][]int32, n)
-	a.hasOut = make([]bool, n)
-	for i, old := range order {
-		a.fail[i] = idx[fail[old]]
-		a.out[i] = out[old]
-		a.hasOut[i] = len(out[old]) > 0
+	a.outAt = make([]int32, 0, n+1)
+	for _, old := range order {
+		a.outAt = append(a.outAt, int32(len(a.outID)))
+		a.outID = append(a.outID, out[old]...)
 	}
+	a.outAt = append(a.outAt, int32(len(a.outID)))
 	flag := func(t int32) int32 {
-		if a.hasOut[t] {
+		if a.outAt[t+1] > a.outAt[t] {
 			return ^t
 		}
 		return t
@@ -151,24 +167,28 @@ func newAutomaton(pats []pattern) *automaton {
 	for i := range a.dense {
 		row := a.next[i*a.ncls : (i+1)*a.ncls]
 		if i > 0 {
-			f := int(a.fail[i])
+			f := int(idx[fail[order[i]]])
 			copy(row, a.next[f*a.ncls:(f+1)*a.ncls])
 		}
 		for _, e := range kids[order[i]] {
 			row[e.cls] = flag(idx[e.to])
 		}
 	}
-	a.edgeAt = make([]int32, 0, n-a.dense+1)
+	a.deep = make([]deepState, 0, n-a.dense)
 	for i := a.dense; i < n; i++ {
-		a.edgeAt = append(a.edgeAt, int32(len(a.edgeTo)))
 		es := kids[order[i]]
 		slices.SortFunc(es, func(x, y edge) int { return int(x.cls) - int(y.cls) })
-		for _, e := range es {
+		d := deepState{fail: idx[fail[order[i]]], at: int32(len(a.edgeTo)), n: uint16(len(es))}
+		for k, e := range es {
+			if k == 0 {
+				d.cls, d.to = e.cls, flag(idx[e.to])
+				continue
+			}
 			a.edgeCls = append(a.edgeCls, e.cls)
 			a.edgeTo = append(a.edgeTo, flag(idx[e.to]))
 		}
+		a.deep = append(a.deep, d)
 	}
-	a.edgeAt = append(a.edgeAt, int32(len(a.edgeTo)))
 	return a
 }
 
@@ -176,13 +196,18 @@ func newAutomaton(pats []pattern) *automaton {
 // the new state has outputs.
 func (a *automaton) step(st int, c uint16) int32 {
 	for st >= a.dense {
-		k := st - a.dense
-		for e := a.edgeAt[k]; e < a.edgeAt[k+1]; e++ {
-			if a.edgeCls[e] == c {
-				return a.edgeTo[e]
+		d := &a.deep[st-a.dense]
+		if d.n > 0 && d.cls == c {
+			return d.to
+		}
+		if d.n > 1 && c > d.cls {
+			for e := d.at; e < d.at+int32(d.n)-1; e++ {
+				if a.edgeCls[e] == c {
+					return a.edgeTo[e]
+				}
 			}
 		}
-		st = int(a.fail[st])
+		st = int(d.fail)
 	}
 	return a.next[st*a.ncls+int(c)]
 }
@@ -209,24 +234,25 @@ func (a *automaton) scan(s string, fn func(id, start, end int)) {
 			continue
 		}
 		st = int(^t)
-		for _, id := range a.out[st] {
+		for _, id := range a.outID[a.outAt[st]:a.outAt[st+1]] {
+			m := &a.meta[id]
 			end := i + 1
-			start := end - len(a.pats[id].text)
-			if a.pats[id].sub {
+			start := end - int(m.len)
+			if m.sub {
 				fn(int(id), start, end)
 				continue
 			}
-			if a.wordLo[id] && start > 0 {
+			if m.wordLo && start > 0 {
 				if r, _ := utf8.DecodeLastRuneInString(s[:start]); textnorm.IsWord(r) {
 					continue
 				}
 			}
-			if !a.pats[id].stem && a.wordHi[id] && end < len(s) {
+			if !m.stem && m.wordHi && end < len(s) {
 				if r, _ := utf8.DecodeRuneInString(s[end:]); textnorm.IsWord(r) {
 					continue
 				}
 			}
-			if a.pats[id].stem {
+			if m.stem {
 				for end < len(s) {
 					r, n := utf8.DecodeRuneInString(s[end:])
 					if !textnorm.IsWord(r) {
