@@ -195,8 +195,13 @@ func prefixLiterals(expr string) ([]string, bool) {
 	return set, true
 }
 
-// maxConjuncts bounds the literal sets kept per regex by conjuncts.
-const maxConjuncts = 4
+// maxConjuncts bounds the literal sets kept per regex by
+// conjunctLiterals, and maxConjunctSet the strings of one: each is looked
+// for in the field's text, so a large set costs more than it saves.
+const (
+	maxConjuncts   = 4
+	maxConjunctSet = 8
+)
 
 // conjunctLiterals returns further literal sets every match of expr
 // contains, one per part of its top-level concatenation that has one
@@ -204,8 +209,8 @@ const maxConjuncts = 4
 // gives the second and third sets): a regex runs only where each of them
 // occurs somewhere in the field, so a common first word alone does not
 // start it. Sets equal to skip (the literals the regex is already
-// triggered on) and sets with a string shorter than minLiteralBytes are
-// left out; the longest are kept.
+// triggered on), sets with a string shorter than minLiteralBytes and sets
+// of more than maxConjunctSet strings are left out; the longest are kept.
 func conjunctLiterals(expr string, skip []string) [][]string {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
@@ -224,7 +229,7 @@ func conjunctLiterals(expr string, skip []string) [][]string {
 		if !ok {
 			set, ok = required(sub)
 		}
-		if !ok || minLen(set) < minLiteralBytes || slices.Equal(set, skip) {
+		if !ok || len(set) > maxConjunctSet || minLen(set) < minLiteralBytes || slices.Equal(set, skip) {
 			continue
 		}
 		sets = append(sets, set)
