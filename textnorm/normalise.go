@@ -255,6 +255,12 @@ type builder struct {
 }
 
 func (b *builder) add(r rune, s, e int32) {
+	if r < utf8.RuneSelf {
+		b.b = append(b.b, byte(r))
+		b.start = append(b.start, s)
+		b.end = append(b.end, e)
+		return
+	}
 	n := len(b.b)
 	b.b = utf8.AppendRune(b.b, r)
 	for range len(b.b) - n {

@@ -159,7 +159,10 @@ var numberFirst = func() (t [0x500]bool) {
 // out is reused.
 func convertNumberWords(cs []char, out []char) []char {
 	for i := 1; i+1 < len(cs); i++ {
-		if d, ok := digitTwin(cs[i].r); ok && isASCIIDigit(cs[i-1].r) && isASCIIDigit(cs[i+1].r) {
+		if !isASCIIDigit(cs[i+1].r) || !isASCIIDigit(cs[i-1].r) {
+			continue
+		}
+		if d, ok := digitTwin(cs[i].r); ok {
 			cs[i].r = d
 		}
 	}
