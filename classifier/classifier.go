@@ -115,7 +115,7 @@ type Classifier struct {
 	pack   *rules.Pack
 	opts   Options
 	rules  []compiled
-	order  []int
+	order  []int // the combination rules, in dependency order
 	ac     *automaton
 	owners [][]owner
 	risky  map[string]bool
@@ -149,7 +149,11 @@ func New(p *rules.Pack, opts Options) (*Classifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
-	c.order = order
+	for _, i := range order {
+		if p.Rules[i].When != nil {
+			c.order = append(c.order, i) // only combinations need an order
+		}
+	}
 	var pats []pattern
 	index := map[pattern]int{}
 	addPattern := func(raw string, o owner) error {

@@ -207,7 +207,7 @@ func (s *scoring) combinations() {
 	c := s.c
 	for _, i := range c.order {
 		r := &c.rules[i]
-		if r.When == nil || !applies(r.Kind, s.a.Kind) {
+		if !applies(r.Kind, s.a.Kind) {
 			continue
 		}
 		holds := func(idx []int) bool {

@@ -135,6 +135,9 @@ func foldLookalikes(cs []char) {
 			}
 			i++
 		}
+		if (lat == 0 || cyr == 0) && lat+cyr == i-lo {
+			continue // one script, no digits: nothing to fold (most words)
+		}
 		// Letters without a twin decide the script; else the majority.
 		switch {
 		case ucyr > 0 && ulat == 0:
