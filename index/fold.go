@@ -34,9 +34,41 @@ type foldFilter struct{}
 
 func (foldFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
 	for _, tok := range in {
+		if !folds(tok.Term) {
+			continue
+		}
 		tok.Term = []byte(fold(string(tok.Term)))
 	}
 	return in
+}
+
+// folds reports whether fold may change b: it is not ASCII, and not
+// already in both NFC and NFD with no letter that fold maps. Most words of
+// non-Latin scripts (Cyrillic without й, ё, ї, …) are left as they are.
+func folds(b []byte) bool {
+	ascii := true
+	for _, c := range b {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return false
+	}
+	if norm.NFD.QuickSpan(b) != len(b) || norm.NFC.QuickSpan(b) != len(b) {
+		return true
+	}
+	for _, r := range string(b) {
+		switch r {
+		case 'ł', 'đ', 'ø', 'ß', 'æ', 'ı':
+			return true
+		}
+		if unicode.Is(unicode.Mn, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // fold removes combining marks after canonical decomposition and maps a

@@ -287,3 +287,20 @@ func TestFold(t *testing.T) {
 		}
 	}
 }
+
+// folds only skips words that fold leaves as they are.
+func TestFoldsSkipsOnlyUnchanged(t *testing.T) {
+	for _, w := range []string{
+		"plain", "девушки", "ёлка", "йод", "străinătate", "şcoală", "łódź", "straße",
+		"Ærø", "ısparta", "ї", "cafe\u0301", "日本語", "한국어", "\u1100\u1161", "ελληνικά", "άλφα", "עברית", "მუშაობა",
+	} {
+		if !folds([]byte(w)) && fold(w) != w {
+			t.Errorf("folds(%q) = false, but fold gives %q", w, fold(w))
+		}
+	}
+	for _, w := range []string{"plain", "девушки", "работа", "მუშაობა"} {
+		if folds([]byte(w)) {
+			t.Errorf("folds(%q) = true for a word fold leaves as it is", w)
+		}
+	}
+}

@@ -8,10 +8,14 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	bdocument "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -81,12 +85,13 @@ type FacetCount struct {
 	Count int
 }
 
-// variant is one way of analysing text: an analyzer, the fields indexed
-// with it and the script whose words it stems and stops (nil: every
-// script, the folded analyzer).
+// variant is one way of analysing text: an analyzer, the field indexed
+// with it, the stored ad fields that field holds, and the script whose
+// words it stems and stops (nil: every script, the folded analyzer).
 type variant struct {
 	analyzer string
-	fields   []string
+	field    string
+	sources  []string
 	script   *unicode.RangeTable
 }
 
@@ -105,7 +110,7 @@ var analyzerScripts = map[string]*unicode.RangeTable{
 }
 
 func variants() []variant {
-	out := []variant{{analyzer: foldedAnalyzer, fields: textFields}}
+	out := []variant{{analyzer: foldedAnalyzer, field: fText, sources: textFields}}
 	var names []string
 	for _, a := range langAnalyzers {
 		if !slices.Contains(names, a) {
@@ -114,11 +119,7 @@ func variants() []variant {
 	}
 	sort.Strings(names)
 	for _, a := range names {
-		v := variant{analyzer: a, script: analyzerScripts[a]}
-		for _, f := range langTextFields {
-			v.fields = append(v.fields, langField(f, a))
-		}
-		out = append(out, v)
+		out = append(out, variant{analyzer: a, field: langField(a), sources: langTextFields, script: analyzerScripts[a]})
 	}
 	return out
 }
@@ -157,8 +158,10 @@ func hasScript(s string, script *unicode.RangeTable) bool {
 // order in which its segments hold them), which a background segment
 // merge between two page requests can change, so such an ad may then show
 // on two pages or on none.
-// Highlighting runs in a second query restricted to the page's ads, so
-// term locations are read for the page only.
+// Each analysis variant of the text is one conjunction of term queries
+// on one field. Only the page's hits load their stored fields (risk
+// score, language, text), and their text is analysed again here to
+// highlight them, so the index keeps no term locations.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Limit < 0 || q.Offset < 0 || q.Offset > MaxOffset {
 		return Result{}, fmt.Errorf("%w: limit %d, offset %d", ErrBadQuery, q.Limit, q.Offset)
@@ -173,16 +176,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	var must []query.Query
 	text := strings.TrimSpace(q.Text)
-	var tq query.Query
+	var as []analysed
 	if text != "" {
 		var err error
-		if tq, err = ix.textQuery(text); err != nil {
+		if as, err = ix.analyse(text, variantsFor(text)); err != nil {
 			return Result{}, err
 		}
-		if tq == nil { // nothing searchable in the text
+		if len(as) == 0 { // nothing searchable in the text
 			return Result{Hits: []Hit{}, Facets: map[string][]FacetCount{}}, nil
 		}
-		must = append(must, tq)
+		must = append(must, textQuery(as))
 	}
 	for _, f := range []struct{ field, val string }{
 		{fSite, q.Site}, {fBand, q.Band}, {fKind, q.Kind}, {fLang, q.Lang}, {fSignals, q.Signal},
@@ -204,9 +207,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
-	// With Text, Bleve's default order (-_score) stands.
 	if text == "" {
 		req.SortBy([]string{"-" + fScore, "-" + fCrawled, "_id"})
+	} else {
+		// Bleve's default order (-_score) stands; stored fields are loaded
+		// for the page's hits only.
+		req.Fields = append([]string{fScore, fLang}, textFields...)
 	}
 	if q.Facets {
 		req.AddFacet(FacetSite, bleve.NewFacetRequest(fSite, FacetSize))
@@ -219,16 +225,20 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, fmt.Errorf("index: search: %w", err)
 	}
 	out := Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]FacetCount{}}
-	for _, h := range res.Hits {
-		hit := Hit{ID: h.ID, Fragments: map[string][]string{}}
-		if text != "" {
-			hit.Score = h.Score
+	if text != "" {
+		risk := make(map[string]float64, len(res.Hits))
+		for _, h := range res.Hits {
+			fr, err := ix.fragments(as, h.Fields)
+			if err != nil {
+				return Result{}, err
+			}
+			risk[h.ID], _ = h.Fields[fScore].(float64)
+			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Fragments: fr})
 		}
-		out.Hits = append(out.Hits, hit)
-	}
-	if text != "" && len(out.Hits) > 0 {
-		if err := ix.highlightPage(ctx, tq, out.Hits); err != nil {
-			return Result{}, err
+		sortPage(out.Hits, func(id string) float64 { return risk[id] })
+	} else {
+		for _, h := range res.Hits {
+			out.Hits = append(out.Hits, Hit{ID: h.ID, Fragments: map[string][]string{}})
 		}
 	}
 	for name, fr := range res.Facets {
@@ -241,41 +251,60 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	return out, nil
 }
 
-// highlightPage sets the fragments of a page of hits of the text query tq
-// and orders the page by relevance, risk score and ID. It runs tq again,
-// restricted to the page's ads, with highlighting and their risk scores.
-func (ix *Index) highlightPage(ctx context.Context, tq query.Query, hits []Hit) error {
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), tq), len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Fields = []string{fScore}
-	req.Score = "none"
-	res, err := ix.idx.SearchInContext(ctx, req)
+// fragments highlights one hit of a text search from its stored fields:
+// for each variant that matches the ad (every one of its terms occurs in
+// the variant's fields, as the index found), the occurrences of its terms
+// in each field it covers, with Bleve's HTML highlighter, one fragment per
+// field. A language variant matches ads of its language only, and its
+// fragments replace the folded variant's (they mark inflected forms).
+func (ix *Index) fragments(as []analysed, stored map[string]any) (map[string][]string, error) {
+	hl, err := htmlHighlighter()
 	if err != nil {
-		return fmt.Errorf("index: search: highlight: %w", err)
+		return nil, fmt.Errorf("index: highlighter: %w", err)
 	}
-	type detail struct {
-		risk      float64
-		fragments map[string][]string
-	}
-	byID := make(map[string]detail, len(res.Hits))
-	for _, h := range res.Hits {
-		risk, _ := h.Fields[fScore].(float64)
-		byID[h.ID] = detail{risk: risk, fragments: mergeFragments(h.Fragments)}
-	}
-	// An ad deleted between the two queries keeps no fragments and sorts
-	// as risk 0.
-	for i := range hits {
-		hits[i].Fragments = byID[hits[i].ID].fragments
-		if hits[i].Fragments == nil {
-			hits[i].Fragments = map[string][]string{}
+	out := map[string][]string{}
+	lang, _ := stored[fLang].(string)
+	for _, a := range as {
+		if a.script != nil && langAnalyzers[lang] != a.analyzer {
+			continue
+		}
+		an := ix.idx.Mapping().AnalyzerNamed(a.analyzer)
+		if an == nil {
+			return nil, fmt.Errorf("index: analyzer %q missing", a.analyzer)
+		}
+		locs := map[string]search.TermLocationMap{}
+		found := map[string]bool{}
+		for _, f := range a.sources {
+			s, _ := stored[f].(string)
+			if s == "" {
+				continue
+			}
+			for _, tok := range an.Analyze([]byte(s)) {
+				t := string(tok.Term)
+				if !slices.Contains(a.terms, t) {
+					continue
+				}
+				found[t] = true
+				if locs[f] == nil {
+					locs[f] = search.TermLocationMap{}
+				}
+				locs[f][t] = append(locs[f][t], &search.Location{Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
+			}
+		}
+		if len(found) < len(a.terms) {
+			continue
+		}
+		for f, tlm := range locs {
+			s, _ := stored[f].(string)
+			doc := bdocument.NewDocument("")
+			doc.AddField(bdocument.NewTextField(f, nil, []byte(s)))
+			dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: tlm}}
+			if fr := hl.BestFragmentsInField(dm, doc, f, 1); len(fr) > 0 {
+				out[f] = fr
+			}
 		}
 	}
-	sortPage(hits, func(id string) float64 { return byID[id].risk })
-	return nil
+	return out, nil
 }
 
 // sortPage orders a page of hits by relevance, then risk score (both
@@ -292,17 +321,23 @@ func sortPage(hits []Hit, risk func(id string) float64) {
 	})
 }
 
-// textQuery builds, for each analysis variant of the text's scripts, a conjunction over the
-// query's terms of a disjunction over the variant's fields, and joins the
-// variants with a disjunction. Words the variant drops (stop words) do not
-// take part in it. It returns nil when no variant yields a term.
-func (ix *Index) textQuery(text string) (query.Query, error) {
-	return ix.variantsQuery(text, variantsFor(text))
+// htmlHighlighter is Bleve's HTML highlighter: fragments of the ad text,
+// escaped, with the matches in <mark>…</mark>.
+var htmlHighlighter = sync.OnceValues(func() (highlight.Highlighter, error) {
+	return bleve.Config.Cache.HighlighterNamed(html.Name)
+})
+
+// analysed is a variant with the terms its analyzer makes of a query
+// text, each once.
+type analysed struct {
+	variant
+	terms []string
 }
 
-// variantsQuery is textQuery over the given variants.
-func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
-	var alts []query.Query
+// analyse analyses text with each of the variants, leaving out those that
+// make no term of it (a text of stop words only, say).
+func (ix *Index) analyse(text string, vs []variant) ([]analysed, error) {
+	var out []analysed
 	for _, v := range vs {
 		an := ix.idx.Mapping().AnalyzerNamed(v.analyzer)
 		if an == nil {
@@ -320,39 +355,41 @@ func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
 		if len(terms) > MaxQueryTerms {
 			return nil, fmt.Errorf("%w: %d words, limit %d", ErrBadQuery, len(terms), MaxQueryTerms)
 		}
-		var conj []query.Query
-		for _, t := range terms {
-			var disj []query.Query
-			for _, f := range v.fields {
-				tq := bleve.NewTermQuery(t)
-				tq.SetField(f)
-				disj = append(disj, tq)
-			}
-			conj = append(conj, bleve.NewDisjunctionQuery(disj...))
-		}
-		alts = append(alts, bleve.NewConjunctionQuery(conj...))
+		out = append(out, analysed{variant: v, terms: terms})
 	}
-	if len(alts) == 0 {
-		return nil, nil
-	}
-	return bleve.NewDisjunctionQuery(alts...), nil
+	return out, nil
 }
 
-// mergeFragments maps bleve's per-index-field fragments to ad fields,
-// preferring the language-analysed field (it highlights inflected forms).
-func mergeFragments(in map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	for _, f := range textFields {
-		if fr := in[f]; len(fr) > 0 {
-			out[f] = fr
+// textQuery is, for each analysed variant, the conjunction of its terms
+// in its field, and the disjunction of those. Words a variant drops (stop
+// words) do not take part in it.
+func textQuery(as []analysed) query.Query {
+	alts := make([]query.Query, 0, len(as))
+	for _, a := range as {
+		conj := make([]query.Query, 0, len(a.terms))
+		for _, t := range a.terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(a.field)
+			conj = append(conj, tq)
+		}
+		if len(conj) == 1 {
+			alts = append(alts, conj[0])
+		} else {
+			alts = append(alts, bleve.NewConjunctionQuery(conj...))
 		}
 	}
-	for _, v := range allVariants[1:] {
-		for i, lf := range v.fields {
-			if fr := in[lf]; len(fr) > 0 {
-				out[langTextFields[i]] = fr
-			}
-		}
+	if len(alts) == 1 {
+		return alts[0]
 	}
-	return out
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// variantsQuery is the text query of text over the given variants; nil
+// when none of them makes a term of it.
+func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
+	as, err := ix.analyse(text, vs)
+	if err != nil || len(as) == 0 {
+		return nil, err
+	}
+	return textQuery(as), nil
 }
