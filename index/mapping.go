@@ -44,7 +44,7 @@ var langAnalyzers = map[string]string{
 //
 // Version 2 indexes the text views into one folded field and one field per
 // language analyzer instead of one field per view and analyzer, without
-// term vectors or doc values; the views are stored, for highlighting.
+// doc values; the views are stored once, for highlighting.
 const mappingVersion = "2"
 
 var versionKey = []byte("lure.mapping.version")
@@ -89,12 +89,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	im.DocValuesDynamic = false
 
 	dm := mapping.NewDocumentStaticMapping()
-	// Keyword fields filter; those that facets count keep doc values. The
-	// language is stored: highlighting a hit uses its analyzer.
+	// Keyword fields filter; those that facets count keep doc values.
 	kw := func(name string, docValues bool) {
 		f := mapping.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
-		f.Store = name == fLang
+		f.Store = false
 		f.DocValues = docValues
 		f.IncludeInAll = false
 		dm.AddFieldMappingsAt(name, f)
@@ -114,14 +113,14 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	crawled.IncludeInAll = false
 	dm.AddFieldMappingsAt(fCrawled, crawled)
 
-	// Matching needs terms and their frequencies only: no term vectors
-	// (highlighting analyses the stored page hits again) and no doc values.
+	// Term vectors are read for the page's hits only, to highlight them;
+	// nothing sorts or counts on the text, so it has no doc values.
 	text := func(name, analyzer string) {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = analyzer
 		f.Store = false
 		f.DocValues = false
-		f.IncludeTermVectors = false
+		f.IncludeTermVectors = true
 		f.IncludeInAll = false
 		dm.AddFieldMappingsAt(name, f)
 	}

@@ -127,11 +127,13 @@ func variants() []variant {
 var allVariants = variants()
 
 // variantsFor returns the variants a query text is analysed with: the
-// folded one, and the language ones whose script occurs in the text.
-func variantsFor(text string) []variant {
+// folded one, and the language ones whose script occurs in the text. With
+// a language filter (lang not empty), only that language's analyzer can
+// match (an ad has the field of its own language's analyzer only).
+func variantsFor(text, lang string) []variant {
 	out := make([]variant, 0, len(allVariants))
 	for _, v := range allVariants {
-		if v.script == nil || hasScript(text, v.script) {
+		if v.script == nil || hasScript(text, v.script) && (lang == "" || langAnalyzers[lang] == v.analyzer) {
 			out = append(out, v)
 		}
 	}
@@ -159,9 +161,9 @@ func hasScript(s string, script *unicode.RangeTable) bool {
 // merge between two page requests can change, so such an ad may then show
 // on two pages or on none.
 // Each analysis variant of the text is one conjunction of term queries
-// on one field. Only the page's hits load their stored fields (risk
-// score, language, text), and their text is analysed again here to
-// highlight them, so the index keeps no term locations.
+// on one field. Highlighting runs in a second query restricted to the
+// page's ads, so term locations and stored fields are read for the page
+// only.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Limit < 0 || q.Offset < 0 || q.Offset > MaxOffset {
 		return Result{}, fmt.Errorf("%w: limit %d, offset %d", ErrBadQuery, q.Limit, q.Offset)
@@ -179,7 +181,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	var as []analysed
 	if text != "" {
 		var err error
-		if as, err = ix.analyse(text, variantsFor(text)); err != nil {
+		if as, err = ix.analyse(text, variantsFor(text, q.Lang)); err != nil {
 			return Result{}, err
 		}
 		if len(as) == 0 { // nothing searchable in the text
@@ -209,11 +211,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
 	if text == "" {
 		req.SortBy([]string{"-" + fScore, "-" + fCrawled, "_id"})
-	} else {
-		// Bleve's default order (-_score) stands; stored fields are loaded
-		// for the page's hits only.
-		req.Fields = append([]string{fScore, fLang}, textFields...)
 	}
+	// With Text, Bleve's default order (-_score) stands.
 	if q.Facets {
 		req.AddFacet(FacetSite, bleve.NewFacetRequest(fSite, FacetSize))
 		req.AddFacet(FacetBand, bleve.NewFacetRequest(fBand, FacetSize))
@@ -225,20 +224,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		return Result{}, fmt.Errorf("index: search: %w", err)
 	}
 	out := Result{Total: res.Total, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]FacetCount{}}
-	if text != "" {
-		risk := make(map[string]float64, len(res.Hits))
-		for _, h := range res.Hits {
-			fr, err := ix.fragments(as, h.Fields)
-			if err != nil {
-				return Result{}, err
-			}
-			risk[h.ID], _ = h.Fields[fScore].(float64)
-			out.Hits = append(out.Hits, Hit{ID: h.ID, Score: h.Score, Fragments: fr})
+	for _, h := range res.Hits {
+		hit := Hit{ID: h.ID, Fragments: map[string][]string{}}
+		if text != "" {
+			hit.Score = h.Score
 		}
-		sortPage(out.Hits, func(id string) float64 { return risk[id] })
-	} else {
-		for _, h := range res.Hits {
-			out.Hits = append(out.Hits, Hit{ID: h.ID, Fragments: map[string][]string{}})
+		out.Hits = append(out.Hits, hit)
+	}
+	if text != "" && len(out.Hits) > 0 {
+		if err := ix.highlightPage(ctx, textQuery(as), out.Hits); err != nil {
+			return Result{}, err
 		}
 	}
 	for name, fr := range res.Facets {
@@ -251,60 +246,93 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	return out, nil
 }
 
-// fragments highlights one hit of a text search from its stored fields:
-// for each variant that matches the ad (every one of its terms occurs in
-// the variant's fields, as the index found), the occurrences of its terms
-// in each field it covers, with Bleve's HTML highlighter, one fragment per
-// field. A language variant matches ads of its language only, and its
-// fragments replace the folded variant's (they mark inflected forms).
-func (ix *Index) fragments(as []analysed, stored map[string]any) (map[string][]string, error) {
+// highlightPage sets the fragments of a page of hits of the text query tq
+// and orders the page by relevance, risk score and ID. It runs tq again,
+// restricted to the page's ads, with term locations and their stored
+// fields, so locations and stored fields are read for the page only.
+func (ix *Index) highlightPage(ctx context.Context, tq query.Query, hits []Hit) error {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), tq), len(ids), 0, false)
+	req.IncludeLocations = true
+	req.Fields = append([]string{fScore}, textFields...)
+	req.Score = "none"
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return fmt.Errorf("index: search: highlight: %w", err)
+	}
 	hl, err := htmlHighlighter()
 	if err != nil {
-		return nil, fmt.Errorf("index: highlighter: %w", err)
+		return fmt.Errorf("index: highlighter: %w", err)
 	}
+	type detail struct {
+		risk      float64
+		fragments map[string][]string
+	}
+	byID := make(map[string]detail, len(res.Hits))
+	for _, h := range res.Hits {
+		risk, _ := h.Fields[fScore].(float64)
+		byID[h.ID] = detail{risk: risk, fragments: fragments(hl, h.Locations, h.Fields)}
+	}
+	// An ad deleted between the two queries keeps no fragments and sorts
+	// as risk 0.
+	for i := range hits {
+		hits[i].Fragments = byID[hits[i].ID].fragments
+		if hits[i].Fragments == nil {
+			hits[i].Fragments = map[string][]string{}
+		}
+	}
+	sortPage(hits, func(id string) float64 { return byID[id].risk })
+	return nil
+}
+
+// fragments highlights a hit, one fragment per ad field, from the term
+// locations of its indexed fields and its stored ad fields. An indexed
+// field joins ad fields (joinFields), so each location is moved to the
+// ad field it falls in. A language field's fragments replace the folded
+// field's (they mark inflected forms).
+func fragments(hl highlight.Highlighter, locs search.FieldTermLocationMap, stored map[string]any) map[string][]string {
 	out := map[string][]string{}
-	lang, _ := stored[fLang].(string)
-	for _, a := range as {
-		if a.script != nil && langAnalyzers[lang] != a.analyzer {
-			continue
+	split := func(field string, sources []string) {
+		tlm := locs[field]
+		if len(tlm) == 0 {
+			return
 		}
-		an := ix.idx.Mapping().AnalyzerNamed(a.analyzer)
-		if an == nil {
-			return nil, fmt.Errorf("index: analyzer %q missing", a.analyzer)
-		}
-		locs := map[string]search.TermLocationMap{}
-		found := map[string]bool{}
-		for _, f := range a.sources {
+		start := 0
+		for _, f := range sources {
 			s, _ := stored[f].(string)
 			if s == "" {
 				continue
 			}
-			for _, tok := range an.Analyze([]byte(s)) {
-				t := string(tok.Term)
-				if !slices.Contains(a.terms, t) {
-					continue
+			end := start + len(s)
+			part := search.TermLocationMap{}
+			for term, ls := range tlm {
+				for _, l := range ls {
+					if l.Start >= uint64(start) && l.End <= uint64(end) {
+						part[term] = append(part[term], &search.Location{
+							Pos: l.Pos, Start: l.Start - uint64(start), End: l.End - uint64(start), ArrayPositions: l.ArrayPositions,
+						})
+					}
 				}
-				found[t] = true
-				if locs[f] == nil {
-					locs[f] = search.TermLocationMap{}
+			}
+			if len(part) > 0 {
+				doc := bdocument.NewDocument("")
+				doc.AddField(bdocument.NewTextField(f, nil, []byte(s)))
+				dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: part}}
+				if fr := hl.BestFragmentsInField(dm, doc, f, 1); len(fr) > 0 {
+					out[f] = fr
 				}
-				locs[f][t] = append(locs[f][t], &search.Location{Pos: uint64(tok.Position), Start: uint64(tok.Start), End: uint64(tok.End)})
 			}
-		}
-		if len(found) < len(a.terms) {
-			continue
-		}
-		for f, tlm := range locs {
-			s, _ := stored[f].(string)
-			doc := bdocument.NewDocument("")
-			doc.AddField(bdocument.NewTextField(f, nil, []byte(s)))
-			dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: tlm}}
-			if fr := hl.BestFragmentsInField(dm, doc, f, 1); len(fr) > 0 {
-				out[f] = fr
-			}
+			start = end + 1 // the line break joinFields puts between fields
 		}
 	}
-	return out, nil
+	split(fText, textFields)
+	for _, v := range allVariants[1:] {
+		split(v.field, langTextFields)
+	}
+	return out
 }
 
 // sortPage orders a page of hits by relevance, then risk score (both
