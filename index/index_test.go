@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lurewatch/lure/ad"
 )
@@ -298,7 +299,26 @@ func TestFoldsSkipsOnlyUnchanged(t *testing.T) {
 			t.Errorf("folds(%q) = false, but fold gives %q", w, fold(w))
 		}
 	}
-	for _, w := range []string{"plain", "девушки", "работа", "მუშაობა"} {
+	// Every rune of the table's range, alone and next to others (a
+	// combining mark after a letter composes with it).
+	var runes []rune
+	for r := range rune(len(foldStable)) {
+		if utf8.ValidRune(r) {
+			runes = append(runes, r)
+		}
+	}
+	for _, r := range runes {
+		for _, next := range []rune{0, 'a', 'е', 0x0301, 0x0308, 0x0306, 0x0483, 0x0327} {
+			w := string(r)
+			if next != 0 {
+				w += string(next)
+			}
+			if !folds([]byte(w)) && fold(w) != w {
+				t.Errorf("folds(%q) = false, but fold gives %q", w, fold(w))
+			}
+		}
+	}
+	for _, w := range []string{"plain", "девушки", "работа", "მუშაობა", "ελληνικα"} {
 		if folds([]byte(w)) {
 			t.Errorf("folds(%q) = true for a word fold leaves as it is", w)
 		}

@@ -141,6 +141,8 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		f.IncludeInAll = false
 		dm.AddFieldMappingsAt(n, f)
 	}
+	// No query reads the composite field of all fields.
+	dm.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	im.AddDocumentMapping(docType, dm)
 	im.DefaultMapping = dm
 	im.DefaultType = docType
