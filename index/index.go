@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -30,6 +30,9 @@ type Index struct {
 }
 
 // Open opens the index in dir, creating it (and dir) if it does not exist.
+// An index built with an older mapping is not opened: the error wraps
+// ErrOutdated (and ErrDamaged), and the index is to be rebuilt (OpenLive
+// reports it as damaged, and StartRebuild replaces it).
 func Open(dir string) (*Index, error) {
 	if dir == "" {
 		return nil, errors.New("index: empty directory")
@@ -40,6 +43,10 @@ func Open(dir string) (*Index, error) {
 		idx, err := bleve.Open(dir)
 		if err != nil {
 			return nil, fmt.Errorf("index: open %s: %w", dir, err)
+		}
+		if err := checkVersion(dir, idx); err != nil {
+			idx.Close()
+			return nil, err
 		}
 		return &Index{idx: idx}, nil
 	case !errors.Is(err, os.ErrNotExist):
@@ -66,6 +73,10 @@ func Open(dir string) (*Index, error) {
 	}
 	idx, err := bleve.New(dir, m)
 	if err != nil {
+		return nil, fmt.Errorf("index: create %s: %w", dir, err)
+	}
+	if err := idx.SetInternal(versionKey, []byte(mappingVersion)); err != nil {
+		idx.Close()
 		return nil, fmt.Errorf("index: create %s: %w", dir, err)
 	}
 	return &Index{idx: idx}, nil
@@ -145,28 +156,19 @@ func (ix *Index) Count() (uint64, error) {
 // document is what Bleve indexes for a verdict.
 func document(v ad.Verdict) map[string]any {
 	a := v.Ad
-	rules := make([]string, 0, len(v.Hits))
-	seen := map[string]bool{}
-	for _, h := range v.Hits {
-		if !seen[h.Rule] {
-			seen[h.Rule] = true
-			rules = append(rules, h.Rule)
-		}
-	}
-	sort.Strings(rules)
 	d := map[string]any{
-		fID:           a.ID,
-		fSite:         a.Site,
-		fKind:         string(a.Kind),
-		fLang:         v.Language(),
-		fBand:         string(v.Band),
-		fSignals:      v.Signals(),
-		fRules:        rules,
-		fDestinations: v.Entities.Destinations,
-		fScore:        v.Score,
+		fSite:    a.Site,
+		fKind:    string(a.Kind),
+		fLang:    v.Language(),
+		fBand:    string(v.Band),
+		fSignals: v.Signals(),
+		fScore:   v.Score,
 	}
 	if !a.Crawled.IsZero() {
 		d[fCrawled] = a.Crawled.UTC()
+	}
+	if s := joinFields(a, textFields); s != "" {
+		d[fText] = s
 	}
 	for _, f := range textFields {
 		if s := a.Field(f); s != "" {
@@ -174,11 +176,24 @@ func document(v ad.Verdict) map[string]any {
 		}
 	}
 	if an, ok := langAnalyzers[v.Language()]; ok {
-		for _, f := range langTextFields {
-			if s := a.Field(f); s != "" {
-				d[langField(f, an)] = s
-			}
+		if s := joinFields(a, langTextFields); s != "" {
+			d[langField(an)] = s
 		}
 	}
 	return d
+}
+
+// joinFields joins the ad's non-empty fields with line breaks, where
+// every analyzer ends a word, so the joined text has the fields' words.
+func joinFields(a ad.Ad, fields []string) string {
+	var b strings.Builder
+	for _, f := range fields {
+		if s := a.Field(f); s != "" {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(s)
+		}
+	}
+	return b.String()
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lurewatch/lure/ad"
 )
@@ -284,6 +285,42 @@ func TestFold(t *testing.T) {
 	} {
 		if got := fold(in); got != want {
 			t.Errorf("fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// folds only skips words that fold leaves as they are.
+func TestFoldsSkipsOnlyUnchanged(t *testing.T) {
+	for _, w := range []string{
+		"plain", "девушки", "ёлка", "йод", "străinătate", "şcoală", "łódź", "straße",
+		"Ærø", "ısparta", "ї", "cafe\u0301", "日本語", "한국어", "\u1100\u1161", "ελληνικά", "άλφα", "עברית", "მუშაობა",
+	} {
+		if !folds([]byte(w)) && fold(w) != w {
+			t.Errorf("folds(%q) = false, but fold gives %q", w, fold(w))
+		}
+	}
+	// Every rune of the table's range, alone and next to others (a
+	// combining mark after a letter composes with it).
+	var runes []rune
+	for r := range rune(len(foldStable)) {
+		if utf8.ValidRune(r) {
+			runes = append(runes, r)
+		}
+	}
+	for _, r := range runes {
+		for _, next := range []rune{0, 'a', 'е', 0x0301, 0x0308, 0x0306, 0x0483, 0x0327} {
+			w := string(r)
+			if next != 0 {
+				w += string(next)
+			}
+			if !folds([]byte(w)) && fold(w) != w {
+				t.Errorf("folds(%q) = false, but fold gives %q", w, fold(w))
+			}
+		}
+	}
+	for _, w := range []string{"plain", "девушки", "работа", "მუშაობა", "ελληνικα"} {
+		if folds([]byte(w)) {
+			t.Errorf("folds(%q) = true for a word fold leaves as it is", w)
 		}
 	}
 }

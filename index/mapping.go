@@ -36,29 +36,43 @@ var langAnalyzers = map[string]string{
 	"tr": "tr",
 }
 
-// Indexed field names.
+// mappingVersion names the mapping below. Open writes it into a new
+// index (as the internal key versionKey), and Verify reports an index
+// that carries another version, or none (indexes made before the key
+// existed), as outdated, so that it is rebuilt from the system of record.
+// Change it with every change to the mapping or to what document indexes.
+//
+// Version 2 indexes the text views into one folded field and one field per
+// language analyzer instead of one field per view and analyzer, without
+// doc values; the views are stored once, for highlighting.
+const mappingVersion = "2"
+
+var versionKey = []byte("lure.mapping.version")
+
+// Field names.
 const (
-	fID           = "id"
-	fSite         = "site"
-	fKind         = "kind"
-	fLang         = "lang"
-	fBand         = "band"
-	fSignals      = "signals"
-	fRules        = "rules"
-	fDestinations = "destinations"
-	fScore        = "score"
-	fCrawled      = "crawled"
+	fSite    = "site"
+	fKind    = "kind"
+	fLang    = "lang"
+	fBand    = "band"
+	fSignals = "signals"
+	fScore   = "score"
+	fCrawled = "crawled"
+	// fText holds all of textFields, analysed with the folded analyzer.
+	fText = "text"
 )
 
-// textFields are the ad's text fields, indexed with the folded analyzer
-// under their own name.
+// textFields are the ad's text fields. Each is stored under its own name,
+// for highlighting, and not indexed: their words are indexed in fText.
 var textFields = []string{"title", "body", "salary", "location", "contact"}
 
-// langTextFields are also indexed with the ad's language analyzer, as
-// "<field>_<analyzer>".
+// langTextFields are also indexed with the ad's language analyzer, into
+// langField(analyzer).
 var langTextFields = []string{"title", "body"}
 
-func langField(field, analyzer string) string { return field + "_" + analyzer }
+// langField is the field that holds langTextFields analysed with a
+// language analyzer. An ad has at most one, that of its language.
+func langField(analyzer string) string { return fText + "_" + analyzer }
 
 func newMapping() (*mapping.IndexMappingImpl, error) {
 	im := mapping.NewIndexMapping()
@@ -75,45 +89,60 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	im.DocValuesDynamic = false
 
 	dm := mapping.NewDocumentStaticMapping()
-	kw := func(name string, store bool) {
+	// Keyword fields filter; those that facets count keep doc values.
+	kw := func(name string, docValues bool) {
 		f := mapping.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
-		f.Store = store
+		f.Store = false
+		f.DocValues = docValues
 		f.IncludeInAll = false
 		dm.AddFieldMappingsAt(name, f)
 	}
-	kw(fID, true)
-	for _, n := range []string{fSite, fKind, fLang, fBand, fSignals, fRules, fDestinations} {
-		kw(n, false)
-	}
+	kw(fSite, true)
+	kw(fBand, true)
+	kw(fSignals, true)
+	kw(fKind, false)
+	kw(fLang, false)
+	// The risk score sorts searches without text (doc values) and breaks
+	// relevance ties on a page (stored); the crawl time sorts only.
 	score := mapping.NewNumericFieldMapping()
 	score.IncludeInAll = false
 	dm.AddFieldMappingsAt(fScore, score)
 	crawled := mapping.NewDateTimeFieldMapping()
+	crawled.Store = false
 	crawled.IncludeInAll = false
 	dm.AddFieldMappingsAt(fCrawled, crawled)
 
+	// Term vectors are read for the page's hits only, to highlight them;
+	// nothing sorts or counts on the text, so it has no doc values.
 	text := func(name, analyzer string) {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = analyzer
-		f.Store = true // for highlighting
+		f.Store = false
+		f.DocValues = false
 		f.IncludeTermVectors = true
 		f.IncludeInAll = false
 		dm.AddFieldMappingsAt(name, f)
 	}
-	for _, n := range textFields {
-		text(n, foldedAnalyzer)
-	}
+	text(fText, foldedAnalyzer)
 	seen := map[string]bool{}
 	for _, a := range langAnalyzers {
-		if seen[a] {
-			continue
-		}
-		seen[a] = true
-		for _, n := range langTextFields {
-			text(langField(n, a), a)
+		if !seen[a] {
+			seen[a] = true
+			text(langField(a), a)
 		}
 	}
+	for _, n := range textFields {
+		f := mapping.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.DocValues = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		dm.AddFieldMappingsAt(n, f)
+	}
+	// No query reads the composite field of all fields.
+	dm.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 	im.AddDocumentMapping(docType, dm)
 	im.DefaultMapping = dm
 	im.DefaultType = docType

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
 
 	"github.com/lurewatch/lure/ad"
 )
@@ -273,4 +277,78 @@ func TestVerifyFindsOtherDamage(t *testing.T) {
 		t.Errorf("Verify with a wiped root.bolt = %v, want ErrDamaged", err)
 	}
 
+}
+
+// An index built with an older mapping (one that carries an older mapping
+// version, or none, as those made before the version was written) is not
+// opened, verifies as outdated and damaged, and is rebuilt by a Live.
+func TestOutdatedMappingIsRebuilt(t *testing.T) {
+	for name, version := range map[string][]byte{"no version": nil, "version 1": []byte("1")} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := filepath.Join(t.TempDir(), "idx")
+			// An index of the first mapping: a text field per view, and no
+			// version key.
+			old, err := bleve.New(dir, bleve.NewIndexMapping())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := old.Index("ru1", map[string]any{"title": "Работа для девушки за границей", "title_ru": "Работа для девушки за границей"}); err != nil {
+				t.Fatal(err)
+			}
+			if version != nil {
+				if err := old.SetInternal(versionKey, version); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := old.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			err = Verify(dir)
+			if !errors.Is(err, ErrOutdated) || !errors.Is(err, ErrDamaged) {
+				t.Fatalf("Verify of an outdated index = %v, want ErrOutdated and ErrDamaged", err)
+			}
+			if ix, err := Open(dir); !errors.Is(err, ErrOutdated) {
+				if err == nil {
+					ix.Close()
+				}
+				t.Fatalf("Open of an outdated index = %v, want ErrOutdated", err)
+			}
+
+			l, err := OpenLive(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			if l.State() != StateDamaged || !errors.Is(l.Cause(), ErrOutdated) {
+				t.Fatalf("state %s (%v), want damaged by an outdated mapping", l.State(), l.Cause())
+			}
+			rb, err := l.StartRebuild()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := rb.Run(ctx, sliceSource{vs: fixtures()}, nil); err != nil {
+				t.Fatal(err)
+			}
+			res, err := l.Search(ctx, Query{Text: "девушкам"})
+			if err != nil || !slices.Equal(hitIDs(res), []string{"ru1"}) {
+				t.Fatalf("search after the rebuild: %v, %v", hitIDs(res), err)
+			}
+			if fr := res.Hits[0].Fragments["title"]; len(fr) != 1 || !strings.Contains(fr[0], "<mark>девушки</mark>") {
+				t.Errorf("title fragments after the rebuild = %q", fr)
+			}
+			if err := l.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := Verify(dir); err != nil {
+				t.Errorf("rebuilt index does not verify: %v", err)
+			}
+			ix, err := Open(dir)
+			if err != nil {
+				t.Fatalf("Open of the rebuilt index: %v", err)
+			}
+			ix.Close()
+		})
+	}
 }

@@ -8,10 +8,14 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/highlight/format/html"
+	bdocument "github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -81,12 +85,13 @@ type FacetCount struct {
 	Count int
 }
 
-// variant is one way of analysing text: an analyzer, the fields indexed
-// with it and the script whose words it stems and stops (nil: every
-// script, the folded analyzer).
+// variant is one way of analysing text: an analyzer, the field indexed
+// with it, the stored ad fields that field holds, and the script whose
+// words it stems and stops (nil: every script, the folded analyzer).
 type variant struct {
 	analyzer string
-	fields   []string
+	field    string
+	sources  []string
 	script   *unicode.RangeTable
 }
 
@@ -105,7 +110,7 @@ var analyzerScripts = map[string]*unicode.RangeTable{
 }
 
 func variants() []variant {
-	out := []variant{{analyzer: foldedAnalyzer, fields: textFields}}
+	out := []variant{{analyzer: foldedAnalyzer, field: fText, sources: textFields}}
 	var names []string
 	for _, a := range langAnalyzers {
 		if !slices.Contains(names, a) {
@@ -114,11 +119,7 @@ func variants() []variant {
 	}
 	sort.Strings(names)
 	for _, a := range names {
-		v := variant{analyzer: a, script: analyzerScripts[a]}
-		for _, f := range langTextFields {
-			v.fields = append(v.fields, langField(f, a))
-		}
-		out = append(out, v)
+		out = append(out, variant{analyzer: a, field: langField(a), sources: langTextFields, script: analyzerScripts[a]})
 	}
 	return out
 }
@@ -126,11 +127,13 @@ func variants() []variant {
 var allVariants = variants()
 
 // variantsFor returns the variants a query text is analysed with: the
-// folded one, and the language ones whose script occurs in the text.
-func variantsFor(text string) []variant {
+// folded one, and the language ones whose script occurs in the text. With
+// a language filter (lang not empty), only that language's analyzer can
+// match (an ad has the field of its own language's analyzer only).
+func variantsFor(text, lang string) []variant {
 	out := make([]variant, 0, len(allVariants))
 	for _, v := range allVariants {
-		if v.script == nil || hasScript(text, v.script) {
+		if v.script == nil || hasScript(text, v.script) && (lang == "" || langAnalyzers[lang] == v.analyzer) {
 			out = append(out, v)
 		}
 	}
@@ -157,8 +160,10 @@ func hasScript(s string, script *unicode.RangeTable) bool {
 // order in which its segments hold them), which a background segment
 // merge between two page requests can change, so such an ad may then show
 // on two pages or on none.
-// Highlighting runs in a second query restricted to the page's ads, so
-// term locations are read for the page only.
+// Each analysis variant of the text is one conjunction of term queries
+// on one field. Highlighting runs in a second query restricted to the
+// page's ads, so term locations and stored fields are read for the page
+// only.
 func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Limit < 0 || q.Offset < 0 || q.Offset > MaxOffset {
 		return Result{}, fmt.Errorf("%w: limit %d, offset %d", ErrBadQuery, q.Limit, q.Offset)
@@ -173,16 +178,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 	var must []query.Query
 	text := strings.TrimSpace(q.Text)
-	var tq query.Query
+	var as []analysed
 	if text != "" {
 		var err error
-		if tq, err = ix.textQuery(text); err != nil {
+		if as, err = ix.analyse(text, variantsFor(text, q.Lang)); err != nil {
 			return Result{}, err
 		}
-		if tq == nil { // nothing searchable in the text
+		if len(as) == 0 { // nothing searchable in the text
 			return Result{Hits: []Hit{}, Facets: map[string][]FacetCount{}}, nil
 		}
-		must = append(must, tq)
+		must = append(must, textQuery(as))
 	}
 	for _, f := range []struct{ field, val string }{
 		{fSite, q.Site}, {fBand, q.Band}, {fKind, q.Kind}, {fLang, q.Lang}, {fSignals, q.Signal},
@@ -204,10 +209,10 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 
 	req := bleve.NewSearchRequestOptions(bq, q.Limit, q.Offset, false)
-	// With Text, Bleve's default order (-_score) stands.
 	if text == "" {
 		req.SortBy([]string{"-" + fScore, "-" + fCrawled, "_id"})
 	}
+	// With Text, Bleve's default order (-_score) stands.
 	if q.Facets {
 		req.AddFacet(FacetSite, bleve.NewFacetRequest(fSite, FacetSize))
 		req.AddFacet(FacetBand, bleve.NewFacetRequest(fBand, FacetSize))
@@ -227,7 +232,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		out.Hits = append(out.Hits, hit)
 	}
 	if text != "" && len(out.Hits) > 0 {
-		if err := ix.highlightPage(ctx, tq, out.Hits); err != nil {
+		if err := ix.highlightPage(ctx, textQuery(as), out.Hits); err != nil {
 			return Result{}, err
 		}
 	}
@@ -243,19 +248,24 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 
 // highlightPage sets the fragments of a page of hits of the text query tq
 // and orders the page by relevance, risk score and ID. It runs tq again,
-// restricted to the page's ads, with highlighting and their risk scores.
+// restricted to the page's ads, with term locations and their stored
+// fields, so locations and stored fields are read for the page only.
 func (ix *Index) highlightPage(ctx context.Context, tq query.Query, hits []Hit) error {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(bleve.NewDocIDQuery(ids), tq), len(ids), 0, false)
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Fields = []string{fScore}
+	req.IncludeLocations = true
+	req.Fields = append([]string{fScore}, textFields...)
 	req.Score = "none"
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return fmt.Errorf("index: search: highlight: %w", err)
+	}
+	hl, err := htmlHighlighter()
+	if err != nil {
+		return fmt.Errorf("index: highlighter: %w", err)
 	}
 	type detail struct {
 		risk      float64
@@ -264,7 +274,7 @@ func (ix *Index) highlightPage(ctx context.Context, tq query.Query, hits []Hit) 
 	byID := make(map[string]detail, len(res.Hits))
 	for _, h := range res.Hits {
 		risk, _ := h.Fields[fScore].(float64)
-		byID[h.ID] = detail{risk: risk, fragments: mergeFragments(h.Fragments)}
+		byID[h.ID] = detail{risk: risk, fragments: fragments(hl, h.Locations, h.Fields)}
 	}
 	// An ad deleted between the two queries keeps no fragments and sorts
 	// as risk 0.
@@ -276,6 +286,53 @@ func (ix *Index) highlightPage(ctx context.Context, tq query.Query, hits []Hit) 
 	}
 	sortPage(hits, func(id string) float64 { return byID[id].risk })
 	return nil
+}
+
+// fragments highlights a hit, one fragment per ad field, from the term
+// locations of its indexed fields and its stored ad fields. An indexed
+// field joins ad fields (joinFields), so each location is moved to the
+// ad field it falls in. A language field's fragments replace the folded
+// field's (they mark inflected forms).
+func fragments(hl highlight.Highlighter, locs search.FieldTermLocationMap, stored map[string]any) map[string][]string {
+	out := map[string][]string{}
+	split := func(field string, sources []string) {
+		tlm := locs[field]
+		if len(tlm) == 0 {
+			return
+		}
+		start := 0
+		for _, f := range sources {
+			s, _ := stored[f].(string)
+			if s == "" {
+				continue
+			}
+			end := start + len(s)
+			part := search.TermLocationMap{}
+			for term, ls := range tlm {
+				for _, l := range ls {
+					if l.Start >= uint64(start) && l.End <= uint64(end) {
+						part[term] = append(part[term], &search.Location{
+							Pos: l.Pos, Start: l.Start - uint64(start), End: l.End - uint64(start), ArrayPositions: l.ArrayPositions,
+						})
+					}
+				}
+			}
+			if len(part) > 0 {
+				doc := bdocument.NewDocument("")
+				doc.AddField(bdocument.NewTextField(f, nil, []byte(s)))
+				dm := &search.DocumentMatch{Locations: search.FieldTermLocationMap{f: part}}
+				if fr := hl.BestFragmentsInField(dm, doc, f, 1); len(fr) > 0 {
+					out[f] = fr
+				}
+			}
+			start = end + 1 // the line break joinFields puts between fields
+		}
+	}
+	split(fText, textFields)
+	for _, v := range allVariants[1:] {
+		split(v.field, langTextFields)
+	}
+	return out
 }
 
 // sortPage orders a page of hits by relevance, then risk score (both
@@ -292,17 +349,23 @@ func sortPage(hits []Hit, risk func(id string) float64) {
 	})
 }
 
-// textQuery builds, for each analysis variant of the text's scripts, a conjunction over the
-// query's terms of a disjunction over the variant's fields, and joins the
-// variants with a disjunction. Words the variant drops (stop words) do not
-// take part in it. It returns nil when no variant yields a term.
-func (ix *Index) textQuery(text string) (query.Query, error) {
-	return ix.variantsQuery(text, variantsFor(text))
+// htmlHighlighter is Bleve's HTML highlighter: fragments of the ad text,
+// escaped, with the matches in <mark>…</mark>.
+var htmlHighlighter = sync.OnceValues(func() (highlight.Highlighter, error) {
+	return bleve.Config.Cache.HighlighterNamed(html.Name)
+})
+
+// analysed is a variant with the terms its analyzer makes of a query
+// text, each once.
+type analysed struct {
+	variant
+	terms []string
 }
 
-// variantsQuery is textQuery over the given variants.
-func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
-	var alts []query.Query
+// analyse analyses text with each of the variants, leaving out those that
+// make no term of it (a text of stop words only, say).
+func (ix *Index) analyse(text string, vs []variant) ([]analysed, error) {
+	var out []analysed
 	for _, v := range vs {
 		an := ix.idx.Mapping().AnalyzerNamed(v.analyzer)
 		if an == nil {
@@ -320,39 +383,41 @@ func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
 		if len(terms) > MaxQueryTerms {
 			return nil, fmt.Errorf("%w: %d words, limit %d", ErrBadQuery, len(terms), MaxQueryTerms)
 		}
-		var conj []query.Query
-		for _, t := range terms {
-			var disj []query.Query
-			for _, f := range v.fields {
-				tq := bleve.NewTermQuery(t)
-				tq.SetField(f)
-				disj = append(disj, tq)
-			}
-			conj = append(conj, bleve.NewDisjunctionQuery(disj...))
-		}
-		alts = append(alts, bleve.NewConjunctionQuery(conj...))
+		out = append(out, analysed{variant: v, terms: terms})
 	}
-	if len(alts) == 0 {
-		return nil, nil
-	}
-	return bleve.NewDisjunctionQuery(alts...), nil
+	return out, nil
 }
 
-// mergeFragments maps bleve's per-index-field fragments to ad fields,
-// preferring the language-analysed field (it highlights inflected forms).
-func mergeFragments(in map[string][]string) map[string][]string {
-	out := map[string][]string{}
-	for _, f := range textFields {
-		if fr := in[f]; len(fr) > 0 {
-			out[f] = fr
+// textQuery is, for each analysed variant, the conjunction of its terms
+// in its field, and the disjunction of those. Words a variant drops (stop
+// words) do not take part in it.
+func textQuery(as []analysed) query.Query {
+	alts := make([]query.Query, 0, len(as))
+	for _, a := range as {
+		conj := make([]query.Query, 0, len(a.terms))
+		for _, t := range a.terms {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(a.field)
+			conj = append(conj, tq)
+		}
+		if len(conj) == 1 {
+			alts = append(alts, conj[0])
+		} else {
+			alts = append(alts, bleve.NewConjunctionQuery(conj...))
 		}
 	}
-	for _, v := range allVariants[1:] {
-		for i, lf := range v.fields {
-			if fr := in[lf]; len(fr) > 0 {
-				out[langTextFields[i]] = fr
-			}
-		}
+	if len(alts) == 1 {
+		return alts[0]
 	}
-	return out
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// variantsQuery is the text query of text over the given variants; nil
+// when none of them makes a term of it.
+func (ix *Index) variantsQuery(text string, vs []variant) (query.Query, error) {
+	as, err := ix.analyse(text, vs)
+	if err != nil || len(as) == 0 {
+		return nil, err
+	}
+	return textQuery(as), nil
 }

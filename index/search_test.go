@@ -108,8 +108,18 @@ func TestVariantsByScript(t *testing.T) {
 		"աշխատանք": {foldedAnalyzer}, // Armenian
 		"1500 €":   {foldedAnalyzer},
 	} {
-		if got := analyzerNames(variantsFor(text)); !reflect.DeepEqual(got, want) {
+		if got := analyzerNames(variantsFor(text, "")); !reflect.DeepEqual(got, want) {
 			t.Errorf("variantsFor(%q) = %v, want %v", text, got, want)
+		}
+	}
+	for lang, want := range map[string][]string{
+		"en": {foldedAnalyzer, "en"},
+		"mo": {foldedAnalyzer, "ro"},
+		"ru": {foldedAnalyzer, "ru"},
+		"uk": {foldedAnalyzer},
+	} {
+		if got := analyzerNames(variantsFor("девушки dubai", lang)); !reflect.DeepEqual(got, want) {
+			t.Errorf("variantsFor(%q, %q) = %v, want %v", "девушки dubai", lang, got, want)
 		}
 	}
 	for lang, a := range langAnalyzers {
@@ -135,6 +145,22 @@ func TestVariantsByScriptSameHits(t *testing.T) {
 		}
 		if got := hitIDs(r); !reflect.DeepEqual(sorted(got), sorted(all)) {
 			t.Errorf("Search(%q) = %v; with every variant %v", text, got, all)
+		}
+		// With a language filter, only that language's analyzer.
+		for _, lang := range []string{"ru", "ro", "en", "uk"} {
+			r, err := ix.Search(ctx, Query{Text: text, Lang: lang})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []string{}
+			for _, v := range fixtures() {
+				if v.Language() == lang && slices.Contains(all, v.Ad.ID) {
+					want = append(want, v.Ad.ID)
+				}
+			}
+			if got := hitIDs(r); !reflect.DeepEqual(sorted(got), sorted(want)) {
+				t.Errorf("Search(%q, lang %s) = %v; with every variant %v", text, lang, got, want)
+			}
 		}
 	}
 }

@@ -18,9 +18,12 @@ import (
 
 // ErrDamaged is wrapped by every error of Verify that says the index
 // cannot be trusted (a *DamagedError). ErrMissing says there is no index.
+// ErrOutdated, wrapped along with ErrDamaged, says the index was built
+// with an older mapping: it is sound but must be rebuilt to be searched.
 var (
-	ErrDamaged = errors.New("index: damaged")
-	ErrMissing = errors.New("index: missing")
+	ErrDamaged  = errors.New("index: damaged")
+	ErrMissing  = errors.New("index: missing")
+	ErrOutdated = errors.New("index: built with an older mapping")
 )
 
 // incompleteKey is an internal key (Bleve's key/value space, not a
@@ -100,6 +103,23 @@ func openRecovered(dir string) (idx bleve.Index, err error) {
 	return idx, nil
 }
 
+// checkVersion returns a *DamagedError wrapping ErrOutdated unless the
+// open index idx in dir carries the current mappingVersion.
+func checkVersion(dir string, idx bleve.Index) error {
+	v, err := idx.GetInternal(versionKey)
+	if err != nil {
+		return &DamagedError{Dir: dir, Err: fmt.Errorf("read the mapping version: %w", err)}
+	}
+	if string(v) != mappingVersion {
+		got := string(v)
+		if got == "" {
+			got = "1" // indexes made before the version was written
+		}
+		return &DamagedError{Dir: dir, Err: fmt.Errorf("%w: mapping version %s, this lure uses %s", ErrOutdated, got, mappingVersion)}
+	}
+	return nil
+}
+
 // panicError turns a recovered panic into an error with its stack's
 // first frames, for the log.
 func panicError(v any) error {
@@ -176,6 +196,9 @@ func (ix *Index) verifyOpen(dir string) (err error) {
 	}()
 	damaged := func(what string, err error) error {
 		return &DamagedError{Dir: dir, Err: fmt.Errorf("%s: %w", what, err)}
+	}
+	if err := checkVersion(dir, ix.idx); err != nil {
+		return err
 	}
 	if v, err := ix.idx.GetInternal(incompleteKey); err != nil {
 		return damaged("read internal keys", err)
