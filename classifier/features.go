@@ -3,6 +3,7 @@ package classifier
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/lurewatch/lure/ad"
 	"github.com/lurewatch/lure/rules"
@@ -125,7 +126,12 @@ func firstLine(a *ad.Ad) []ad.Span {
 func countWords(s string) int {
 	n, in := 0, false
 	for _, r := range s {
-		w := unicode.IsLetter(r) || unicode.IsDigit(r)
+		var w bool
+		if r < utf8.RuneSelf {
+			w = 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+		} else {
+			w = unicode.IsLetter(r) || unicode.IsDigit(r)
+		}
 		if w && !in {
 			n++
 			if n > rules.ShortPostWords {
