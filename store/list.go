@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -115,6 +116,32 @@ func (f Filter) where() (string, []any, error) {
 // ignoring Limit and Offset. A non-empty IDs slice restricts the result to
 // those ads; an empty non-nil one matches nothing.
 func (s *Store) List(ctx context.Context, f Filter) ([]ad.Verdict, int, error) {
+	rows, total, err := s.listRows(ctx, f, "ads.id, ads.verdict_json", "")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []ad.Verdict{}
+	for rows.Next() {
+		var id, js string
+		if err := rows.Scan(&id, &js); err != nil {
+			return nil, 0, fmt.Errorf("store: list: %w", err)
+		}
+		v, err := decodeVerdict(id, js)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list: %w", err)
+	}
+	return out, total, nil
+}
+
+// listRows counts the ads matching f and queries the page f asks for, in
+// List's order: cols of ads (and of the tables join adds) for each ad.
+func (s *Store) listRows(ctx context.Context, f Filter, cols, join string) (*sql.Rows, int, error) {
 	if f.Limit < 0 || f.Offset < 0 {
 		return nil, 0, errors.New("store: list: negative limit or offset")
 	}
@@ -140,31 +167,16 @@ func (s *Store) List(ctx context.Context, f Filter) ([]ad.Verdict, int, error) {
 	if f.Newest {
 		order = " ORDER BY crawled DESC, score DESC, id"
 	}
-	// Page over the small columns first, then read the page's verdicts:
+	// Page over the small columns first, then read the page's rows:
 	// sorting never carries the verdict JSON.
-	q := "SELECT ads.id, ads.verdict_json FROM (SELECT id, score, crawled FROM ads" + where + order +
-		" LIMIT ? OFFSET ?) AS page JOIN ads ON ads.id = page.id" + strings.NewReplacer("score", "page.score", "crawled", "page.crawled", " id", " page.id").Replace(order)
+	q := "SELECT " + cols + " FROM (SELECT id, score, crawled FROM ads" + where + order +
+		" LIMIT ? OFFSET ?) AS page JOIN ads ON ads.id = page.id" + join +
+		strings.NewReplacer("score", "page.score", "crawled", "page.crawled", " id", " page.id").Replace(order)
 	rows, err := s.db.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list: %w", err)
 	}
-	defer rows.Close()
-	out := []ad.Verdict{}
-	for rows.Next() {
-		var id, js string
-		if err := rows.Scan(&id, &js); err != nil {
-			return nil, 0, fmt.Errorf("store: list: %w", err)
-		}
-		v, err := decodeVerdict(id, js)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list: %w", err)
-	}
-	return out, total, nil
+	return rows, total, nil
 }
 
 // Stats counts the stored ads.
