@@ -1,12 +1,9 @@
 package dashboard
 
 import (
-	"cmp"
 	"errors"
-	"maps"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +16,7 @@ import (
 var queueParams = []string{"site", "country", "lang", "kind", "band", "signal", "status", "assignee", "known", "from", "to", "order"}
 
 type queueRow struct {
-	V      ad.Verdict
+	S      store.Summary
 	Review store.Review
 }
 
@@ -133,7 +130,7 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	f.Limit, f.Offset, f.CountLimit = PageSize, (page-1)*PageSize, MaxPage*PageSize+1
 	ctx := r.Context()
-	vs, total, err := s.db.List(ctx, f)
+	vs, total, err := s.db.Summaries(ctx, f)
 	if err != nil {
 		s.log.Error("dashboard: list", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
@@ -141,7 +138,7 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 	}
 	ids := make([]string, len(vs))
 	for i, v := range vs {
-		ids[i] = v.Ad.ID
+		ids[i] = v.ID
 	}
 	revs, err := s.db.Reviews(ctx, ids)
 	if err != nil {
@@ -179,29 +176,16 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 		d.Menus = append(d.Menus, filterMenu{Name: m.name, Param: m.param, Value: q.Get(m.param), Options: facets[m.facet]})
 	}
 	for _, v := range vs {
-		d.Rows = append(d.Rows, queueRow{V: v, Review: revs[v.Ad.ID]})
+		d.Rows = append(d.Rows, queueRow{S: v, Review: revs[v.ID]})
 	}
 	d.Pager = newPager("/", keep, page, total, PageSize)
 	s.render(w, r, http.StatusOK, "list", view{Title: "Review queue", Nav: "queue", Data: d})
 }
 
-// topSignals returns the n signals of v that weigh most in its score, a
-// signal weighing the sum of its hits' weights; ties go by name.
+// topSignals returns the n signals of v that weigh most in its score (see
+// store.RankSignals), as the lists show them.
 func topSignals(v ad.Verdict, n int) []string {
-	weight := map[string]float64{}
-	for _, h := range v.Hits {
-		if h.Signal != "" {
-			weight[h.Signal] += h.Weight
-		}
-	}
-	out := slices.Collect(maps.Keys(weight))
-	slices.SortFunc(out, func(a, b string) int {
-		if c := cmp.Compare(weight[b], weight[a]); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
-	return out[:min(n, len(out))]
+	return store.Summarize(v).Top(n)
 }
 
 // handleNext opens the riskiest flagged ad nobody decided on yet.
