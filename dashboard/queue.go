@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,6 +104,14 @@ func queueFilter(q url.Values, me string) (store.Filter, error) {
 	return f, nil
 }
 
+// queueKey identifies a queue filter, paging aside, for the cached totals.
+func queueKey(f store.Filter) string {
+	f.Limit, f.Offset = 0, 0
+	flagged := f.Flagged != nil && *f.Flagged
+	f.Flagged = nil
+	return fmt.Sprintf("%t %#v", flagged, f)
+}
+
 // handleList is the review queue: flagged ads, riskiest (or newest) first,
 // with filters. Viewers are sent to the statistics.
 func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
@@ -128,13 +137,20 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "Bad filter: "+err.Error())
 		return
 	}
-	f.Limit, f.Offset, f.CountLimit = PageSize, (page-1)*PageSize, MaxPage*PageSize+1
+	f.CountLimit = MaxPage*PageSize + 1
+	key := queueKey(f)
+	total, counted, gen := s.counts.total(key, time.Now())
+	f.Limit, f.Offset, f.SkipCount = PageSize, (page-1)*PageSize, counted
 	ctx := r.Context()
-	vs, total, err := s.db.Summaries(ctx, f)
+	vs, n, err := s.db.Summaries(ctx, f)
 	if err != nil {
 		s.log.Error("dashboard: list", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
 		return
+	}
+	if !counted {
+		total = n
+		s.counts.putTotal(key, total, time.Now(), gen)
 	}
 	ids := make([]string, len(vs))
 	for i, v := range vs {

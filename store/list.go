@@ -44,8 +44,11 @@ type Filter struct {
 	// CountLimit, if positive, stops counting matches there: List's total
 	// is then at most CountLimit (a page view needs no exact 30,000).
 	CountLimit int
-	Limit      int // 0 means DefaultLimit; larger than MaxLimit is cut to MaxLimit
-	Offset     int
+	// SkipCount skips counting: List's total is then -1 (for a caller
+	// that has the count already).
+	SkipCount bool
+	Limit     int // 0 means DefaultLimit; larger than MaxLimit is cut to MaxLimit
+	Offset    int
 }
 
 func (f Filter) where() (string, []any, error) {
@@ -153,15 +156,17 @@ func (s *Store) listRows(ctx context.Context, f Filter, cols, join string) (*sql
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int
-	countQ := "SELECT COUNT(*) FROM ads" + where
-	countArgs := args
-	if f.CountLimit > 0 {
-		countQ = "SELECT COUNT(*) FROM (SELECT 1 FROM ads" + where + " LIMIT ?)"
-		countArgs = append(append([]any{}, args...), f.CountLimit)
-	}
-	if err := s.db.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: list: count: %w", err)
+	total := -1
+	if !f.SkipCount {
+		countQ := "SELECT COUNT(*) FROM ads" + where
+		countArgs := args
+		if f.CountLimit > 0 {
+			countQ = "SELECT COUNT(*) FROM (SELECT 1 FROM ads" + where + " LIMIT ?)"
+			countArgs = append(append([]any{}, args...), f.CountLimit)
+		}
+		if err := s.db.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: list: count: %w", err)
+		}
 	}
 	order := " ORDER BY score DESC, crawled DESC, id"
 	if f.Newest {

@@ -11,9 +11,19 @@ CREATE TABLE ad_summaries (
 	signals TEXT NOT NULL
 );
 
--- The queue filtered by site, in its order, read from an index alone
--- (without it a page scans the flagged ads of every site).
+-- The queue filtered by site, language, kind or band, in its order, read
+-- from an index alone: with (flagged, site) and the like, a page scanned
+-- the whole queue in order, reading every ad row to check the filter (all
+-- of them for a value no ad has). These serve the filter counts as those
+-- did, so they replace them.
 CREATE INDEX ads_flagged_site_rank ON ads (flagged, site, score DESC, crawled DESC, id);
+CREATE INDEX ads_flagged_lang_rank ON ads (flagged, lang, score DESC, crawled DESC, id);
+CREATE INDEX ads_flagged_kind_rank ON ads (flagged, kind, score DESC, crawled DESC, id);
+CREATE INDEX ads_flagged_band_rank ON ads (flagged, band, score DESC, crawled DESC, id);
+DROP INDEX ads_flagged_site;
+DROP INDEX ads_flagged_lang;
+DROP INDEX ads_flagged_kind;
+DROP INDEX ads_flagged_band;
 -- Related ranks its candidate ads by score from this index rather than
 -- from the (large) ad rows.
 CREATE INDEX ads_id_score ON ads (id, score);
