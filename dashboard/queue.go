@@ -207,7 +207,7 @@ func topSignals(v ad.Verdict, n int) []string {
 // handleNext opens the riskiest flagged ad nobody decided on yet.
 func (s *server) handleNext(w http.ResponseWriter, r *http.Request) {
 	flagged := true
-	vs, _, err := s.db.List(r.Context(), store.Filter{Flagged: &flagged, Status: store.StatusNew, Limit: 1})
+	vs, _, err := s.db.Summaries(r.Context(), store.Filter{Flagged: &flagged, Status: store.StatusNew, Limit: 1, SkipCount: true})
 	if err != nil {
 		s.log.Error("dashboard: next", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the queue.")
@@ -217,7 +217,7 @@ func (s *server) handleNext(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/?status=new", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/ads/"+url.PathEscape(vs[0].Ad.ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/ads/"+url.PathEscape(vs[0].ID), http.StatusSeeOther)
 }
 
 func (s *server) handleSaveSearch(w http.ResponseWriter, r *http.Request) {
