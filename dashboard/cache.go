@@ -15,7 +15,8 @@ import (
 // stale copy is served while one background recount runs.
 const CountsTTL = 15 * time.Second
 
-// counts caches store.Stats and store.QueueFacets.
+// counts caches store.Stats and store.QueueFacets, and the number of
+// ads each queue filter matches.
 type counts struct {
 	mu         sync.Mutex
 	at         time.Time
@@ -23,6 +24,47 @@ type counts struct {
 	facets     map[string][]store.Facet
 	refreshing bool
 	first      sync.Mutex // serialises the first, synchronous count
+
+	// totals are the queue's match counts by filter (queueKey), each
+	// served for CountsTTL: paging through a filter, or many analysts
+	// opening the queue, count it once. A decision drops them all; gen
+	// counts the drops, so a count that began before one is not kept.
+	totals map[string]queueTotal
+	gen    uint64
+}
+
+type queueTotal struct {
+	n  int
+	at time.Time
+}
+
+// maxTotals bounds the cached queue totals; past it they are all dropped.
+const maxTotals = 1000
+
+// total returns the cached total of a queue filter, if fresh, and the
+// generation to hand back to putTotal.
+func (c *counts) total(key string, now time.Time) (n int, ok bool, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.totals[key]
+	if !ok || now.Sub(t.at) >= CountsTTL || now.Before(t.at) {
+		return 0, false, c.gen
+	}
+	return t.n, true, c.gen
+}
+
+// putTotal caches the total of a queue filter counted since total
+// returned gen, unless a decision came in between.
+func (c *counts) putTotal(key string, n int, now time.Time, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
+	if c.totals == nil || len(c.totals) >= maxTotals {
+		c.totals = map[string]queueTotal{}
+	}
+	c.totals[key] = queueTotal{n: n, at: now}
 }
 
 func count(ctx context.Context, db Store) (store.Stats, map[string][]store.Facet, error) {
@@ -86,9 +128,11 @@ func (c *counts) refresh(db Store, log *slog.Logger) {
 }
 
 // invalidate makes the next get recount (after a decision changes the
-// review-status counts).
+// review-status counts) and drops the queue totals.
 func (c *counts) invalidate() {
 	c.mu.Lock()
 	c.at = time.Time{}
+	c.totals = nil
+	c.gen++
 	c.mu.Unlock()
 }

@@ -15,8 +15,8 @@ import (
 
 type searchRow struct {
 	ID        string
-	Found     bool // the store has the verdict
-	V         ad.Verdict
+	Found     bool // the store has the ad
+	S         store.Summary
 	Review    store.Review
 	Relevance float64
 	Fragments []fragment
@@ -107,7 +107,7 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusInternalServerError, "The search failed.")
 		return
 	}
-	verdicts, err := s.loadByID(r, res.Hits)
+	summaries, err := s.summariesByID(r, res.Hits)
 	if err != nil {
 		s.log.Error("dashboard: search: load ads", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
@@ -125,8 +125,8 @@ func (s *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	d := searchData{Q: iq.Text, Total: res.Total, Filter: map[string]string{}}
 	for _, h := range res.Hits {
-		v, ok := verdicts[h.ID]
-		row := searchRow{ID: h.ID, Found: ok, V: v, Relevance: h.Score, Review: revs[h.ID]}
+		sm, ok := summaries[h.ID]
+		row := searchRow{ID: h.ID, Found: ok, S: sm, Relevance: h.Score, Review: revs[h.ID]}
 		for _, f := range ad.Fields {
 			for _, fr := range h.Fragments[f] {
 				row.Fragments = append(row.Fragments, fragment{Field: f, HTML: safeFragment(fr)})
@@ -195,6 +195,26 @@ func (s *server) loadByID(r *http.Request, hits []index.Hit) (map[string]ad.Verd
 	}
 	for _, v := range vs {
 		out[v.Ad.ID] = v
+	}
+	return out, nil
+}
+
+// summariesByID reads the list summaries of search hits from the store.
+func (s *server) summariesByID(r *http.Request, hits []index.Hit) (map[string]store.Summary, error) {
+	out := map[string]store.Summary{}
+	if len(hits) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	ss, _, err := s.db.Summaries(r.Context(), store.Filter{IDs: ids, Limit: len(ids)})
+	if err != nil {
+		return nil, err
+	}
+	for _, sm := range ss {
+		out[sm.ID] = sm
 	}
 	return out, nil
 }

@@ -35,7 +35,6 @@ var funcs = template.FuncMap{
 	"join":    func(ss []string) string { return strings.Join(ss, ", ") },
 	"band":    bandClass,
 	"link":    linkURL,
-	"top":     topSignals,
 	"short":   shortTitle,
 	"contact": contactLabel,
 	"inc":     func(i int) int { return i + 1 },

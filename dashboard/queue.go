@@ -1,12 +1,10 @@
 package dashboard
 
 import (
-	"cmp"
 	"errors"
-	"maps"
+	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +17,7 @@ import (
 var queueParams = []string{"site", "country", "lang", "kind", "band", "signal", "status", "assignee", "known", "from", "to", "order"}
 
 type queueRow struct {
-	V      ad.Verdict
+	S      store.Summary
 	Review store.Review
 }
 
@@ -106,6 +104,14 @@ func queueFilter(q url.Values, me string) (store.Filter, error) {
 	return f, nil
 }
 
+// queueKey identifies a queue filter, paging aside, for the cached totals.
+func queueKey(f store.Filter) string {
+	f.Limit, f.Offset = 0, 0
+	flagged := f.Flagged != nil && *f.Flagged
+	f.Flagged = nil
+	return fmt.Sprintf("%t %#v", flagged, f)
+}
+
 // handleList is the review queue: flagged ads, riskiest (or newest) first,
 // with filters. Viewers are sent to the statistics.
 func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
@@ -131,17 +137,24 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "Bad filter: "+err.Error())
 		return
 	}
-	f.Limit, f.Offset, f.CountLimit = PageSize, (page-1)*PageSize, MaxPage*PageSize+1
+	f.CountLimit = MaxPage*PageSize + 1
+	key := queueKey(f)
+	total, counted, gen := s.counts.total(key, time.Now())
+	f.Limit, f.Offset, f.SkipCount = PageSize, (page-1)*PageSize, counted
 	ctx := r.Context()
-	vs, total, err := s.db.List(ctx, f)
+	vs, n, err := s.db.Summaries(ctx, f)
 	if err != nil {
 		s.log.Error("dashboard: list", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the ads.")
 		return
 	}
+	if !counted {
+		total = n
+		s.counts.putTotal(key, total, time.Now(), gen)
+	}
 	ids := make([]string, len(vs))
 	for i, v := range vs {
-		ids[i] = v.Ad.ID
+		ids[i] = v.ID
 	}
 	revs, err := s.db.Reviews(ctx, ids)
 	if err != nil {
@@ -179,35 +192,22 @@ func (s *server) handleList(w http.ResponseWriter, r *http.Request) {
 		d.Menus = append(d.Menus, filterMenu{Name: m.name, Param: m.param, Value: q.Get(m.param), Options: facets[m.facet]})
 	}
 	for _, v := range vs {
-		d.Rows = append(d.Rows, queueRow{V: v, Review: revs[v.Ad.ID]})
+		d.Rows = append(d.Rows, queueRow{S: v, Review: revs[v.ID]})
 	}
 	d.Pager = newPager("/", keep, page, total, PageSize)
 	s.render(w, r, http.StatusOK, "list", view{Title: "Review queue", Nav: "queue", Data: d})
 }
 
-// topSignals returns the n signals of v that weigh most in its score, a
-// signal weighing the sum of its hits' weights; ties go by name.
+// topSignals returns the n signals of v that weigh most in its score (see
+// store.RankSignals), as the lists show them.
 func topSignals(v ad.Verdict, n int) []string {
-	weight := map[string]float64{}
-	for _, h := range v.Hits {
-		if h.Signal != "" {
-			weight[h.Signal] += h.Weight
-		}
-	}
-	out := slices.Collect(maps.Keys(weight))
-	slices.SortFunc(out, func(a, b string) int {
-		if c := cmp.Compare(weight[b], weight[a]); c != 0 {
-			return c
-		}
-		return strings.Compare(a, b)
-	})
-	return out[:min(n, len(out))]
+	return store.Summarize(v).Top(n)
 }
 
 // handleNext opens the riskiest flagged ad nobody decided on yet.
 func (s *server) handleNext(w http.ResponseWriter, r *http.Request) {
 	flagged := true
-	vs, _, err := s.db.List(r.Context(), store.Filter{Flagged: &flagged, Status: store.StatusNew, Limit: 1})
+	vs, _, err := s.db.Summaries(r.Context(), store.Filter{Flagged: &flagged, Status: store.StatusNew, Limit: 1, SkipCount: true})
 	if err != nil {
 		s.log.Error("dashboard: next", "err", err)
 		s.renderError(w, r, http.StatusInternalServerError, "Could not read the queue.")
@@ -217,7 +217,7 @@ func (s *server) handleNext(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/?status=new", http.StatusSeeOther)
 		return
 	}
-	http.Redirect(w, r, "/ads/"+url.PathEscape(vs[0].Ad.ID), http.StatusSeeOther)
+	http.Redirect(w, r, "/ads/"+url.PathEscape(vs[0].ID), http.StatusSeeOther)
 }
 
 func (s *server) handleSaveSearch(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"strings"
@@ -119,5 +120,32 @@ func TestQueueShowsPostedTime(t *testing.T) {
 	}
 	if !regexp.MustCompile(`title="[^"]*[Cc]rawl`).MatchString(row) {
 		t.Errorf("crawl-time fallback is not marked:\n%s", row)
+	}
+}
+
+// The queue's total is counted once per filter and served for CountsTTL;
+// a decision drops it, so the next page counts again.
+func TestQueueTotalCachedUntilADecision(t *testing.T) {
+	f := newFixture(t, Options{}, standardAds(t)...)
+	_, body := f.get(t, "/?status=new")
+	if !strings.Contains(body, `<span class="count">3 ads</span>`) {
+		t.Fatalf("queue of new ads does not count 3:\n%s", body)
+	}
+	// Written behind the dashboard's back: the cached total stays, the
+	// rows are read again.
+	extra := mkVerdict(t, "late1", 99, true, ad.Ad{Title: "late", Body: "b"})
+	if _, err := f.store.Upsert(context.Background(), extra); err != nil {
+		t.Fatal(err)
+	}
+	_, body = f.get(t, "/?status=new")
+	if !strings.Contains(body, `<span class="count">3 ads</span>`) || !strings.Contains(body, `href="/ads/late1"`) {
+		t.Fatalf("second page: cached total or live rows missing:\n%s", body)
+	}
+	if code, body := f.call(t, "POST", "/api/v1/reviews", `{"ids":["ru1","ro1"],"status":"confirmed"}`, auth.Analyst); code != 200 {
+		t.Fatalf("review = %d %s", code, body)
+	}
+	_, body = f.get(t, "/?status=new")
+	if !strings.Contains(body, `<span class="count">2 ads</span>`) || strings.Contains(body, `href="/ads/ru1"`) {
+		t.Fatalf("after a decision the queue of new ads is not counted again (en1 and late1):\n%s", body)
 	}
 }

@@ -16,6 +16,7 @@ import (
 type Store interface {
 	Get(ctx context.Context, id string) (ad.Verdict, error)
 	List(ctx context.Context, f store.Filter) ([]ad.Verdict, int, error)
+	Summaries(ctx context.Context, f store.Filter) ([]store.Summary, int, error)
 	Related(ctx context.Context, id string, limit int) ([]store.Related, error)
 	Sites(ctx context.Context) ([]string, error)
 	Stats(ctx context.Context) (store.Stats, error)

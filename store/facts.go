@@ -44,8 +44,9 @@ func (c *stmtCache) Close() {
 	}
 }
 
-// writeFacts rewrites the side tables the queue filters and contact links
-// read (signals, destinations, contacts) for one ad, inside a transaction.
+// writeFacts rewrites the side tables the queue filters, lists and
+// contact links read (signals, destinations, contacts, summary) for one
+// ad, inside a transaction.
 func writeFacts(ctx context.Context, tx execer, v ad.Verdict) error {
 	id := v.Ad.ID
 	for _, t := range []string{"ad_contacts", "ad_signals", "ad_destinations"} {
@@ -74,6 +75,9 @@ func writeFacts(ctx context.Context, tx execer, v ad.Verdict) error {
 		if err := ins("ad_contacts", "contact", c); err != nil {
 			return err
 		}
+	}
+	if err := writeSummary(ctx, tx, v); err != nil {
+		return err
 	}
 	return writeDims(ctx, tx, v)
 }
@@ -114,17 +118,23 @@ func (s *Store) Related(ctx context.Context, id string, limit int) ([]Related, e
 	if limit <= 0 || limit > MaxRelated {
 		limit = MaxRelated
 	}
+	// The candidates are ranked from the (id, score) index; only the
+	// limit kept read their ad rows.
 	rows, err := s.db.QueryContext(ctx, `
 WITH cand AS (
 	SELECT c2.contact, c2.ad_id
 	FROM ad_contacts c1
 	JOIN ad_contacts c2 ON c2.contact = c1.contact AND c2.ad_id <> c1.ad_id
 	WHERE c1.ad_id = ?
+	LIMIT ?),
+top AS (
+	SELECT cand.contact, cand.ad_id, r.score
+	FROM cand JOIN ads r INDEXED BY ads_id_score ON r.id = cand.ad_id
+	ORDER BY r.score DESC, r.id, cand.contact
 	LIMIT ?)
-SELECT cand.contact, a.id, a.title, a.site, a.score, a.band
-FROM cand JOIN ads a ON a.id = cand.ad_id
-ORDER BY a.score DESC, a.id, cand.contact
-LIMIT ?`, id, MaxRelatedCandidates, limit)
+SELECT top.contact, a.id, a.title, a.site, a.score, a.band
+FROM top JOIN ads a ON a.id = top.ad_id
+ORDER BY top.score DESC, top.ad_id, top.contact`, id, MaxRelatedCandidates, limit)
 	if err != nil {
 		return nil, wrap("related", err)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -43,8 +44,11 @@ type Filter struct {
 	// CountLimit, if positive, stops counting matches there: List's total
 	// is then at most CountLimit (a page view needs no exact 30,000).
 	CountLimit int
-	Limit      int // 0 means DefaultLimit; larger than MaxLimit is cut to MaxLimit
-	Offset     int
+	// SkipCount skips counting: List's total is then -1 (for a caller
+	// that has the count already).
+	SkipCount bool
+	Limit     int // 0 means DefaultLimit; larger than MaxLimit is cut to MaxLimit
+	Offset    int
 }
 
 func (f Filter) where() (string, []any, error) {
@@ -115,38 +119,9 @@ func (f Filter) where() (string, []any, error) {
 // ignoring Limit and Offset. A non-empty IDs slice restricts the result to
 // those ads; an empty non-nil one matches nothing.
 func (s *Store) List(ctx context.Context, f Filter) ([]ad.Verdict, int, error) {
-	if f.Limit < 0 || f.Offset < 0 {
-		return nil, 0, errors.New("store: list: negative limit or offset")
-	}
-	if f.Limit == 0 {
-		f.Limit = DefaultLimit
-	}
-	f.Limit = min(f.Limit, MaxLimit)
-	where, args, err := f.where()
+	rows, total, err := s.listRows(ctx, f, "ads.id, ads.verdict_json", "")
 	if err != nil {
 		return nil, 0, err
-	}
-	var total int
-	countQ := "SELECT COUNT(*) FROM ads" + where
-	countArgs := args
-	if f.CountLimit > 0 {
-		countQ = "SELECT COUNT(*) FROM (SELECT 1 FROM ads" + where + " LIMIT ?)"
-		countArgs = append(append([]any{}, args...), f.CountLimit)
-	}
-	if err := s.db.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: list: count: %w", err)
-	}
-	order := " ORDER BY score DESC, crawled DESC, id"
-	if f.Newest {
-		order = " ORDER BY crawled DESC, score DESC, id"
-	}
-	// Page over the small columns first, then read the page's verdicts:
-	// sorting never carries the verdict JSON.
-	q := "SELECT ads.id, ads.verdict_json FROM (SELECT id, score, crawled FROM ads" + where + order +
-		" LIMIT ? OFFSET ?) AS page JOIN ads ON ads.id = page.id" + strings.NewReplacer("score", "page.score", "crawled", "page.crawled", " id", " page.id").Replace(order)
-	rows, err := s.db.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list: %w", err)
 	}
 	defer rows.Close()
 	out := []ad.Verdict{}
@@ -165,6 +140,48 @@ func (s *Store) List(ctx context.Context, f Filter) ([]ad.Verdict, int, error) {
 		return nil, 0, fmt.Errorf("store: list: %w", err)
 	}
 	return out, total, nil
+}
+
+// listRows counts the ads matching f and queries the page f asks for, in
+// List's order: cols of ads (and of the tables join adds) for each ad.
+func (s *Store) listRows(ctx context.Context, f Filter, cols, join string) (*sql.Rows, int, error) {
+	if f.Limit < 0 || f.Offset < 0 {
+		return nil, 0, errors.New("store: list: negative limit or offset")
+	}
+	if f.Limit == 0 {
+		f.Limit = DefaultLimit
+	}
+	f.Limit = min(f.Limit, MaxLimit)
+	where, args, err := f.where()
+	if err != nil {
+		return nil, 0, err
+	}
+	total := -1
+	if !f.SkipCount {
+		countQ := "SELECT COUNT(*) FROM ads" + where
+		countArgs := args
+		if f.CountLimit > 0 {
+			countQ = "SELECT COUNT(*) FROM (SELECT 1 FROM ads" + where + " LIMIT ?)"
+			countArgs = append(append([]any{}, args...), f.CountLimit)
+		}
+		if err := s.db.QueryRowContext(ctx, countQ, countArgs...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store: list: count: %w", err)
+		}
+	}
+	order := " ORDER BY score DESC, crawled DESC, id"
+	if f.Newest {
+		order = " ORDER BY crawled DESC, score DESC, id"
+	}
+	// Page over the small columns first, then read the page's rows:
+	// sorting never carries the verdict JSON.
+	q := "SELECT " + cols + " FROM (SELECT id, score, crawled FROM ads" + where + order +
+		" LIMIT ? OFFSET ?) AS page JOIN ads ON ads.id = page.id" + join +
+		strings.NewReplacer("score", "page.score", "crawled", "page.crawled", " id", " page.id").Replace(order)
+	rows, err := s.db.QueryContext(ctx, q, append(args, f.Limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list: %w", err)
+	}
+	return rows, total, nil
 }
 
 // Stats counts the stored ads.

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"sort"
 	"strconv"
@@ -56,9 +57,22 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
+// migrationSteps are Go steps of migrations, keyed by version: each runs
+// in the migration's transaction right after its SQL file, for what SQL
+// alone cannot compute the way lure does.
+var migrationSteps = map[int]func(context.Context, *sql.Tx) error{
+	11: fillSummaries,
+}
+
 // migrate applies every migration newer than the database's version, all
 // in one transaction. A database written by a newer lure is refused.
 func migrate(ctx context.Context, db *sql.DB) error {
+	return migrateTo(ctx, db, math.MaxInt)
+}
+
+// migrateTo is migrate stopping after version upTo (tests build databases
+// of an older schema with it).
+func migrateTo(ctx context.Context, db *sql.DB, upTo int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
@@ -83,11 +97,16 @@ func migrate(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("store: database schema version %d is newer than this build knows (%d)", current, ms[n-1].version)
 	}
 	for _, m := range ms {
-		if m.version <= current {
+		if m.version <= current || m.version > upTo {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 			return fmt.Errorf("store: migration %s: %w", m.name, err)
+		}
+		if step := migrationSteps[m.version]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return fmt.Errorf("store: migration %s: %w", m.name, err)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 			m.version, m.name, formatTime(time.Now())); err != nil {

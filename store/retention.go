@@ -300,7 +300,7 @@ func inList(ids []string) (string, []any) {
 
 // adTables are the tables keyed by ad ID, children first; ads itself is
 // removed last. audit_log is append-only and keeps its entries.
-var adTables = []string{"ad_contacts", "ad_signals", "ad_destinations", "ad_dims",
+var adTables = []string{"ad_contacts", "ad_signals", "ad_destinations", "ad_dims", "ad_summaries",
 	"partner_ad_hashes", "partner_template_matches", "network_contacts", "network_ads",
 	"reviews", "notice_items", "ad_removals", "webhook_deliveries"}
 
@@ -360,7 +360,8 @@ func dropSnapshots(ctx context.Context, tx *sql.Tx, ids []string) error {
 	return err
 }
 
-// rewriteAds applies edit to the stored verdicts of ads ids, drops their
+// rewriteAds applies edit to the stored verdicts of ads ids (and to the
+// title column and list summaries read from them), drops their
 // contact rows and the delivered webhook events (whose payloads carry
 // the old verdict), and refreshes their networks' summaries. The
 // contacts the edited verdicts still carry are written back.
@@ -398,7 +399,10 @@ func rewriteAds(ctx context.Context, tx *sql.Tx, ids []string, edit func(*ad.Ver
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE ads SET verdict_json = ? WHERE id = ?`, string(js), r.id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE ads SET verdict_json = ?, title = ? WHERE id = ?`, string(js), v.Ad.Title, r.id); err != nil {
+			return err
+		}
+		if err := writeSummary(ctx, tx, v); err != nil {
 			return err
 		}
 		keep := map[string]bool{}

@@ -28,6 +28,13 @@ var ErrNotFound = errors.New("store: ad not found")
 // connection before it fails.
 const BusyTimeout = 5 * time.Second
 
+// IdleConns is how many open connections the store keeps for reuse. A
+// SQLite connection is costly to open (the schema is parsed again) and
+// starts with a cold page cache, so a busy dashboard that opened and
+// closed one per burst of requests (database/sql keeps 2 by default)
+// would pay for both again and again.
+const IdleConns = 32
+
 // Store is a SQLite database of scored ads. It is safe for concurrent use.
 type Store struct {
 	db *sql.DB
@@ -52,6 +59,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
+	db.SetMaxIdleConns(IdleConns)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
