@@ -75,7 +75,7 @@ func (c *Classifier) explain(v ad.Verdict, p palette) string {
 		if r, ok := c.pack.Rule(h.Rule); ok {
 			desc = r.Description
 		} else if h.Learned {
-			desc = learnedDescription(h)
+			desc = LearnedDescription(h)
 		}
 		col, note := p.red, ""
 		if h.Weight < 0 {

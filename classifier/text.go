@@ -49,8 +49,8 @@ func (c *Classifier) textHits(a *ad.Ad, hits []ad.Hit) []ad.Hit {
 
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
-// learnedDescription describes a learned text hit for Explain.
-func learnedDescription(h ad.Hit) string {
+// LearnedDescription describes a learned text hit (Explain, the ad page).
+func LearnedDescription(h ad.Hit) string {
 	switch h.Rule {
 	case TextWordRule:
 		return "learned: words the text model weighs"

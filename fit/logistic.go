@@ -47,6 +47,11 @@ type Options struct {
 	// Lambda is the L2 strength: the objective is the mean log-loss plus
 	// Lambda/2 · Σ (w_j − Prior_j)². The bias is not regularised.
 	Lambda float64
+	// FeatureLambda, when not nil, is an L2 strength per feature that
+	// replaces Lambda for that feature; NaN entries use Lambda. A hybrid
+	// model keeps the strength the rules-only fit chose for its rule
+	// features while the text features are cross-validated.
+	FeatureLambda []float64
 	// Prior is the weight each feature is pulled towards; nil is zero.
 	// With the current weights of a pack as prior, rules the data says
 	// nothing about keep their weight.
@@ -152,7 +157,7 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 		}
 	}
 	p := d.NFeatures
-	for name, v := range map[string][]float64{"prior": o.Prior, "lower": o.Lower, "upper": o.Upper, "init": o.Init} {
+	for name, v := range map[string][]float64{"prior": o.Prior, "lower": o.Lower, "upper": o.Upper, "init": o.Init, "feature lambda": o.FeatureLambda} {
 		if v != nil && len(v) != p {
 			return Model{}, fmt.Errorf("fit: %s has %d values for %d features", name, len(v), p)
 		}
@@ -166,6 +171,13 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 	prior := o.Prior
 	if prior == nil {
 		prior = make([]float64, p)
+	}
+	lam := make([]float64, p)
+	for j := range lam {
+		lam[j] = o.Lambda
+		if o.FeatureLambda != nil && !math.IsNaN(o.FeatureLambda[j]) {
+			lam[j] = o.FeatureLambda[j]
+		}
 	}
 	project := func(w []float64, b *float64) {
 		for j := range w {
@@ -208,14 +220,14 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 		reg := 0.0
 		for j := range w {
 			dw := w[j] - prior[j]
-			reg += dw * dw
+			reg += lam[j] * dw * dw
 		}
-		f += o.Lambda / 2 * reg
+		f += reg / 2
 		if g == nil {
 			return f
 		}
 		for j := range g {
-			g[j] = o.Lambda * (w[j] - prior[j])
+			g[j] = lam[j] * (w[j] - prior[j])
 		}
 		*gb = 0
 		inv := 1 / float64(n)

@@ -58,10 +58,21 @@ func (h Hybrid) TextRow(ruleRow []int32, a *ad.Ad) ([]int32, []float64) {
 
 // Options returns training options for the hybrid: the rule features as
 // RuleOptions (signs kept, prior the current weights unless fromZero),
-// the text features unbounded with prior 0.
-func (h Hybrid) Options(fromZero bool) Options {
+// regularised with ruleLambda (the strength cross-validation chose for
+// the rules alone) whatever Options.Lambda the text features get, or,
+// when ruleLambda is NaN, with Options.Lambda as the text features; the
+// text features unbounded with prior 0.
+func (h Hybrid) Options(fromZero bool, ruleLambda float64) Options {
 	o := RuleOptions(h.Rules.Pack, fromZero)
-	n := h.Data.NFeatures - len(o.Prior)
+	r := len(o.Prior)
+	n := h.Data.NFeatures - r
+	o.FeatureLambda = make([]float64, r+n)
+	for j := range o.FeatureLambda {
+		o.FeatureLambda[j] = math.NaN()
+		if j < r {
+			o.FeatureLambda[j] = ruleLambda
+		}
+	}
 	o.Prior = append(o.Prior, make([]float64, n)...)
 	o.Init = append(o.Init, make([]float64, n)...)
 	for range n {

@@ -29,7 +29,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "", "write the fitted weights to this file (e.g. rules/weights.yaml); default: print only")
 	rulesDir := fs.String("rules", "", "directory of rule packs, with an optional weights.yaml (default: the embedded packs)")
 	lambdas := fs.String("lambdas", "", "comma-separated L2 strengths to cross-validate (default: 1 down to 0.0003)")
-	fromZero := fs.Bool("from-zero", false, "regularise towards 0 instead of towards the current weights")
+	fromZero := fs.Bool("from-zero", false, "regularise towards 0 instead of towards the current weights (with --text: with the strength of the text features)")
 	bow := fs.Bool("bow", false, "also fit a bag-of-words logistic-regression baseline on the same data and report it")
 	dedup := fs.Bool("dedup", true, "count texts that appear in several files (EMSCAD and DIFrauD) once")
 	text := fs.Bool("text", false, "fit hashed word and character n-gram features of the normalised text jointly with the rule features (a hybrid model); --out is then a rules directory")
@@ -37,7 +37,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.IntVar(&textCfg.Bits, "text-bits", textCfg.Bits, "with --text: hash table size 2^N")
 	textWords := fs.String("text-words", "1-2", "with --text: word n-gram orders MIN-MAX (0-0: none)")
 	textChars := fs.String("text-chars", "3-5", "with --text: character n-gram orders MIN-MAX within words (0-0: none)")
-	textScale := fs.String("text-scale", "1,1", "with --text: scale of the word and of the character block (each a unit vector per ad)")
+	textScale := fs.String("text-scale", fmt.Sprintf("%g,%g", textCfg.WordScale, textCfg.CharScale), "with --text: scale of the word and of the character block (each a unit vector per ad)")
 	textPrune := fs.Float64("text-prune", 0.001, "with --text: drop text weights smaller in magnitude than this")
 	textIter := fs.Int("text-iter", 400, "with --text: gradient iterations per fit")
 	top := fs.Int("top", 25, "with --text: text features listed per class")
@@ -100,10 +100,24 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	opts := fit.RuleOptions(pack, *fromZero)
 	data := rf.Data
 	var hy fit.Hybrid
+	var ruleCV fit.CVResult
+	if *text && !*fromZero {
+		// The rules keep the strength their own cross-validation picks;
+		// the grid is then searched for the text features.
+		if ruleCV, err = fit.CrossValidate(ctx, rf.Data, opts, *folds, nil); err != nil {
+			return err
+		}
+	}
 	if *text {
 		hy = fit.NewHybrid(rf, textCfg, ads)
 		data = hy.Data
-		opts = hy.Options(*fromZero)
+		// With --from-zero the rules are features like the words: one
+		// strength for all.
+		ruleLambda := math.NaN()
+		if !*fromZero {
+			ruleLambda = ruleCV.BestLambda()
+		}
+		opts = hy.Options(*fromZero, ruleLambda)
 		opts.MaxIter, opts.Tol = *textIter, 1e-5
 		if grid == nil {
 			grid = textLambdas
@@ -152,6 +166,12 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		c := tm.Config
 		fmt.Fprintf(stdout, "Hybrid model: %d rule features and 2^%d hashed text buckets (words %d–%d, characters %d–%d, scales %g/%g); text model %s keeps %d weights (|w| ≥ %g).\n\n",
 			len(pack.Rules), c.Bits, c.WordMin, c.WordMax, c.CharMin, c.CharMax, c.WordScale, c.CharScale, tm.Hash, tm.NonZero(), *textPrune)
+	}
+	if tm != nil && *fromZero {
+		fmt.Fprintf(stdout, "Rule features regularised towards 0 with the strength of the text features (--from-zero).\n\n")
+	} else if tm != nil {
+		fmt.Fprintf(stdout, "Rule features regularised with λ=%g, the strength %d-fold cross-validation of the rules alone selects (out-of-fold PR-AUC %.3f, ROC-AUC %.3f); the table is the strength of the text features.\n\n",
+			ruleCV.BestLambda(), ruleCV.Folds, ruleCV.Scores[ruleCV.Best].PRAUC, ruleCV.Scores[ruleCV.Best].ROCAUC)
 	}
 	fmt.Fprintf(stdout, "## Regularisation (%d-fold cross-validation, out of fold)\n\n| lambda | log-loss | PR-AUC | ROC-AUC |\n|---:|---:|---:|---:|\n", cv.Folds)
 	for i, s := range cv.Scores {

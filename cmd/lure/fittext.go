@@ -20,7 +20,7 @@ import (
 // textLambdas is the default grid of lure fit --text: the text features
 // are unit vectors per ad, so they need weaker regularisation than rule
 // features.
-var textLambdas = []float64{0.03, 0.01, 0.003, 0.001, 0.0003, 0.0001, 0.00003}
+var textLambdas = []float64{0.1, 0.03, 0.01, 0.003, 0.001}
 
 // parseTextConfig reads the --text-* flags into c.
 func parseTextConfig(c *textmodel.Config, words, chars, scale string) error {
