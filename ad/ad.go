@@ -272,6 +272,9 @@ type Hit struct {
 	// OwnOffer marks a warning counted 0 because the text makes an
 	// offer of its own (pay and a contact): an ad's own safety talk.
 	OwnOffer bool `json:"own_offer,omitempty"`
+	// Learned marks a hit of the learned text model of a pack (a word or
+	// character n-gram and its part of the score) rather than of a rule.
+	Learned bool `json:"learned,omitempty"`
 }
 
 // Salary is an amount extracted from an ad.

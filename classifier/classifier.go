@@ -563,6 +563,9 @@ func (c *Classifier) score(ctx context.Context, a ad.Ad, home []string) ad.Verdi
 	}
 	slices.SortFunc(v.Hits, byWeight)
 	s.dedupe(v.Hits)
+	if c.pack.Text != nil {
+		v.Hits = c.textHits(&v.Ad, v.Hits)
+	}
 	for _, h := range v.Hits {
 		z += h.Weight
 	}

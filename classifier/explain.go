@@ -74,6 +74,8 @@ func (c *Classifier) explain(v ad.Verdict, p palette) string {
 		desc := ""
 		if r, ok := c.pack.Rule(h.Rule); ok {
 			desc = r.Description
+		} else if h.Learned {
+			desc = LearnedDescription(h)
 		}
 		col, note := p.red, ""
 		if h.Weight < 0 {

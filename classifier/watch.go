@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lurewatch/lure/rules"
+	"github.com/lurewatch/lure/textmodel"
 )
 
 // DefaultWatchInterval is how often Watch callers usually check a rules
@@ -17,8 +18,8 @@ import (
 const DefaultWatchInterval = 2 * time.Second
 
 // Watch starts a goroutine that reloads h from the rule packs in dir
-// (with their weights, rules.LoadWithWeights) whenever its *.yaml files
-// change, checking every interval, until ctx ends; changes made after
+// (with their weights and text model, rules.LoadWithWeights) whenever its
+// *.yaml files or textmodel.File change, checking every interval, until ctx ends; changes made after
 // Watch returns are seen. A pack that fails to load, compile or pass its
 // own examples is logged as an error and the running one is kept.
 func Watch(ctx context.Context, h *Holder, dir string, every time.Duration, log *slog.Logger) {
@@ -29,13 +30,15 @@ func Watch(ctx context.Context, h *Holder, dir string, every time.Duration, log 
 	go pollRules(ctx, h, dir, every, last, log)
 }
 
-// rulesStamp summarises the *.yaml files of dir (names, sizes and
-// modification times) so that any edit, addition or removal changes it.
+// rulesStamp summarises the *.yaml files and the text model of dir
+// (names, sizes and modification times) so that any edit, addition or
+// removal changes it.
 func rulesStamp(dir string) (string, error) {
 	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
 		return "", err
 	}
+	names = append(names, filepath.Join(dir, textmodel.File))
 	stamp := ""
 	for _, n := range names {
 		fi, err := os.Stat(n)

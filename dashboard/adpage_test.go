@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lurewatch/lure/ad"
+	"github.com/lurewatch/lure/classifier"
 )
 
 // hitRowHTML returns the row of rule in the ad page's table of hits.
@@ -46,6 +47,22 @@ func TestAdPageSaysWhyRuleNotCounted(t *testing.T) {
 	for _, rule := range []string{"ru.free-travel", "ru.neg"} {
 		if row := hitRowHTML(t, body, rule); notCounted.MatchString(row) {
 			t.Errorf("counted rule %s is said not counted:\n%s", rule, row)
+		}
+	}
+}
+
+// Hits of a learned text model are marked as learned, with their evidence.
+func TestAdPageShowsLearnedHits(t *testing.T) {
+	v := mkVerdict(t, "z2", 70, true, ad.Ad{Lang: "en", Title: "Job", Body: "We arrange your visa."},
+		"en.visa|free_travel|body|arrange your visa")
+	v.Hits = append(v.Hits, ad.Hit{Rule: classifier.TextWordRule, Weight: 0.8, Signal: classifier.LearnedSignal, Learned: true,
+		Evidence: []ad.Span{{Field: ad.FieldBody, Start: 16, End: 20, Text: "visa"}}})
+	f := newFixture(t, Options{}, v)
+	_, body := f.get(t, "/ads/z2")
+	row := hitRowHTML(t, body, classifier.TextWordRule)
+	for _, want := range []string{"learned", "words the text model weighs", "visa"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("row of the learned hit lacks %q:\n%s", want, row)
 		}
 	}
 }

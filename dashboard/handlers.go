@@ -310,6 +310,9 @@ func (s *server) handleAd(w http.ResponseWriter, r *http.Request) {
 		}
 		hv := hitView{Rule: h.Rule, Signal: h.Signal, Weight: h.Weight, Description: s.describeRule(h.Rule),
 			NotCounted: classifier.NotCounted(h)}
+		if h.Learned && hv.Description == "" {
+			hv.Description = classifier.LearnedDescription(h)
+		}
 		for _, sp := range h.Evidence {
 			hv.Evidence = append(hv.Evidence, evidenceView{Field: sp.Field, Text: sp.Text,
 				Found: validSpan(v.Ad.Field(sp.Field), sp.Start, sp.End)})

@@ -113,7 +113,7 @@ func CrossValidate(ctx context.Context, d Data, o Options, k int, lambdas []floa
 			}
 			oo.Init, oo.InitBias = m.W, m.Bias
 			for _, i := range test {
-				res.Scores[li].OOF[i] = m.Prob(d.Rows[i])
+				res.Scores[li].OOF[i] = m.ProbVals(d.Rows[i], d.vals(i))
 			}
 		}
 	}

@@ -7,10 +7,13 @@ import (
 	"math"
 )
 
-// Data is a binary design matrix: Rows[i] lists the features (0 ≤ j <
-// NFeatures) that are 1 for example i; Y[i] is its label.
+// Data is a sparse design matrix: Rows[i] lists the features (0 ≤ j <
+// NFeatures) that are non-zero for example i; Y[i] is its label. When
+// Vals is nil every listed feature is 1 (a binary matrix); otherwise
+// Vals[i][k] is the value of feature Rows[i][k].
 type Data struct {
 	Rows      [][]int32
+	Vals      [][]float64
 	Y         []bool
 	NFeatures int
 }
@@ -18,10 +21,24 @@ type Data struct {
 // Subset returns the examples at idx.
 func (d Data) Subset(idx []int) Data {
 	s := Data{Rows: make([][]int32, len(idx)), Y: make([]bool, len(idx)), NFeatures: d.NFeatures}
+	if d.Vals != nil {
+		s.Vals = make([][]float64, len(idx))
+	}
 	for k, i := range idx {
 		s.Rows[k], s.Y[k] = d.Rows[i], d.Y[i]
+		if d.Vals != nil {
+			s.Vals[k] = d.Vals[i]
+		}
 	}
 	return s
+}
+
+// vals returns the values of example i (nil: all 1).
+func (d Data) vals(i int) []float64 {
+	if d.Vals == nil {
+		return nil
+	}
+	return d.Vals[i]
 }
 
 // Options configure Train. The zero value fits an unconstrained model
@@ -30,6 +47,11 @@ type Options struct {
 	// Lambda is the L2 strength: the objective is the mean log-loss plus
 	// Lambda/2 · Σ (w_j − Prior_j)². The bias is not regularised.
 	Lambda float64
+	// FeatureLambda, when not nil, is an L2 strength per feature that
+	// replaces Lambda for that feature; NaN entries use Lambda. A hybrid
+	// model keeps the strength the rules-only fit chose for its rule
+	// features while the text features are cross-validated.
+	FeatureLambda []float64
 	// Prior is the weight each feature is pulled towards; nil is zero.
 	// With the current weights of a pack as prior, rules the data says
 	// nothing about keep their weight.
@@ -69,8 +91,27 @@ func (m Model) Logit(row []int32) float64 {
 	return z
 }
 
+// LogitVals returns the linear score of an example with feature values
+// (vals nil: all 1).
+func (m Model) LogitVals(row []int32, vals []float64) float64 {
+	if vals == nil {
+		return m.Logit(row)
+	}
+	z := m.Bias
+	for k, j := range row {
+		z += m.W[j] * vals[k]
+	}
+	return z
+}
+
 // Prob returns the probability that an example is positive.
 func (m Model) Prob(row []int32) float64 { return sigmoid(m.Logit(row)) }
+
+// ProbVals returns the probability that an example with feature values
+// is positive.
+func (m Model) ProbVals(row []int32, vals []float64) float64 {
+	return sigmoid(m.LogitVals(row, vals))
+}
 
 func sigmoid(z float64) float64 {
 	if z >= 0 {
@@ -105,8 +146,18 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 	if len(d.Y) != n {
 		return Model{}, fmt.Errorf("fit: %d rows, %d labels", n, len(d.Y))
 	}
+	if d.Vals != nil {
+		if len(d.Vals) != n {
+			return Model{}, fmt.Errorf("fit: %d rows, %d value rows", n, len(d.Vals))
+		}
+		for i, row := range d.Rows {
+			if len(d.Vals[i]) != len(row) {
+				return Model{}, fmt.Errorf("fit: row %d has %d features, %d values", i, len(row), len(d.Vals[i]))
+			}
+		}
+	}
 	p := d.NFeatures
-	for name, v := range map[string][]float64{"prior": o.Prior, "lower": o.Lower, "upper": o.Upper, "init": o.Init} {
+	for name, v := range map[string][]float64{"prior": o.Prior, "lower": o.Lower, "upper": o.Upper, "init": o.Init, "feature lambda": o.FeatureLambda} {
 		if v != nil && len(v) != p {
 			return Model{}, fmt.Errorf("fit: %s has %d values for %d features", name, len(v), p)
 		}
@@ -120,6 +171,13 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 	prior := o.Prior
 	if prior == nil {
 		prior = make([]float64, p)
+	}
+	lam := make([]float64, p)
+	for j := range lam {
+		lam[j] = o.Lambda
+		if o.FeatureLambda != nil && !math.IsNaN(o.FeatureLambda[j]) {
+			lam[j] = o.FeatureLambda[j]
+		}
 	}
 	project := func(w []float64, b *float64) {
 		for j := range w {
@@ -146,8 +204,14 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 		f := 0.0
 		for i, row := range d.Rows {
 			zi := b
-			for _, j := range row {
-				zi += w[j]
+			if vs := d.vals(i); vs != nil {
+				for k, j := range row {
+					zi += w[j] * vs[k]
+				}
+			} else {
+				for _, j := range row {
+					zi += w[j]
+				}
 			}
 			z[i] = zi
 			f += logLoss(zi, d.Y[i])
@@ -156,14 +220,14 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 		reg := 0.0
 		for j := range w {
 			dw := w[j] - prior[j]
-			reg += dw * dw
+			reg += lam[j] * dw * dw
 		}
-		f += o.Lambda / 2 * reg
+		f += reg / 2
 		if g == nil {
 			return f
 		}
 		for j := range g {
-			g[j] = o.Lambda * (w[j] - prior[j])
+			g[j] = lam[j] * (w[j] - prior[j])
 		}
 		*gb = 0
 		inv := 1 / float64(n)
@@ -173,8 +237,14 @@ func Train(ctx context.Context, d Data, o Options) (Model, error) {
 				r -= inv
 			}
 			*gb += r
-			for _, j := range row {
-				g[j] += r
+			if vs := d.vals(i); vs != nil {
+				for k, j := range row {
+					g[j] += r * vs[k]
+				}
+			} else {
+				for _, j := range row {
+					g[j] += r
+				}
 			}
 		}
 		return f

@@ -18,7 +18,11 @@
 // which also runs every rule's own examples (see rules_test).
 package rules
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/lurewatch/lure/textmodel"
+)
 
 // Kinds a rule can apply to. A rule of kind job does not fire on marriage
 // ads and vice versa; KindAny fires on every ad, and every rule fires on
@@ -119,6 +123,9 @@ type Pack struct {
 	// regions.yaml and categories.yaml (empty when a pack has none).
 	Regions    Regions
 	Categories Categories
+	// Text is the learned text model of textmodel.File, scored beside the
+	// rules (nil: rules only). See SetText.
+	Text *textmodel.Model
 }
 
 // Meta describes one rule file.

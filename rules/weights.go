@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/lurewatch/lure/textmodel"
 	"io"
 	"io/fs"
 	"math"
@@ -160,10 +161,33 @@ func (p *Pack) ApplyWeights(w Weights) error {
 }
 
 // LoadWithWeights loads a pack like Load and, when fsys also holds
-// WeightsFile, applies it (see ApplyWeights). Load itself reads every
+// WeightsFile, applies it (see ApplyWeights), and when it holds
+// textmodel.File, a learned text model (see SetText; the file is read
+// with the bounds and checks of textmodel.Parse). Load itself reads every
 // *.yaml file as a rule file, so a directory with fitted weights must be
 // loaded with this function.
 func LoadWithWeights(fsys fs.FS) (*Pack, error) {
+	p, err := loadWeights(fsys)
+	if err != nil {
+		return nil, err
+	}
+	f, err := fsys.Open(textmodel.File)
+	if errors.Is(err, fs.ErrNotExist) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	defer f.Close()
+	m, err := textmodel.Parse(f)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	p.SetText(m)
+	return p, nil
+}
+
+func loadWeights(fsys fs.FS) (*Pack, error) {
 	b, err := fs.ReadFile(fsys, WeightsFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Load(fsys)
@@ -183,6 +207,19 @@ func LoadWithWeights(fsys fs.FS) (*Pack, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// SetText gives the pack a learned text model (nil: none) and a new
+// Version that hashes the model's too, so verdicts name the model they
+// were scored with. Build classifiers after setting it.
+func (p *Pack) SetText(m *textmodel.Model) {
+	p.Text = m
+	if m == nil {
+		return
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00text\x00%s\x00", p.Version, m.Hash)
+	p.Version = "rp-" + hex.EncodeToString(h.Sum(nil)[:8])
 }
 
 // withoutFile hides one file at the root of an fs.FS.

@@ -25,6 +25,8 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	worst := fs.Int("worst", eval.DefaultWorst, "how many worst misses to list each way")
 	boot := fs.Int("bootstrap", 1000, "bootstrap resamples for 95% intervals of F1 and PR-AUC (0: none)")
 	dedup := fs.Bool("dedup", true, "count texts that appear in several files (EMSCAD and DIFrauD) once")
+	baseline := fs.String("baseline", "", "shadow comparison: also score with the rule packs of this directory (the pack in use; \"embedded\" for the built-in packs) and print per-slice changes and the ads whose flag would change from it to --rules")
+	maxChanges := fs.Int("changes", 100, "with --baseline: how many ads whose flag would change to list (0: all)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: lure eval [flags] FILE...\n\nScores labelled ads and prints precision, recall, F1, PR-AUC, ROC-AUC, recall at\nfixed false-positive rates, the best-F1 threshold, calibration by score band, per\nlanguage, kind, group, indicator, rule and signal, and the worst misses.\nFormats: lure JSON Lines (label deceptive/legit or 1/0), EMSCAD CSV, DIFrauD JSON Lines,\nRussian vacancy CSVs (all legit).")
 		fs.PrintDefaults()
@@ -37,6 +39,9 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if threshold.set && (threshold.v < 0 || threshold.v > 100) {
 		return fmt.Errorf("%w: --threshold %g: want 0-100", errUsage, threshold.v)
+	}
+	if *baseline != "" && *asJSON {
+		return fmt.Errorf("%w: --baseline prints Markdown; leave out --json", errUsage)
 	}
 	f, err := eval.ParseFormat(*format)
 	if err != nil {
@@ -81,7 +86,38 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return rep.WriteJSON(stdout)
 	}
 	fmt.Fprintf(stdout, "# lure eval: %d ads, rule pack %s\n\nFiles: %s\n\n", len(results), pack.Version, strings.Join(fs.Args(), ", "))
-	return rep.WriteMarkdown(stdout)
+	if err := rep.WriteMarkdown(stdout); err != nil {
+		return err
+	}
+	if *baseline == "" {
+		return nil
+	}
+	dir := *baseline
+	if dir == "embedded" {
+		dir = ""
+	}
+	bpack, err := loadPack(dir)
+	if err != nil {
+		return fmt.Errorf("--baseline: %w", err)
+	}
+	bc, err := classifier.New(bpack, classifier.Options{DetectLang: langid.Default().Detect})
+	if err != nil {
+		return fmt.Errorf("--baseline: %w", err)
+	}
+	bres, err := eval.Run(ctx, bc, recs)
+	if err != nil {
+		return err
+	}
+	bth := bpack.Model.Threshold
+	if threshold.set {
+		bth = threshold.v
+	}
+	cmpr, err := eval.Compare(bres, results, bth, th)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "\nBaseline: rule pack %s; candidate: rule pack %s.\n\n", bpack.Version, pack.Version)
+	return cmpr.WriteMarkdown(stdout, max(*maxChanges, 0))
 }
 
 // optFloat is a float flag that knows whether it was given.

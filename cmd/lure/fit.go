@@ -17,6 +17,7 @@ import (
 	"github.com/lurewatch/lure/fit"
 	"github.com/lurewatch/lure/langid"
 	"github.com/lurewatch/lure/rules"
+	"github.com/lurewatch/lure/textmodel"
 )
 
 // cmdFit fits rule weights from labelled files and prints what changed.
@@ -28,9 +29,18 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "", "write the fitted weights to this file (e.g. rules/weights.yaml); default: print only")
 	rulesDir := fs.String("rules", "", "directory of rule packs, with an optional weights.yaml (default: the embedded packs)")
 	lambdas := fs.String("lambdas", "", "comma-separated L2 strengths to cross-validate (default: 1 down to 0.0003)")
-	fromZero := fs.Bool("from-zero", false, "regularise towards 0 instead of towards the current weights")
+	fromZero := fs.Bool("from-zero", false, "regularise towards 0 instead of towards the current weights (with --text: with the strength of the text features)")
 	bow := fs.Bool("bow", false, "also fit a bag-of-words logistic-regression baseline on the same data and report it")
 	dedup := fs.Bool("dedup", true, "count texts that appear in several files (EMSCAD and DIFrauD) once")
+	text := fs.Bool("text", false, "fit hashed word and character n-gram features of the normalised text jointly with the rule features (a hybrid model); --out is then a rules directory")
+	textCfg := textmodel.DefaultConfig()
+	fs.IntVar(&textCfg.Bits, "text-bits", textCfg.Bits, "with --text: hash table size 2^N")
+	textWords := fs.String("text-words", "1-2", "with --text: word n-gram orders MIN-MAX (0-0: none)")
+	textChars := fs.String("text-chars", "3-5", "with --text: character n-gram orders MIN-MAX within words (0-0: none)")
+	textScale := fs.String("text-scale", fmt.Sprintf("%g,%g", textCfg.WordScale, textCfg.CharScale), "with --text: scale of the word and of the character block (each a unit vector per ad)")
+	textPrune := fs.Float64("text-prune", 0.001, "with --text: drop text weights smaller in magnitude than this")
+	textIter := fs.Int("text-iter", 400, "with --text: gradient iterations per fit")
+	top := fs.Int("top", 25, "with --text: text features listed per class")
 	var tests multiFlag
 	fs.Var(&tests, "test", "labelled file to report before/after metrics on, never fitted on (repeatable)")
 	fs.Usage = func() {
@@ -50,6 +60,11 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	grid, err := parseLambdas(*lambdas)
 	if err != nil {
 		return fmt.Errorf("%w: --lambdas: %v", errUsage, err)
+	}
+	if *text {
+		if err := parseTextConfig(&textCfg, *textWords, *textChars, *textScale); err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
 	}
 	pack, err := loadFitPack(*rulesDir)
 	if err != nil {
@@ -83,14 +98,45 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	opts := fit.RuleOptions(pack, *fromZero)
-	cv, err := fit.CrossValidate(ctx, rf.Data, opts, *folds, grid)
+	data := rf.Data
+	var hy fit.Hybrid
+	var ruleCV fit.CVResult
+	if *text && !*fromZero {
+		// The rules keep the strength their own cross-validation picks;
+		// the grid is then searched for the text features.
+		if ruleCV, err = fit.CrossValidate(ctx, rf.Data, opts, *folds, nil); err != nil {
+			return err
+		}
+	}
+	if *text {
+		hy = fit.NewHybrid(rf, textCfg, ads)
+		data = hy.Data
+		// With --from-zero the rules are features like the words: one
+		// strength for all.
+		ruleLambda := math.NaN()
+		if !*fromZero {
+			ruleLambda = ruleCV.BestLambda()
+		}
+		opts = hy.Options(*fromZero, ruleLambda)
+		opts.MaxIter, opts.Tol = *textIter, 1e-5
+		if grid == nil {
+			grid = textLambdas
+		}
+	}
+	cv, err := fit.CrossValidate(ctx, data, opts, *folds, grid)
 	if err != nil {
 		return err
 	}
 	opts.Lambda = cv.BestLambda()
-	m, err := fit.Train(ctx, rf.Data, opts)
+	m, err := fit.Train(ctx, data, opts)
 	if err != nil {
 		return err
+	}
+	var tm *textmodel.Model
+	if *text {
+		if m, tm, err = hy.Split(m, *textPrune); err != nil {
+			return err
+		}
 	}
 	w := rf.Weights(m, opts.Lambda)
 	w.Fitted = time.Now().UTC().Truncate(time.Second)
@@ -108,6 +154,7 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := fitted.ApplyWeights(w); err != nil {
 		return err
 	}
+	fitted.SetText(tm)
 	c2, err := classifier.New(fitted, classifier.Options{DetectLang: langid.Default().Detect})
 	if err != nil {
 		return err
@@ -115,6 +162,17 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 
 	th := pack.Model.Threshold
 	fmt.Fprintf(stdout, "# lure fit: %d ads (%d deceptive), pack %s → %s\n\nFiles: %s\n\n", len(recs), pos, pack.Version, fitted.Version, strings.Join(fs.Args(), ", "))
+	if tm != nil {
+		c := tm.Config
+		fmt.Fprintf(stdout, "Hybrid model: %d rule features and 2^%d hashed text buckets (words %d–%d, characters %d–%d, scales %g/%g); text model %s keeps %d weights (|w| ≥ %g).\n\n",
+			len(pack.Rules), c.Bits, c.WordMin, c.WordMax, c.CharMin, c.CharMax, c.WordScale, c.CharScale, tm.Hash, tm.NonZero(), *textPrune)
+	}
+	if tm != nil && *fromZero {
+		fmt.Fprintf(stdout, "Rule features regularised towards 0 with the strength of the text features (--from-zero).\n\n")
+	} else if tm != nil {
+		fmt.Fprintf(stdout, "Rule features regularised with λ=%g, the strength %d-fold cross-validation of the rules alone selects (out-of-fold PR-AUC %.3f, ROC-AUC %.3f); the table is the strength of the text features.\n\n",
+			ruleCV.BestLambda(), ruleCV.Folds, ruleCV.Scores[ruleCV.Best].PRAUC, ruleCV.Scores[ruleCV.Best].ROCAUC)
+	}
 	fmt.Fprintf(stdout, "## Regularisation (%d-fold cross-validation, out of fold)\n\n| lambda | log-loss | PR-AUC | ROC-AUC |\n|---:|---:|---:|---:|\n", cv.Folds)
 	for i, s := range cv.Scores {
 		mark := ""
@@ -167,7 +225,11 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 		metricsRow(stdout, name+", current weights", tb, th)
-		metricsRow(stdout, name+", fitted weights", ta, th)
+		if tm != nil {
+			metricsRow(stdout, name+", fitted hybrid (rules + text)", ta, th)
+		} else {
+			metricsRow(stdout, name+", fitted weights", ta, th)
+		}
 		if *bow {
 			tads, _ := split(trecs)
 			probs := make([]float64, len(tads))
@@ -180,6 +242,21 @@ func cmdFit(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintf(stdout, "\n## Weight changes (λ=%g; fires = deceptive/legit training ads where the rule counted)\n\n| rule | signal | fires | old | new | change |\n|---|---|---:|---:|---:|---:|\n", opts.Lambda)
 	for _, ch := range rf.Diff(w) {
 		fmt.Fprintf(stdout, "| %s | %s | %d/%d | %.3f | %.3f | %+.3f |\n", ch.Rule, ch.Signal, ch.Pos, ch.Neg, ch.Old, ch.New, ch.New-ch.Old)
+	}
+	if tm != nil {
+		writeTopText(stdout, tm, ads, labels, *top)
+	}
+	if *out != "" && tm != nil {
+		src := rules.FS()
+		if *rulesDir != "" {
+			src = os.DirFS(*rulesDir)
+		}
+		if err := writeModelDir(*out, src, w, tm); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "lure fit: wrote %s (rule packs, %s with %d rule weights and the bias, %s with %d text weights; pack version %s)\n",
+			*out, rules.WeightsFile, len(w.Rules), textmodel.File, tm.NonZero(), fitted.Version)
+		return nil
 	}
 	if *out != "" {
 		fo, err := os.Create(*out)
