@@ -367,22 +367,8 @@ func dropSnapshots(ctx context.Context, tx *sql.Tx, ids []string) error {
 // contacts the edited verdicts still carry are written back.
 func rewriteAds(ctx context.Context, tx *sql.Tx, ids []string, edit func(*ad.Verdict)) error {
 	in, args := inList(ids)
-	rows, err := tx.QueryContext(ctx, `SELECT id, verdict_json FROM ads WHERE id IN `+in, args...)
+	rs, err := verdictRows(ctx, tx, `SELECT id, verdict_json FROM ads WHERE id IN `+in, args...)
 	if err != nil {
-		return err
-	}
-	type row struct{ id, js string }
-	var rs []row
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.js); err != nil {
-			rows.Close()
-			return err
-		}
-		rs = append(rs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	clusters, err := queryIDs(ctx, tx, `SELECT DISTINCT cluster FROM network_ads WHERE ad_id IN `+in, args...)

@@ -98,23 +98,9 @@ func fillSummaries(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	defer title.Close()
-	type row struct{ id, js string }
 	for after := ""; ; {
-		rows, err := tx.QueryContext(ctx, `SELECT id, verdict_json FROM ads WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
+		rs, err := verdictRows(ctx, tx, `SELECT id, verdict_json FROM ads WHERE id > ? ORDER BY id LIMIT ?`, after, batch)
 		if err != nil {
-			return err
-		}
-		var rs []row
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.id, &r.js); err != nil {
-				rows.Close()
-				return err
-			}
-			rs = append(rs, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, r := range rs {
@@ -194,4 +180,26 @@ func (s *Store) Summaries(ctx context.Context, f Filter) ([]Summary, int, error)
 		return nil, 0, fmt.Errorf("store: summaries: %w", err)
 	}
 	return out, total, nil
+}
+
+// verdictRow is an ad's id and its stored verdict JSON.
+type verdictRow struct{ id, js string }
+
+// verdictRows reads the (id, verdict_json) rows a query selects, all of
+// them before the caller writes in the same transaction.
+func verdictRows(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]verdictRow, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rs []verdictRow
+	for rows.Next() {
+		var r verdictRow
+		if err := rows.Scan(&r.id, &r.js); err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return rs, rows.Err()
 }
